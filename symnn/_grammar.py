@@ -1,0 +1,175 @@
+"""The grammar behind the notation layer: latex2sympy2_extended on masked text, then accounting.
+
+The masked text holds only placeholders ``\\omicron_{n}``, numbers and arithmetic. This module
+calls the grammar, maps its errors back to the source, substitutes the placeholders, rebuilds the
+tree evaluated, and refuses any result that holds what the source did not ask for.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from functools import lru_cache
+
+import numpy as np
+import sympy as sp
+
+from ._latex import ParseError
+
+__all__ = ["read", "fill", "cross_check"]
+
+_HOLE = re.compile(r"^omicron_\{?(\d+)\}?$")
+
+
+@lru_cache(maxsize=1)
+def _engine():
+    from latex2sympy2_extended import latex2sympy
+    from latex2sympy2_extended.latex2sympy2 import ConversionConfig
+
+    config = ConversionConfig(lowercase_symbols=False, interpret_simple_eq_as_assignment=False,
+                              interpret_contains_as_eq=False, interpret_as_mixed_fractions=False)
+    return latex2sympy, config
+
+
+def _source_pos(pieces: list[tuple[str, int]], column: int) -> int:
+    offset = 0
+    best = pieces[0][1] if pieces else 0
+    for text, pos in pieces:
+        if offset > column:
+            break
+        best = pos
+        offset += len(text)
+    return best
+
+
+def read(pieces: list[tuple[str, int]], src: str) -> sp.Expr:
+    """Run the grammar on the joined masked pieces; errors point into ``src``."""
+    text = "".join(p for p, _ in pieces)
+    latex2sympy, config = _engine()
+    try:
+        result = latex2sympy(text, normalization_config=None, conversion_config=config)
+    except Exception as exc:  # the grammar raises bare Exception and friends
+        lines = str(exc).splitlines()
+        caret = lines[-1].find("^") if len(lines) >= 3 else -1
+        pos = _source_pos(pieces, caret) if caret >= 0 else (pieces[0][1] if pieces else 0)
+        raise ParseError(f"cannot read this: {lines[0] if lines else type(exc).__name__}",
+                         src, pos) from None
+    if not isinstance(result, sp.Expr):
+        pos = pieces[0][1] if pieces else 0
+        raise ParseError(f"expected an expression, the grammar produced a "
+                         f"{type(result).__name__}", src, pos)
+    return result
+
+
+def _holes_in(expr: sp.Basic) -> set[int]:
+    return {int(m.group(1)) for s in expr.free_symbols if (m := _HOLE.match(s.name))}
+
+
+def _rebuild(expr: sp.Basic) -> sp.Basic:
+    """Re-create the tree with evaluation on (the grammar builds it unevaluated)."""
+    if isinstance(expr, sp.Float):
+        return sp.Rational(str(expr))
+    if not expr.args or isinstance(expr, sp.Symbol | sp.Indexed):
+        return expr
+    args = [_rebuild(a) for a in expr.args]
+    if isinstance(expr, sp.Derivative):
+        return sp.Derivative(args[0], *expr.variable_count)
+    return expr.func(*args)
+
+
+_FORBIDDEN = {
+    sp.EulerGamma: "EulerGamma", sp.I: "the imaginary unit", sp.pi: "pi", sp.E: "E",
+    sp.zoo: "complex infinity", sp.nan: "nan",
+}
+
+
+def fill(expr: sp.Expr, holes: dict[int, sp.Basic], allowed: set[str], src: str) -> sp.Expr:
+    """Substitute placeholders and apply the strict accounting; ParseError when it fails."""
+    for s in expr.free_symbols:
+        if not _HOLE.match(s.name):
+            raise ParseError(f"the grammar produced a name symnn did not give it: {s.name!r}",
+                             src, 0)
+    mapping = {sp.Symbol(f"omicron_{n}"): obj for n, obj in holes.items()}
+    mapping.update({sp.Symbol(f"omicron_{{{n}}}"): obj for n, obj in holes.items()})
+    out = expr
+    for _ in range(len(holes) + 1):
+        if not _holes_in(out):
+            break
+        out = out.xreplace(mapping)
+    out = _rebuild(out)
+    _account(out, allowed, src)
+    return out
+
+
+_NOT_VALUES = (sp.core.relational.Relational, sp.logic.boolalg.BooleanFunction,
+               sp.logic.boolalg.BooleanAtom, sp.Set, sp.Tuple)
+#: Nodes whose arguments may legitimately hold tuples (limits) or conditions.
+_STRUCTURED = (sp.Derivative, sp.Sum, sp.Product, sp.Piecewise, sp.Indexed)
+
+
+def _account(node: sp.Basic, allowed: set[str], src: str, structured: bool = False) -> None:
+    """Refuse atoms and node types that the source did not ask for."""
+    if isinstance(node, _NOT_VALUES) and not structured:
+        raise ParseError(f"the result holds a {type(node).__name__}, not a value", src, 0)
+    if isinstance(node, sp.log) and len(node.args) != 1:
+        raise ParseError("a two-argument log appeared without \\log_b in the source", src, 0)
+    if isinstance(node, sp.factorial) and "factorial" not in allowed:
+        raise ParseError("a factorial appeared without '!' in the source", src, 0)
+    for atom, label in _FORBIDDEN.items():
+        if node == atom and str(atom) not in allowed:
+            raise ParseError(f"{label} appeared though the source did not ask for it", src, 0)
+    inner = isinstance(node, _STRUCTURED) or (structured and isinstance(node, sp.Tuple))
+    for arg in node.args:
+        _account(arg, allowed, src, inner)
+
+
+def check_all_holes_used(exprs: list[sp.Expr], holes: dict[int, sp.Basic],
+                         hole_pos: dict[int, int], src: str) -> None:
+    """Every placeholder made from the source must reach the result: nothing is dropped."""
+    seen: set[int] = set()
+    todo = [n for e in exprs for n in _holes_in(e)]
+    while todo:
+        n = todo.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        todo.extend(_holes_in(holes[n]))
+    missing = sorted(set(holes) - seen)
+    if missing:
+        raise ParseError("part of the input was dropped by the grammar", src,
+                         hole_pos[missing[0]])
+
+
+def cross_check(masked: sp.Expr, text: str) -> str:
+    """Read the same masked text with sympy's own parser; "agree", "disagree" or "n/a"."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from sympy.parsing.latex import parse_latex
+
+            other = parse_latex(text, strict=True)
+    except Exception:  # sympy's parser cannot read every construct; then there is no vote
+        return "n/a"
+    if not isinstance(other, sp.Expr) or other.atoms(sp.core.function.AppliedUndef):
+        return "n/a"
+    rename = {}
+    for s in other.free_symbols:
+        m = _HOLE.match(s.name)
+        if m:
+            rename[s] = sp.Symbol(f"omicron_{m.group(1)}")
+        elif s.name == "e":
+            rename[s] = sp.E
+        else:
+            return "n/a"
+    other = other.xreplace(rename)
+    mine = masked.xreplace({s: sp.Symbol(f"omicron_{m.group(1)}") for s in masked.free_symbols
+                            if (m := _HOLE.match(s.name))})
+    symbols = sorted(mine.free_symbols | other.free_symbols, key=lambda s: s.name)
+    rng = np.random.default_rng(0)
+    for _ in range(3):
+        point = {s: sp.Float(v) for s, v in zip(symbols, rng.uniform(0.5, 1.5, len(symbols)),
+                                                strict=True)}
+        a, b = complex(mine.evalf(subs=point)), complex(other.evalf(subs=point))
+        if abs(a - b) > 1e-9 * max(1.0, abs(a), abs(b)):
+            return "disagree"
+    return "agree"

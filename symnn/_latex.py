@@ -1,0 +1,128 @@
+"""Tokens of a LaTeX math string, with their positions, and the errors that point at them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["ParseError", "Token", "tokenize", "match_groups", "find_close", "MAX_INPUT_CHARS"]
+
+#: Inputs longer than this are refused before any work is done (a formula is a few hundred chars).
+MAX_INPUT_CHARS = 20_000
+
+
+class ParseError(ValueError):
+    """LaTeX that symnn cannot read faithfully; ``str()`` shows the source with a caret."""
+
+    def __init__(self, message: str, source: str = "", pos: int | None = None,
+                 names: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.source = source
+        self.pos = pos
+        self.names = names
+
+    def render(self) -> str:
+        """The message, then the source line with a caret under the position."""
+        lines = [self.message]
+        if self.source and self.pos is not None:
+            shown = self.source if len(self.source) <= 200 else self.source[:200] + " ..."
+            pos = min(self.pos, len(shown))
+            lines += ["  " + shown, "  " + " " * pos + "^"]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One lexical unit: ``kind`` is cmd, letter, digit or char; ``text`` is its source text."""
+
+    kind: str
+    text: str
+    pos: int
+
+    @property
+    def end(self) -> int:
+        return self.pos + len(self.text)
+
+
+def tokenize(src: str) -> list[Token]:
+    """Split ``src`` into tokens; whitespace separates tokens and is dropped."""
+    if len(src) > MAX_INPUT_CHARS:
+        raise ParseError(f"input is {len(src)} characters; the limit is {MAX_INPUT_CHARS}",
+                         src, MAX_INPUT_CHARS)
+    tokens: list[Token] = []
+    i, n = 0, len(src)
+    while i < n:
+        c = src[i]
+        if c.isspace():
+            i += 1
+        elif c == "\\":
+            j = i + 1
+            while j < n and src[j].isascii() and src[j].isalpha():
+                j += 1
+            if j == i + 1:  # control symbol such as \, \{ \|
+                if j >= n:
+                    raise ParseError("a lone backslash ends the input", src, i)
+                j += 1
+            tokens.append(Token("cmd", src[i:j], i))
+            i = j
+        elif c.isascii() and c.isalpha():
+            tokens.append(Token("letter", c, i))
+            i += 1
+        elif c.isascii() and c.isdigit():
+            j = i
+            while j < n and src[j].isascii() and (src[j].isdigit() or src[j] == "."):
+                j += 1
+            tokens.append(Token("digit", src[i:j], i))
+            i = j
+        elif c.isascii() and c.isprintable():
+            tokens.append(Token("char", c, i))
+            i += 1
+        else:
+            raise ParseError(f"unexpected character {c!r} (U+{ord(c):04X})", src, i)
+    return tokens
+
+
+_OPEN = {"{": "}", "(": ")", "[": "]"}
+
+
+def match_groups(tokens: list[Token], src: str) -> dict[int, int]:
+    """Map the index of every ``{`` to its ``}``; braces must balance.
+
+    Parentheses and brackets are matched later, per construct: ``[0,1[`` and ``\\left.`` make
+    them unreliable as a global structure.
+    """
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for k, tok in enumerate(tokens):
+        if tok.text == "{" and tok.kind == "char":
+            stack.append(k)
+        elif tok.text == "}" and tok.kind == "char":
+            if not stack:
+                raise ParseError("unbalanced '}': no '{' opens it", src, tok.pos)
+            pairs[stack.pop()] = k
+    if stack:
+        raise ParseError("unbalanced '{': it is never closed", src, tokens[stack[-1]].pos)
+    return pairs
+
+
+def find_close(tokens: list[Token], start: int, stop: int, src: str) -> int:
+    """Index of the ``)``/``]`` closing the ``(``/``[`` at ``start``, nesting respected."""
+    opener = tokens[start].text
+    closer = _OPEN[opener]
+    depth = 0
+    for k in range(start, stop):
+        t = tokens[k]
+        if t.kind != "char":
+            continue
+        if t.text in "([{":
+            depth += 1
+        elif t.text in ")]}":
+            depth -= 1
+            if depth == 0:
+                if t.text != closer:
+                    raise ParseError(f"'{opener}' is closed by '{t.text}'", src, t.pos)
+                return k
+    raise ParseError(f"unbalanced '{opener}': it is never closed", src, tokens[start].pos)

@@ -1,0 +1,168 @@
+"""The notation layer's tables: which LaTeX means what. Data, not if-chains.
+
+Adding a construct is adding a row here; :mod:`symnn.parse` only walks tokens and looks up.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+__all__ = [
+    "sigmoid", "hadamard", "Expectation", "Norm", "SetSum", "SetMax", "ArgMax",
+    "BUILTIN_FUNCTIONS", "RELATIONS", "DROPPED", "GREEK", "ACCENTS", "FONTS", "FRAC_ALIASES",
+    "HADAMARD_OPS", "NAME_COMMANDS", "TRANSPOSE_MARKS", "PASSTHROUGH", "DERIVATIVE_RULES",
+    "PROOF_FORMS",
+]
+
+
+class sigmoid(sp.Function):  # noqa: N801 - named like sympy's own functions
+    """The logistic function 1 / (1 + exp(-x)), kept as one node so kernels can use a stable form."""
+
+    nargs = 1
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return DERIVATIVE_RULES[sigmoid](self.args[0])
+
+    def _eval_rewrite_as_exp(self, x: sp.Expr, **kwargs: object) -> sp.Expr:
+        return 1 / (1 + sp.exp(-x))
+
+    def _eval_is_real(self) -> bool | None:
+        return self.args[0].is_real
+
+    def _eval_is_positive(self) -> bool | None:
+        return True if self.args[0].is_real else None
+
+
+class hadamard(sp.Function):  # noqa: N801
+    """Elementwise product (``\\odot``, ``\\star``); of scalars it is the ordinary product."""
+
+    @classmethod
+    def eval(cls, *args: sp.Expr) -> sp.Expr | None:
+        if all(a.is_commutative for a in args):
+            return sp.Mul(*args)
+        return None
+
+
+class Expectation(sp.Function):
+    """``E[X]`` / ``\\mathbb{E}[X]``: kept abstract; symnn does not evaluate expectations here."""
+
+    nargs = 1
+
+
+class Norm(sp.Function):
+    """``\\|x\\|_p``: the p-norm of x (p = 2 when no subscript is written)."""
+
+    nargs = 2
+
+
+class SetSum(sp.Function):
+    """``\\sum_{s \\in S} body``: a sum over the elements of a set, kept abstract."""
+
+    nargs = (2, 3)
+
+
+class SetMax(sp.Function):
+    """``\\max_{a \\in A} body``: the maximum of body over a, kept abstract."""
+
+    nargs = (2, 3)
+
+
+class ArgMax(sp.Function):
+    """``\\underset{a \\in A}{argmax}\\, body``: the maximiser, kept abstract."""
+
+    nargs = (2, 3)
+
+
+#: Derivative rules of symnn's own function nodes (sympy's own functions carry theirs).
+DERIVATIVE_RULES = {
+    sigmoid: lambda x: sigmoid(x) * (1 - sigmoid(x)),
+}
+
+#: How each of symnn's nodes is written with sympy's elementary functions, for proofs.
+PROOF_FORMS = {
+    sigmoid: lambda x: 1 / (1 + sp.exp(-x)),
+}
+
+
+def _relu(x: sp.Expr) -> sp.Expr:
+    return sp.Max(0, x)
+
+
+#: Functions symnn knows when written applied to an argument. Key: the LaTeX name
+#: (command, or text of \textrm / \operatorname / \mathrm). Value: (sympy callable, arity).
+BUILTIN_FUNCTIONS: dict[str, tuple[object, tuple[int, ...]]] = {
+    r"\sigma": (sigmoid, (1,)),
+    "sigmoid": (sigmoid, (1,)),
+    r"\tanh": (sp.tanh, (1,)),
+    "tanh": (sp.tanh, (1,)),
+    r"\exp": (sp.exp, (1,)),
+    "exp": (sp.exp, (1,)),
+    r"\log": (sp.log, (1,)),  # natural log: the ML convention
+    "log": (sp.log, (1,)),
+    r"\ln": (sp.log, (1,)),
+    r"\sin": (sp.sin, (1,)),
+    r"\cos": (sp.cos, (1,)),
+    r"\max": (sp.Max, (2, 3, 4)),
+    "max": (sp.Max, (2, 3, 4)),
+    r"\min": (sp.Min, (2, 3, 4)),
+    "min": (sp.Min, (2, 3, 4)),
+    "ReLU": (_relu, (1,)),
+    "relu": (_relu, (1,)),
+}
+
+#: Names that take a subscript binding a variable (``\max_{a}``) rather than an argument list.
+BINDERS = {r"\max": SetMax, "max": SetMax, "argmax": ArgMax, r"\arg\max": ArgMax}
+
+#: Top-level relations, split by symnn itself; the value is the relation's kind.
+RELATIONS = {
+    "=": "eq",
+    r"\leftarrow": "assign",
+    r"\longleftarrow": "assign",
+    r"\gets": "assign",
+    ":=": "assign",
+    r"\coloneqq": "assign",
+}
+
+#: Commands that carry no meaning for the value: spacing, sizing, style.
+DROPPED = frozenset({
+    r"\displaystyle", r"\textstyle", r"\limits", r"\nolimits", r"\,", r"\;", r"\:", r"\!",
+    r"\ ", r"\quad", r"\qquad", r"\left", r"\right", r"\big", r"\Big", r"\bigg", r"\Bigg",
+    r"\bigl", r"\bigr", r"\Bigl", r"\Bigr", r"\biggl", r"\biggr", r"\middle",
+})
+
+#: Commands passed to the grammar unchanged (it reads them correctly once identifiers are masked).
+PASSTHROUGH = {
+    r"\cdot": r"\cdot", r"\times": r"\times", r"\div": r"\div", r"\sqrt": r"\sqrt",
+    r"\lfloor": r"\lfloor", r"\rfloor": r"\rfloor", r"\lceil": r"\lceil", r"\rceil": r"\rceil",
+    r"\infty": r"\infty", r"\{": "(", r"\}": ")", r"\lbrack": "[", r"\rbrack": "]",
+}
+
+HADAMARD_OPS = frozenset({r"\odot", r"\star", r"\circ", "*"})
+
+FRAC_ALIASES = frozenset({r"\frac", r"\dfrac", r"\tfrac", r"\cfrac"})
+
+#: Commands whose braced argument is read as a name (``\textrm{max}``, ``\operatorname{ReLU}``).
+NAME_COMMANDS = frozenset({r"\textrm", r"\text", r"\mathrm", r"\operatorname", r"\textit",
+                           r"\mathit"})
+
+#: Decorations that make a new identifier from a base: ``\hat{y}`` is not ``y``.
+ACCENTS = frozenset({r"\hat", r"\widehat", r"\tilde", r"\widetilde", r"\bar", r"\overline",
+                     r"\vec", r"\dot", r"\ddot", r"\check"})
+
+#: Font commands: ``\mathbf{x}`` is its own identifier, distinct from ``x``.
+FONTS = frozenset({r"\mathbf", r"\boldsymbol", r"\bm", r"\mathcal", r"\mathbb", r"\mathscr",
+                   r"\mathfrak"})
+
+TRANSPOSE_MARKS = frozenset({"T", r"\top", r"\intercal", r"\mathsf{T}"})
+
+GREEK = frozenset({
+    r"\alpha", r"\beta", r"\gamma", r"\delta", r"\epsilon", r"\varepsilon", r"\zeta", r"\eta",
+    r"\theta", r"\vartheta", r"\iota", r"\kappa", r"\lambda", r"\mu", r"\nu", r"\xi",
+    r"\omicron", r"\pi", r"\varpi", r"\rho", r"\varrho", r"\sigma", r"\varsigma", r"\tau",
+    r"\upsilon", r"\phi", r"\varphi", r"\chi", r"\psi", r"\omega", r"\Gamma", r"\Delta",
+    r"\Theta", r"\Lambda", r"\Xi", r"\Pi", r"\Sigma", r"\Upsilon", r"\Phi", r"\Psi", r"\Omega",
+    r"\ell",
+})
+
+#: Identifiers that mean a constant unless the formula declares them as its own symbols.
+CONSTANTS = {"e": sp.E, r"\pi": sp.pi}
