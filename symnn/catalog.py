@@ -1,0 +1,222 @@
+"""The formula catalog: one TOML file per formula, validated against a schema.
+
+A file that does not fit the schema raises :class:`CatalogError` naming the file, the key and
+what was expected; unknown keys are errors, so a typo cannot silently disable a check.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from ._identifiers import canonical_name
+from ._latex import ParseError
+from ._symbols import KINDS, Decl, SymbolTable, check_pyname, parse_domain, pyname_of
+
+__all__ = ["CatalogError", "Check", "Formula", "load_formula", "load_catalog", "catalog_dir",
+           "CHECK_KINDS"]
+
+#: What each check kind verifies; ``latex`` says whether the check needs a LaTeX field.
+CHECK_KINDS = {
+    "parse": ("the statement reads strictly and both readers agree", False),
+    "equality": ("the statement's two sides are equal, its definitions applied", False),
+    "reference": ("the statement's right side equals the standard form in `latex`", True),
+    "claim": ("the relation in `latex` holds, with the file's symbols and definitions", True),
+}
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+class CatalogError(ValueError):
+    """A formula file that does not fit the schema: which file, which key, what was expected."""
+
+    def __init__(self, path: str, key: str, expected: str) -> None:
+        super().__init__(f"{path}: key '{key}': {expected}")
+        self.path, self.key, self.expected = path, key, expected
+
+
+@dataclass(frozen=True)
+class Check:
+    kind: str
+    latex: str = ""
+    note: str = ""
+
+
+@dataclass
+class Formula:
+    """One catalog entry, validated; LaTeX is kept verbatim and parsed later."""
+
+    id: str
+    title_en: str
+    title_fr: str
+    latex: str
+    table: SymbolTable
+    path: str
+    definitions: tuple[str, ...] = ()
+    checks: tuple[Check, ...] = ()
+    expect: str = "verified"
+    erratum_note: str = ""
+    corrected: str = ""
+    source: str = ""
+    reading: str = ""
+    notes: str = ""
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+_TOP = {"id", "title", "latex", "symbols", "definitions", "checks", "expect", "erratum",
+        "source", "reading", "notes", "labels"}
+_SYMBOL_KEYS = {"kind", "domain", "shape", "args", "name", "note"}
+
+
+def _want(cond: bool, path: str, key: str, expected: str) -> None:
+    if not cond:
+        raise CatalogError(path, key, expected)
+
+
+def _string(data: dict, key: str, path: str, required: bool = True, prefix: str = "") -> str:
+    value = data.get(key, None)
+    if value is None and not required:
+        return ""
+    _want(isinstance(value, str) and bool(value.strip()), path, prefix + key,
+          "a non-empty string")
+    return value
+
+
+def _symbols(raw: object, path: str) -> SymbolTable:
+    _want(isinstance(raw, dict), path, "symbols", "a table of name = { kind = ..., ... }")
+    table = SymbolTable()
+    for name, spec in raw.items():
+        key = f"symbols.{name}"
+        _want(isinstance(spec, dict), path, key, "a table with at least 'kind'")
+        unknown = set(spec) - _SYMBOL_KEYS
+        _want(not unknown, path, f"{key}.{min(unknown) if unknown else ''}",
+              f"one of {sorted(_SYMBOL_KEYS)} (unknown key)")
+        kind = spec.get("kind")
+        _want(kind in KINDS, path, f"{key}.kind", f"one of {', '.join(KINDS)}")
+        try:
+            canon = canonical_name(name)
+        except ParseError as exc:
+            raise CatalogError(path, key, f"a LaTeX identifier ({exc.message})") from None
+        try:
+            domain = parse_domain(spec.get("domain", "integer >= 1" if kind == "index"
+                                           else "real"))
+        except ValueError as exc:
+            raise CatalogError(path, f"{key}.domain", str(exc)) from None
+        shape = spec.get("shape", [])
+        _want(isinstance(shape, list) and all(isinstance(s, str | int) for s in shape), path,
+              f"{key}.shape", "a list of sizes such as [\"n\", 3]")
+        _want(kind not in ("vector", "matrix") or len(shape) <= (1 if kind == "vector" else 2),
+              path, f"{key}.shape", "at most one size for a vector, two for a matrix")
+        args = spec.get("args", [])
+        _want(isinstance(args, list) and all(isinstance(a, str) for a in args), path,
+              f"{key}.args", "a list of argument names")
+        _want(kind != "function" or bool(args), path, f"{key}.args",
+              "the arguments of the function, e.g. [\"z\", \"y\"]")
+        try:
+            pyname = check_pyname(spec.get("name", pyname_of(canon)))
+            args = [canonical_name(a) for a in args]
+        except (ValueError, ParseError) as exc:
+            raise CatalogError(path, f"{key}.name", str(exc)) from None
+        table.declare(Decl(canon, kind, domain, pyname, tuple(str(s) for s in shape),
+                           tuple(args)))
+    for decl in table.decls.values():
+        for a in decl.args:
+            _want(a in table.decls, path, f"symbols.{decl.latex}.args",
+                  f"declared names; {a!r} is not declared")
+    return table
+
+
+def load_formula(path: str | Path, text: str | None = None) -> Formula:
+    """Read and validate one formula file; raise CatalogError on any schema problem."""
+    where = str(path)
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8") if text is None else text)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogError(where, "(file)", f"a readable UTF-8 file ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogError(where, "(file)", f"valid TOML ({exc})") from None
+    unknown = set(data) - _TOP
+    _want(not unknown, where, min(unknown) if unknown else "", f"one of {sorted(_TOP)} "
+          "(unknown key)")
+    fid = _string(data, "id", where)
+    _want(bool(_ID.match(fid)), where, "id", "lower-case letters, digits and '-' (a file id)")
+    title = data.get("title")
+    _want(isinstance(title, dict) and set(title) == {"en", "fr"}, where, "title",
+          "a table with exactly 'en' and 'fr'")
+    checks = []
+    raw_checks = data.get("checks", [{"kind": "parse"}])
+    _want(isinstance(raw_checks, list) and bool(raw_checks), where, "checks",
+          "a non-empty array of tables [[checks]]")
+    for n, c in enumerate(raw_checks):
+        key = f"checks[{n}]"
+        _want(isinstance(c, dict), where, key, "a table")
+        extra = set(c) - {"kind", "latex", "note"}
+        _want(not extra, where, f"{key}.{min(extra) if extra else ''}",
+              "one of kind, latex, note (unknown key)")
+        _want(c.get("kind") in CHECK_KINDS, where, f"{key}.kind",
+              f"one of {', '.join(CHECK_KINDS)}")
+        needs_latex = CHECK_KINDS[c["kind"]][1]
+        latex = _string(c, "latex", where, required=needs_latex, prefix=key + ".")
+        checks.append(Check(c["kind"], latex, c.get("note", "")))
+    defs = data.get("definitions", [])
+    _want(isinstance(defs, list) and all(isinstance(d, str) and d.strip() for d in defs), where,
+          "definitions", "an array of LaTeX strings such as 'a = \\sigma(z)'")
+    expect = data.get("expect", "verified")
+    _want(expect in ("verified", "refuted"), where, "expect", "'verified' or 'refuted'")
+    erratum = data.get("erratum", {})
+    _want(isinstance(erratum, dict) and set(erratum) <= {"note", "corrected"}, where, "erratum",
+          "a table with 'note' and 'corrected'")
+    _want((expect == "refuted") == bool(erratum), where, "erratum",
+          "present exactly when expect = 'refuted' (the note and the corrected form)")
+    labels = data.get("labels", {})
+    _want(isinstance(labels, dict) and all(isinstance(v, str) for v in labels.values()), where,
+          "labels", "a table of strings")
+    return Formula(
+        id=fid, title_en=_string(title, "en", where, prefix="title."),
+        title_fr=_string(title, "fr", where, prefix="title."),
+        latex=_string(data, "latex", where), table=_symbols(data.get("symbols", {}), where),
+        path=where, definitions=tuple(defs), checks=tuple(checks), expect=expect,
+        erratum_note=_string(erratum, "note", where, prefix="erratum.") if erratum else "",
+        corrected=_string(erratum, "corrected", where, prefix="erratum.") if erratum else "",
+        source=_string(data, "source", where, required=False),
+        reading=_string(data, "reading", where, required=False),
+        notes=_string(data, "notes", where, required=False), labels=dict(labels),
+    )
+
+
+def catalog_dir() -> Path:
+    """The shipped catalog: ``formulas/`` in a checkout, ``symnn/_catalog`` in a wheel."""
+    packaged = Path(str(resources.files("symnn"))) / "_catalog"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "formulas"
+
+
+def formula_files(paths: list[str | Path]) -> list[Path]:
+    """Expand folders into their ``*.toml`` files, sorted; files are kept as given."""
+    files: list[Path] = []
+    for p in map(Path, paths):
+        files.extend(sorted(p.glob("*.toml")) if p.is_dir() else [p])
+    return files
+
+
+def load_catalog(paths: list[str | Path] | None = None) -> list[Formula | CatalogError]:
+    """Load every formula; a bad file becomes a CatalogError in the list, the rest still load."""
+    out: list[Formula | CatalogError] = []
+    seen: dict[str, str] = {}
+    for f in formula_files(paths or [catalog_dir()]):
+        try:
+            formula = load_formula(f)
+        except CatalogError as exc:
+            out.append(exc)
+            continue
+        if formula.id in seen:
+            out.append(CatalogError(str(f), "id", f"a unique id; {formula.id!r} is also in "
+                                    f"{seen[formula.id]}"))
+            continue
+        seen[formula.id] = str(f)
+        out.append(formula)
+    return out

@@ -1,0 +1,240 @@
+"""Checks: symbolic proof first-class, numeric comparison at sampled points always, and a
+counterexample whenever two sides differ.
+
+Points are drawn inside each symbol's declared domain from a seeded generator; a sum with a
+symbolic bound ``m`` is checked at several concrete sizes drawn from m's domain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import sympy as sp
+
+from ._latex import ParseError
+from ._symbols import DOMAINS, Decl, SymbolTable
+from .catalog import CHECK_KINDS, Formula
+from .derive import Definitions, DeriveError, evaluate, prove_equal, read_definitions
+from .lower import to_numpy
+from .parse import Statement, parse_expression, parse_statement
+
+__all__ = ["CheckResult", "FormulaResult", "compare", "verify_formula", "run_checks",
+           "TOLERANCES", "DEFAULT_POINTS"]
+
+#: Mixed error |l - r| / max(1, |l|, |r|) allowed per dtype: float64 rounding of short formulas
+#: stays far below it, while a constant off by 1e-6 relative is far above it.
+TOLERANCES = {"float64": 1e-9}
+DEFAULT_POINTS = 64
+MIN_POINTS = 8
+_SIZES_PER_BOUND = 3
+
+
+@dataclass
+class CheckResult:
+    """One check's outcome, with the numbers behind it."""
+
+    kind: str
+    ok: bool
+    detail: str
+    method: str = ""
+    points: int = 0
+    max_abs_error: float | None = None
+    max_rel_error: float | None = None
+    counterexample: dict | None = None
+    seed: int = 0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class FormulaResult:
+    """A formula's status: verified, erratum (wrong as printed, as the file expects), refuted
+    or error; ``as_expected`` says whether that is what the file declared."""
+
+    id: str
+    title_en: str
+    title_fr: str
+    status: str
+    as_expected: bool
+    checks: list[CheckResult] = field(default_factory=list)
+    corrected_checks: list[CheckResult] = field(default_factory=list)
+    error: str = ""
+    note: str = ""
+
+    @property
+    def how(self) -> str:
+        if self.error:
+            return "could not be read"
+        methods = sorted({c.method for c in self.checks if c.method})
+        return ", ".join(methods) or "-"
+
+    @property
+    def worst_error(self) -> float | None:
+        errs = [c.max_rel_error for c in self.checks if c.max_rel_error is not None]
+        return max(errs) if errs else None
+
+
+def _domain_of(sym: sp.Symbol, decls: dict[str, Decl]) -> Decl | None:
+    return decls.get(sym.name)
+
+
+def _concrete_sizes(expr: sp.Expr, decls: dict[str, Decl], rng: np.random.Generator):
+    """Assignments of concrete values to the integer symbols that bound sums."""
+    bounds = set()
+    for s in expr.atoms(sp.Sum, sp.Product):
+        for _, lo, hi in s.limits:
+            bounds |= (lo.free_symbols | hi.free_symbols)
+    if not bounds:
+        return [{}]
+    out = []
+    for _ in range(_SIZES_PER_BOUND):
+        assign = {}
+        for b in sorted(bounds, key=lambda s: s.name):
+            d = _domain_of(b, decls)
+            if d is None or not d.domain.integer:
+                raise DeriveError(f"the sum bound {b} must be declared as an integer")
+            assign[b] = sp.Integer(int(min(d.domain.sample(rng, 1)[0], 12)))
+        out.append(assign)
+    return out
+
+
+def _flatten_indexed(expr: sp.Expr) -> tuple[sp.Expr, dict[sp.Symbol, str]]:
+    """Replace x[3] by a symbol x__3; return the map symbol -> base name."""
+    mapping, bases = {}, {}
+    for ix in expr.atoms(sp.Indexed):
+        if not all(i.is_Integer for i in ix.indices):
+            raise DeriveError(f"{ix} keeps a symbolic index after expanding the sums")
+        name = f"{ix.base.label}__" + "_".join(str(int(i)).replace("-", "m") for i in ix.indices)
+        sym = sp.Symbol(name, real=True)
+        mapping[ix], bases[sym] = sym, str(ix.base.label)
+    return expr.xreplace(mapping), bases
+
+
+def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "claim",
+            seed: int = 0, points: int = DEFAULT_POINTS, prove: bool = True) -> CheckResult:
+    """Decide whether lhs == rhs on the declared domains: a proof, or numbers, or a refutation."""
+    decls = {d.pyname: d for d in table.decls.values()}
+    rng = np.random.default_rng(seed)
+    tol = TOLERANCES["float64"]
+    total, worst = 0, (0.0, 0.0, None)  # (mixed error, rel error, counterexample)
+    max_abs = 0.0
+    for sizes in _concrete_sizes(lhs - rhs, decls, rng):
+        left, right = (sp.expand_func(e.xreplace(sizes).doit()) if sizes else e
+                       for e in (lhs, rhs))
+        (left, lb), (right, rb) = _flatten_indexed(left), _flatten_indexed(right)
+        bases = {**lb, **rb}
+        syms = sorted(left.free_symbols | right.free_symbols, key=lambda s: s.name)
+        values = {}
+        for s in syms:
+            d = _domain_of(s, decls) or _domain_of(sp.Symbol(bases.get(s, "")), decls)
+            domain = d.domain if d is not None else DOMAINS["real"]
+            if d is None and s not in bases:
+                raise DeriveError(f"no domain for {s}: declare it")
+            values[s] = domain.sample(rng, points)
+        with np.errstate(all="ignore"):
+            lv = np.broadcast_to(to_numpy(left, syms)(*values.values()), (points,)).astype(float)
+            rv = np.broadcast_to(to_numpy(right, syms)(*values.values()), (points,)).astype(float)
+        finite = np.isfinite(lv) & np.isfinite(rv)
+        total += int(finite.sum())
+        if not finite.any():
+            continue
+        absdiff = np.where(finite, np.abs(lv - rv), 0.0)
+        scale = np.maximum(1.0, np.maximum(np.abs(lv), np.abs(rv)))
+        mixed = absdiff / scale
+        rel = absdiff / np.maximum(np.maximum(np.abs(lv), np.abs(rv)), 1e-300)
+        k = int(np.argmax(mixed))
+        max_abs = max(max_abs, float(absdiff.max()))
+        if mixed[k] >= worst[0]:
+            point = {str(_label(s, decls, bases)): float(v[k]) for s, v in values.items()}
+            point.update({str(b): int(v) for b, v in sizes.items()})
+            worst = (float(mixed[k]), float(rel[k]),
+                     {"point": point, "lhs": float(lv[k]), "rhs": float(rv[k])})
+    if total < MIN_POINTS:
+        return CheckResult(kind, False, f"could evaluate at only {total} points: the sides are "
+                           "undefined on most of the declared domain", "numeric", total,
+                           seed=seed)
+    if worst[0] > tol:
+        return CheckResult(kind, False, f"refuted: the sides differ by {worst[0]:.3g} "
+                           f"(tolerance {tol:g})", "numeric", total, max_abs, worst[1],
+                           worst[2], seed)
+    proved = prove and prove_equal(lhs, rhs)
+    method = "symbolic proof" if proved else "numeric only"
+    detail = ("proved: the difference simplifies to 0" if proved else
+              f"numeric only: equal at {total} points, worst error {worst[0]:.2g}")
+    return CheckResult(kind, True, detail, method, total, max_abs, worst[1], None, seed)
+
+
+def _label(sym: sp.Symbol, decls: dict[str, Decl], bases: dict[sp.Symbol, str]) -> str:
+    d = decls.get(sym.name)
+    if d is not None:
+        return d.latex
+    base = decls.get(bases.get(sym, ""))
+    if base is not None:
+        return f"{base.latex}_{{{sym.name.rsplit('__', 1)[1]}}}"
+    return sym.name
+
+
+def _sides(st: Statement, defs: Definitions) -> tuple[sp.Expr, sp.Expr]:
+    return evaluate(st.lhs, defs), evaluate(st.rhs, defs)
+
+
+def _check_parse(st, check, formula, defs, seed):
+    return CheckResult("parse", st.crosscheck != "disagree",
+                       f"read strictly; sympy's own parser: {st.crosscheck}", "parse")
+
+
+def _check_equality(st, check, formula, defs, seed):
+    if st.rel != "eq":
+        return CheckResult("equality", False, "the statement is not an equation (use a "
+                           "reference check for an update rule)")
+    return compare(*_sides(st, defs), formula.table, kind="equality", seed=seed)
+
+
+def _check_reference(st, check, formula, defs, seed):
+    ref = parse_expression(check.latex, formula.table)
+    return compare(evaluate(st.rhs, defs), evaluate(ref, defs), formula.table,
+                   kind="reference", seed=seed)
+
+
+def _check_claim(st, check, formula, defs, seed):
+    claim = parse_statement(check.latex, formula.table)
+    if claim.rel != "eq":
+        raise ParseError("a claim must be an equation", check.latex, 0)
+    return compare(*_sides(claim, defs), formula.table, kind="claim", seed=seed)
+
+
+_CHECKERS = {"parse": _check_parse, "equality": _check_equality,
+             "reference": _check_reference, "claim": _check_claim}
+assert set(_CHECKERS) == set(CHECK_KINDS)
+
+
+def run_checks(latex: str, formula: Formula, defs: Definitions, seed: int) -> list[CheckResult]:
+    st = parse_statement(latex, formula.table)
+    results = [_check_parse(st, None, formula, defs, seed)]
+    for check in formula.checks:
+        if check.kind != "parse":
+            results.append(_CHECKERS[check.kind](st, check, formula, defs, seed))
+    return results
+
+
+def verify_formula(formula: Formula, seed: int = 0) -> FormulaResult:
+    """Run a formula's checks (and its corrected form's, for an erratum)."""
+    base = dict(id=formula.id, title_en=formula.title_en, title_fr=formula.title_fr)
+    try:
+        defs = read_definitions(formula.definitions, formula.table)
+        printed = run_checks(formula.latex, formula, defs, seed)
+        corrected = (run_checks(formula.corrected, formula, defs, seed)
+                     if formula.expect == "refuted" else [])
+    except (ParseError, DeriveError, ValueError) as exc:
+        return FormulaResult(**base, status="error", as_expected=False, error=str(exc))
+    holds = all(c.ok for c in printed)
+    if formula.expect == "refuted":
+        fixed = all(c.ok for c in corrected)
+        status = "verified" if holds else ("erratum" if fixed else "refuted")
+        return FormulaResult(**base, status=status, as_expected=status == "erratum",
+                             checks=printed, corrected_checks=corrected,
+                             note=formula.erratum_note)
+    status = "verified" if holds else "refuted"
+    return FormulaResult(**base, status=status, as_expected=holds, checks=printed)

@@ -1,0 +1,115 @@
+"""The ``symnn`` command: ``verify`` the catalog, ``check`` one claim.
+
+Exit codes (documented in the README): 0 everything holds as expected; 1 something is refuted
+(or an expected erratum holds); 2 some input could not be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+
+from . import __version__
+from ._identifiers import canonical_name
+from ._latex import ParseError
+from ._symbols import Decl, SymbolTable, parse_domain, pyname_of
+from .catalog import CatalogError, load_catalog
+from .check import DEFAULT_POINTS, FormulaResult, compare, verify_formula
+from .derive import DeriveError, evaluate, read_definitions
+from .parse import parse_statement
+from .report import check_text, claim_json, formula_table, results_json
+
+__all__ = ["main", "EXIT_OK", "EXIT_REFUTED", "EXIT_UNREADABLE"]
+
+EXIT_OK, EXIT_REFUTED, EXIT_UNREADABLE = 0, 1, 2
+
+#: ``--assume`` forms: a pattern over the text and the domain it gives the name.
+_ASSUME_FORMS = [
+    (re.compile(r"^0\s*<\s*(?P<name>.+?)\s*<\s*1$"), lambda m: "(0,1)"),
+    (re.compile(r"^(?P<name>.+?)\s*(?P<op>>=|\\geq|\\ge)\s*0$"), lambda m: "nonnegative"),
+    (re.compile(r"^(?P<name>.+?)\s*(?P<op>>)\s*0$"), lambda m: "positive"),
+    (re.compile(r"^(?P<name>.+?)\s*(?P<op><)\s*0$"), lambda m: "negative"),
+    (re.compile(r"^(?P<name>.+?)\s*(?P<op>!=|\\neq)\s*0$"), lambda m: "nonzero"),
+    (re.compile(r"^(?P<name>.+?)\s*\\in\s*(?P<dom>.+)$"), lambda m: m.group("dom")),
+    (re.compile(r"^(?P<name>.+?)\s+(?P<dom>integer.*)$"), lambda m: m.group("dom")),
+]
+
+
+def _assume(text: str, table: SymbolTable) -> None:
+    for pattern, domain_of in _ASSUME_FORMS:
+        m = pattern.match(text.strip())
+        if m:
+            name = canonical_name(m.group("name"))
+            domain = parse_domain(domain_of(m))
+            table.declare(Decl(name, "scalar", domain, pyname_of(name)))
+            return
+    raise ValueError(f"cannot read --assume {text!r}; write e.g. 'x > 0', 'x >= 0', "
+                     "'0 < p < 1', 'n integer >= 1', 'y \\in {0,1}'")
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    table = SymbolTable(auto=True)
+    try:
+        for a in args.assume:
+            _assume(a, table)
+        defs = read_definitions(args.where, table)
+        claim = parse_statement(args.claim, table)
+        if claim.rel != "eq":
+            raise ParseError("a claim must be an equation 'left = right'", args.claim, 0)
+        result = compare(evaluate(claim.lhs, defs), evaluate(claim.rhs, defs), table,
+                         seed=args.seed, points=args.points)
+    except (ParseError, DeriveError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    print(claim_json(args.claim, result) if args.json else check_text(args.claim, result))
+    return EXIT_OK if result.ok else EXIT_REFUTED
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    results: list[FormulaResult] = []
+    for item in load_catalog(args.paths or None):
+        if isinstance(item, CatalogError):
+            results.append(FormulaResult(id=item.path, title_en="(formula file)", title_fr="",
+                                         status="error", as_expected=False, error=str(item)))
+        else:
+            results.append(verify_formula(item, seed=args.seed))
+    if not results:
+        print("error: no formula files found", file=sys.stderr)
+        return EXIT_UNREADABLE
+    print(results_json(results) if args.json else formula_table(results))
+    if any(r.status == "error" for r in results):
+        return EXIT_UNREADABLE
+    return EXIT_OK if all(r.as_expected for r in results) else EXIT_REFUTED
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="symnn", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"symnn {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    verify = sub.add_parser("verify", help="verify formula files (default: the shipped catalog)")
+    verify.add_argument("paths", nargs="*", help="formula files or folders of *.toml")
+    verify.add_argument("--json", action="store_true", help="print JSON")
+    verify.add_argument("--seed", type=int, default=0, help="seed of the sampled points")
+    verify.set_defaults(run=_cmd_verify)
+    check = sub.add_parser("check", help="check one claim typed in LaTeX")
+    check.add_argument("claim", help=r"an equation, e.g. '\frac{d}{dz}e^{2z} = 2e^{2z}'")
+    check.add_argument("--assume", action="append", default=[], metavar="COND",
+                       help="narrow a domain: 'x > 0', 'x >= 0', '0 < p < 1', 'n integer >= 1'")
+    check.add_argument("--where", action="append", default=[], metavar="DEF",
+                       help=r"define a name used in the claim: 'a = \sigma(z)'")
+    check.add_argument("--json", action="store_true", help="print JSON")
+    check.add_argument("--seed", type=int, default=0)
+    check.add_argument("--points", type=int, default=DEFAULT_POINTS)
+    check.set_defaults(run=_cmd_check)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = build_parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
