@@ -11,7 +11,7 @@ __all__ = [
     "sigmoid", "hadamard", "Expectation", "Norm", "SetSum", "SetMax", "ArgMax",
     "BUILTIN_FUNCTIONS", "RELATIONS", "DROPPED", "GREEK", "ACCENTS", "FONTS", "FRAC_ALIASES",
     "HADAMARD_OPS", "NAME_COMMANDS", "TRANSPOSE_MARKS", "PASSTHROUGH", "DERIVATIVE_RULES",
-    "PROOF_FORMS",
+    "PROOF_FORMS", "BINDERS", "CONSTANTS",
 ]
 
 
@@ -111,7 +111,7 @@ BUILTIN_FUNCTIONS: dict[str, tuple[object, tuple[int, ...]]] = {
 }
 
 #: Names that take a subscript binding a variable (``\max_{a}``) rather than an argument list.
-BINDERS = {r"\max": SetMax, "max": SetMax, "argmax": ArgMax, r"\arg\max": ArgMax}
+BINDERS = {r"\max": SetMax, "max": SetMax, "argmax": ArgMax}
 
 #: Top-level relations, split by symnn itself; the value is the relation's kind.
 RELATIONS = {

@@ -158,9 +158,13 @@ class _Reader:
             k = self.step(k, hi, out)
 
     def _top_level(self, lo: int, hi: int) -> list[int]:
+        """Token indices outside any group or script (the ``*`` of ``\\pi^*`` is a script)."""
         found, k = [], lo
         while k < hi:
             t = self.toks[k]
+            if t.kind == "char" and t.text in "^_" and k + 1 < hi:
+                k = self.group(k + 1)[2]
+                continue
             if t.kind == "char" and t.text == "{":
                 k = self.braces[k] + 1
                 continue
@@ -217,6 +221,14 @@ class _Reader:
             emit((rf"\sqrt[{index}]{{{self.sub_mask(lo, end)}}}" if index else
                   rf"\sqrt{{{self.sub_mask(lo, end)}}}", t.pos))
             return nxt
+        if t.text == r"\underset":  # \underset{a \in A}{\textrm{argmax}} body
+            lo, end, nxt = self.group(k + 1)
+            nlo, nend, nxt = self.group(nxt)
+            word = "".join(x.text for x in self.toks[nlo:nend] if x.kind != "cmd" and
+                           x.text not in "{}")
+            if word not in BINDERS:
+                raise self.error(f"\\underset works with {', '.join(sorted(BINDERS))}", k)
+            return self.binder(word, k, nxt, hi, out, (lo, end))
         if t.text in (r"\sum", r"\prod"):
             return self.big_operator(k, hi, out)
         if t.text == r"\begin":
@@ -227,10 +239,10 @@ class _Reader:
             lo, end, nxt = self.group(k + 1)
             word = "".join(x.text for x in self.toks[lo:end])
             return self.named(word, k, nxt, hi, out)
+        if is_identifier_start(t):  # before builtins: \sigma_B is a name, \sigma(z) a call
+            return self.identifier(k, hi, out)
         if t.text in BUILTIN_FUNCTIONS:
             return self.named(t.text, k, k + 1, hi, out)
-        if is_identifier_start(t):
-            return self.identifier(k, hi, out)
         if t.kind == "digit":
             emit((t.text, t.pos))
             nxt = self.skip_dropped(k + 1)
@@ -458,8 +470,13 @@ class _Reader:
             raise self.error("a differential d outside a derivative fraction", k)
         raise self.error(f"unknown name {word!r}: declare it in the symbol table", k)
 
-    def binder(self, word: str, k: int, nxt: int, hi: int, out: list[tuple[str, int]]) -> int:
-        lo, end, nxt = self.group(self.skip_dropped(nxt) + 1)
+    def binder(self, word: str, k: int, nxt: int, hi: int, out: list[tuple[str, int]],
+               under: tuple[int, int] | None = None) -> int:
+        """``\\max_{a \\in A} body``: body is the rest of the term."""
+        if under is None:
+            lo, end, nxt = self.group(self.skip_dropped(nxt) + 1)
+        else:
+            lo, end = under
         at = [j for j in range(lo, end) if self.toks[j].text == r"\in"]
         var_hi = at[0] if at else end
         scanned = scan_identifier(self.toks, lo, var_hi, self.braces, self.src)

@@ -8,7 +8,8 @@ from .check import CheckResult, FormulaResult
 
 __all__ = ["formula_table", "results_json", "check_text", "claim_json"]
 
-_MARK = {"verified": "verified", "erratum": "ERRATUM", "refuted": "REFUTED", "error": "ERROR"}
+_MARK = {"verified": "verified", "read": "read", "erratum": "ERRATUM", "refuted": "REFUTED",
+         "error": "ERROR"}
 
 
 def _err(value: float | None) -> str:
@@ -50,7 +51,7 @@ def formula_table(results: list[FormulaResult]) -> str:
              for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     for r in results:
-        if r.status == "verified" and r.as_expected:
+        if r.status in ("verified", "read") and r.as_expected:
             continue
         lines.append("")
         lines.append(f"{r.id}: {r.status}" + ("" if r.as_expected else " (not what the file "
