@@ -231,6 +231,8 @@ class _Reader:
             return self.binder(word, k, nxt, hi, out, (lo, end))
         if t.text in (r"\sum", r"\prod"):
             return self.big_operator(k, hi, out)
+        if t.text == r"\nabla":
+            return self.nabla(k, hi, out)
         if t.text == r"\begin":
             return self.cases(k, hi, out)
         if t.text == r"\|":
@@ -355,6 +357,20 @@ class _Reader:
             target, nxt = self.parse(nxt, end), end
         out.append((self.hole(sp.Derivative(target, (var, order)), k), self.toks[k].pos))
         return nxt
+
+    def nabla(self, k: int, hi: int, out: list[tuple[str, int]]) -> int:
+        """``\\nabla_w F``: the gradient of the rest of the term with respect to w."""
+        if not self.is_char(k + 1, "_"):
+            raise self.error("write the variable of the gradient: \\nabla_w", k)
+        lo, end, nxt = self.group(k + 2)
+        scanned = scan_identifier(self.toks, lo, end, self.braces, self.src)
+        var = self.resolve_value(scanned, scanned.decorations, lo)
+        body_end = self.term_end(nxt, hi)
+        if body_end == nxt:
+            raise self.error("this gradient applies to nothing", k)
+        out.append((self.hole(sp.Derivative(self.parse(nxt, body_end), var), k),
+                    self.toks[k].pos))
+        return body_end
 
     # -- sums, products, cases, norms ---------------------------------------------------
     def big_operator(self, k: int, hi: int, out: list[tuple[str, int]]) -> int:
@@ -523,14 +539,15 @@ class _Reader:
                 return scanned.end
             return self.apply(decl.sympy(), (len(decl.args),), decl.latex, k, scanned.end, hi,
                               out)
-        if decl is None and not scanned.decorations and self.paren(after, hi) is not None:
-            if scanned.base in BUILTIN_FUNCTIONS:
+        if decl is None and self.paren(after, hi) is not None:
+            if scanned.base in BUILTIN_FUNCTIONS and not scanned.decorations:
                 return self.named(scanned.base, k, scanned.end, hi, out)
-            if self.table.auto and scanned.base in _CONVENTIONAL_FUNCTIONS:
+            if self.table.auto and scanned.base in _CONVENTIONAL_FUNCTIONS and all(
+                    d.kind == "_" for d in scanned.decorations):
                 lo, end, _ = self.paren(after, hi)
-                n = len(self.split_commas(lo, end))
-                made = self.table.declare(Decl(scanned.base, "function", _real_domain(),
-                                               _pyname_for_bound(scanned.base),
+                n, name = len(self.split_commas(lo, end)), scanned.name()
+                made = self.table.declare(Decl(name, "function", _real_domain(),
+                                               _pyname_for_bound(name),
                                                args=tuple(f"x{j}" for j in range(n))))
                 return self.apply(made.sympy(), (n,), made.latex, k, scanned.end, hi, out)
         if decl is None and scanned.base in ("E", r"\mathbb{E}") and self.is_char(after, "[") \
@@ -547,7 +564,7 @@ class _Reader:
             for d in scanned.decorations:
                 out.append((f"^{{{self.sub_mask(d.lo, d.hi)}}}", self.toks[d.lo].pos))
             return scanned.end
-        value = self.resolve_value(scanned, scanned.decorations, k, decl, used)
+        value, used = self.resolve(scanned, scanned.decorations, k, decl, used)
         rest = [d for d in scanned.decorations if d not in used and d.kind == "^"]
         if rest and rest[-1].text in TRANSPOSE_MARKS and (rest[-1] is scanned.decorations[-1]):
             value = sp.transpose(value)
@@ -569,50 +586,56 @@ class _Reader:
     def resolve_value(self, s: Scanned, decos, k: int, decl: Decl | None = None,
                       used=()) -> sp.Basic:
         """The sympy value of an identifier that is not a function application."""
+        return self.resolve(s, tuple(decos), k, decl, used)[0]
+
+    def resolve(self, s: Scanned, decos: tuple, k: int, decl: Decl | None = None,
+                used=()) -> tuple[sp.Basic, tuple]:
+        """(value, decorations consumed): a declared name, an indexed element, or a bound index.
+
+        Decorations not consumed are powers (or a transpose), handled by the caller.
+        """
         if decl is None:
-            decl, used = self.longest_declared(Scanned(s.base, tuple(decos), s.start, s.base_end,
-                                                       s.end))
-        bound = self.bound.get(s.name(tuple(decos)))
-        if bound is not None:
-            self.names.add(s.name(tuple(decos)))
-            return bound
-        rest = [d for d in decos if d not in used]
-        subs = [d for d in rest if d.kind == "_"]
-        bad = [d for d in rest if d.kind == "'" or (d.kind == "^" and _INDEX_SCRIPT.match(d.text))]
-        if decl is None and self.table.auto and not bad and not (
-                subs and self._is_index(subs[-1])):
-            decl = self.table.auto_declare(s.name(tuple(d for d in decos if d.kind != "^"
-                                                          or _INDEX_SCRIPT.match(d.text))))
-            used = tuple(d for d in decos if d.kind != "^" or _INDEX_SCRIPT.match(d.text))
-            rest, subs, bad = [d for d in decos if d not in used], [], []
-        if decl is None and self.table.auto and subs and self._is_index(subs[-1]):
-            decl = self.table.auto_declare(s.base, "vector")
-            used = ()
-        if decl is None or bad or len(subs) > 1:
-            name = s.name(tuple(decos))
-            self.undeclared.setdefault(name, self.toks[k].pos)
-            return sp.Symbol("undeclared")
+            decl, used = self.longest_declared(Scanned(s.base, decos, s.start, s.base_end, s.end))
+        full = s.name(decos)
+        if full in self.bound:
+            self.names.add(full)
+            return self.bound[full], decos
+        index = next((d for d in decos if d not in used and self._index_script(d)), None)
+        naming = tuple(d for d in decos if d.kind != "^" or _INDEX_SCRIPT.match(d.text))
+        if decl is None and self.table.auto:
+            if index is not None:
+                decl, used = self.table.auto_declare(s.base, "vector"), ()
+            else:
+                decl, used = self.table.auto_declare(s.name(naming)), naming
+        leftover = [d for d in naming if d not in used and d is not index]
+        if decl is None or leftover or (index is not None and decl.kind != "vector"):
+            self.undeclared.setdefault(s.name(naming), self.toks[k].pos)
+            return sp.Symbol("undeclared"), decos
         self.names.add(decl.latex)
-        if subs:
-            if decl.kind != "vector" or not self._is_index(subs[0]):
-                full = s.name(tuple(d for d in decos if d.kind != "^"))
-                self.undeclared.setdefault(full, self.toks[k].pos)
-                return sp.Symbol("undeclared")
-            index = self.parse(subs[0].lo, subs[0].hi)
-            return sp.IndexedBase(decl.pyname, real=True)[index]
         if decl.kind == "function":
             raise self.error(f"{decl.latex} is a function; apply it to arguments", k)
-        return decl.sympy()
+        if index is not None:
+            trim = 1 if index.kind == "^" else 0  # x^{(i)}: the index inside the parens
+            element = sp.IndexedBase(decl.pyname, real=True)[
+                self.parse(index.lo + trim, index.hi - trim)]
+            return element, (*used, index)
+        return decl.sympy(), tuple(used)
 
-    def _is_index(self, d) -> bool:
-        """A subscript made of bound or declared index variables, digits and + -."""
-        names = [scan_identifier(self.toks, j, d.hi, self.braces, self.src).name()
-                 for j in range(d.lo, d.hi) if is_identifier_start(self.toks[j])]
+    def _index_script(self, d) -> bool:
+        if d.kind == "_":
+            return self._is_index(d)
+        return d.kind == "^" and d.text.startswith("(") and d.text.endswith(")") and \
+            self._is_index(d, 1)
+
+    def _is_index(self, d, trim: int = 0) -> bool:
+        """A script made of bound or declared index variables, digits and + -."""
+        lo, hi = d.lo + trim, d.hi - trim
+        names = [self.toks[j].text for j in range(lo, hi) if self.toks[j].kind == "letter"]
         ok = all(n in self.bound or (self.table.get(n) is not None
                                      and self.table.get(n).kind == "index") for n in names)
         return bool(names) and ok and all(
             self.toks[j].kind in ("letter", "digit") or self.toks[j].text in "+-"
-            for j in range(d.lo, d.hi))
+            for j in range(lo, hi))
 
     def _arg_symbol(self, latex: str, k: int) -> sp.Basic:
         decl = self.table.get(latex)
