@@ -17,7 +17,7 @@ from ._latex import ParseError
 from ._symbols import KINDS, Decl, SymbolTable, check_pyname, parse_domain, pyname_of
 
 __all__ = ["CatalogError", "Check", "Formula", "load_formula", "load_catalog", "catalog_dir",
-           "CHECK_KINDS"]
+           "symbol_table", "CHECK_KINDS"]
 
 #: What each check kind verifies; ``latex`` says whether the check needs a LaTeX field.
 CHECK_KINDS = {
@@ -127,6 +127,11 @@ def _symbols(raw: object, path: str) -> SymbolTable:
             _want(a in table.decls, path, f"symbols.{decl.latex}.args",
                   f"declared names; {a!r} is not declared")
     return table
+
+
+def symbol_table(spec: dict, path: str = "<symbols>") -> SymbolTable:
+    """A symbol table from the ``[symbols]`` table of a formula file (a dict), validated."""
+    return _symbols(spec, path)
 
 
 def load_formula(path: str | Path, text: str | None = None) -> Formula:

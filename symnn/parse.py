@@ -188,7 +188,8 @@ class _Reader:
                         f0 = j + 1
                 factors.append((f0, k))
                 if len(factors) > 1:
-                    out.append((self.hole(hadamard(*[self.parse(a, b) for a, b in factors]),
+                    out.append((self.hole(hadamard(*[self.parse(a, b) for a, b in factors],
+                                                   evaluate=False),
                                           start), self.toks[start].pos))
                 else:
                     k2 = start
@@ -281,7 +282,8 @@ class _Reader:
             raise self.error("an empty group", k)
         sup = self.superscript(nxt, hi)
         if sup is not None and sup[0] in TRANSPOSE_MARKS:
-            out.append((self.hole(sp.transpose(self.parse(lo, end)), k), self.toks[k].pos))
+            out.append((self.hole(sp.transpose(self.parse(lo, end), evaluate=False), k),
+                        self.toks[k].pos))
             return sup[1]
         out.append(("(", self.toks[k].pos))
         self.mask(lo, end, out)
@@ -390,7 +392,7 @@ class _Reader:
             raise self.error("expected the summation index here", lo)
         name = scan_identifier(self.toks, lo, var_end, self.braces, self.src).name()
         decl = self.table.get(name)
-        var = (decl.sympy() if decl is not None and decl.kind == "index"
+        var = (decl.sympy() if decl is not None and decl.kind in ("index", "scalar")
                else sp.Symbol(_pyname_for_bound(name), integer=True))
         self.names.add(name)
         body_end = self.term_end(nxt, hi)
