@@ -15,8 +15,8 @@ __all__ = [
 ]
 
 
-class sigmoid(sp.Function):  # noqa: N801 - named like sympy's own functions
-    """The logistic function 1 / (1 + exp(-x)), kept as one node so kernels can use a stable form."""
+class sigmoid(sp.Function):
+    """The logistic function 1 / (1 + exp(-x)), one node so kernels can use a stable form."""
 
     nargs = 1
 
@@ -33,7 +33,7 @@ class sigmoid(sp.Function):  # noqa: N801 - named like sympy's own functions
         return True if self.args[0].is_real else None
 
 
-class hadamard(sp.Function):  # noqa: N801
+class hadamard(sp.Function):
     """Elementwise product (``\\odot``, ``\\star``); of scalars it is the ordinary product."""
 
     @classmethod

@@ -94,7 +94,7 @@ _BUILTIN_NAMES = frozenset(dir(__builtins__) if isinstance(__builtins__, dict) e
 
 
 def pyname_of(latex_name: str) -> str:
-    """A Python identifier for a LaTeX name: ``\\sigma_B`` -> ``sigma_B``, ``x^{< t >}`` -> ``x_t``."""
+    """A Python identifier for a LaTeX name: ``\\sigma_B`` -> ``sigma_B``, ``x^{<t>}`` -> x_t."""
     text = latex_name.replace("'", "_prime")
     text = re.sub(r"\\([A-Za-z]+)", r"\1", text)
     text = re.sub(r"[^A-Za-z0-9_]+", "_", text)

@@ -19,8 +19,20 @@ from . import _grammar
 from ._identifiers import Scanned, canonical_name, is_identifier_start, scan_identifier
 from ._latex import ParseError, Token, find_close, match_groups, tokenize
 from ._notation import (
-    BINDERS, BUILTIN_FUNCTIONS, CONSTANTS, DROPPED, FRAC_ALIASES, HADAMARD_OPS, NAME_COMMANDS,
-    PASSTHROUGH, RELATIONS, TRANSPOSE_MARKS, Expectation, Norm, SetSum, hadamard,
+    BINDERS,
+    BUILTIN_FUNCTIONS,
+    CONSTANTS,
+    DROPPED,
+    FRAC_ALIASES,
+    HADAMARD_OPS,
+    NAME_COMMANDS,
+    PASSTHROUGH,
+    RELATIONS,
+    TRANSPOSE_MARKS,
+    Expectation,
+    Norm,
+    SetSum,
+    hadamard,
 )
 from ._symbols import Decl, SymbolTable
 

@@ -7,8 +7,8 @@ declared names, ``s["name"]`` being the sympy object of a LaTeX name.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import sympy as sp
 

@@ -12,11 +12,6 @@ from symnn._notation import sigmoid
 from symnn._symbols import SymbolTable
 
 
-def _names(table: SymbolTable) -> dict:
-    return {d.latex: d.sympy() for d in table.decls.values()} | {
-        k: table.decls[k2].sympy() for k in [] for k2 in []}
-
-
 @pytest.mark.parametrize("case", CORPUS, ids=[c.id for c in CORPUS])
 def test_golden_corpus_reads_to_the_expected_sympy(case):
     """Each golden formula reads to exactly the recorded SymPy result."""
@@ -95,7 +90,7 @@ def test_undeclared_symbol_is_an_error_with_its_position():
 
 
 def test_derivative_of_defined_names_keeps_the_dependency():
-    """\\frac{\\partial L}{\\partial w} with L(w) declared is a derivative of L(w), not of a constant."""
+    """\\frac{\\partial L}{\\partial w} with L(w) declared differentiates L(w), not a constant."""
     e = parse_expression(r"\frac{\partial L}{\partial w}",
                          make_table({"w": "scalar", "L": {"kind": "function", "args": ["w"]}}))
     w = next(iter(e.free_symbols))
