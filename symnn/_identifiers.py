@@ -68,6 +68,8 @@ def _group(tokens: list[Token], k: int, braces: dict[int, int], src: str) -> tup
     if tokens[k].text == "{" and tokens[k].kind == "char":
         close = braces[k]
         return k + 1, close, close + 1
+    if tokens[k].kind == "char" and tokens[k].text in "=,)]}&^_":
+        raise ParseError("a script or argument is missing before this", src, tokens[k].pos)
     return k, k + 1, k + 1
 
 

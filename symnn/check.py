@@ -173,10 +173,12 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
         total += int(finite.sum())
         if not finite.any():
             continue
-        absdiff = np.where(finite, np.abs(lv - rv), 0.0)
-        scale = np.maximum(1.0, np.maximum(np.abs(lv), np.abs(rv)))
-        mixed = absdiff / scale
-        rel = absdiff / np.maximum(np.maximum(np.abs(lv), np.abs(rv)), 1e-300)
+        # every array below is masked to the finite points: a NaN must never win an argmax
+        lv, rv = np.where(finite, lv, 0.0), np.where(finite, rv, 0.0)
+        absdiff = np.abs(lv - rv)
+        big = np.maximum(np.abs(lv), np.abs(rv))
+        mixed = absdiff / np.maximum(1.0, big)
+        rel = absdiff / np.maximum(big, 1e-300)
         k = int(np.argmax(mixed))
         max_abs = max(max_abs, float(absdiff.max()))
         if mixed[k] >= worst[0]:

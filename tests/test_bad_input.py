@@ -1,0 +1,67 @@
+"""The bad-input corpus: each unreadable claim is a clean error saying what and where, exit 2."""
+
+from __future__ import annotations
+
+import pytest
+
+from symnn import ParseError, parse_statement
+from symnn._symbols import SymbolTable
+from symnn.cli import EXIT_UNREADABLE, main
+
+# (id, LaTeX, fragment of the message, position of the caret or None)
+BAD = [
+    ("unbalanced-open-brace", r"\frac{1}{2 = x", "unbalanced '{'", 8),
+    ("unbalanced-close-brace", r"x} = 1", "unbalanced '}'", 1),
+    ("unbalanced-open-paren", r"(a + b = 1", "unbalanced '('", 0),
+    ("unbalanced-close-paren", r"a + b) = 1", "unbalanced ')'", 5),
+    ("unknown-command", r"\foo x = 1", "unknown command", 0),
+    ("empty-input", "", "empty input", None),
+    ("blank-input", "   ", "empty input", 0),
+    ("too-long", "x+" * 50_000 + "x = 1", "limit", None),
+    ("stray-partial", r"\partial x = 1", "partial", 0),
+    ("missing-script", r"x^ = 1", "missing", 3),
+    ("sum-without-index", r"\sum x = 1", "subscript", 0),
+    ("operator-on-nothing", r"\frac{d}{dx} = 1", "applies to nothing", 0),
+    ("two-relations", r"a = b = c", "more than one relation", 6),
+    ("control-character", "x\x01 = 1", "unexpected character", 1),
+    ("lone-backslash", "x = \\", "backslash", 4),
+    ("unknown-operator-name", r"\operatorname{__import__('os').system('touch pwned')}(x) = 1",
+     "unknown name", 0),
+    ("case-without-condition", r"\begin{cases} 1 \end{cases} = 1", "value & condition", None),
+    ("inequality-claim", r"x \le y", "unknown command", 2),
+]
+
+
+@pytest.mark.parametrize(("latex", "fragment", "pos"), [b[1:] for b in BAD],
+                         ids=[b[0] for b in BAD])
+def test_bad_input_is_a_parse_error_with_message_and_caret(latex, fragment, pos):
+    """Each bad input raises ParseError whose message says what went wrong, at the right spot."""
+    with pytest.raises(ParseError) as err:
+        parse_statement(latex, SymbolTable(auto=True))
+    assert fragment in err.value.message
+    if pos is not None:
+        assert err.value.pos == pos
+        assert err.value.render().splitlines()[-1] == "  " + " " * pos + "^"
+
+
+@pytest.mark.parametrize("latex", [b[1] for b in BAD], ids=[b[0] for b in BAD])
+def test_bad_input_exits_2_from_symnn_check(latex, capsys):
+    """`symnn check` on each bad input exits 2 and explains on stderr."""
+    assert main(["check", latex]) == EXIT_UNREADABLE
+    assert capsys.readouterr().err.startswith("error:")
+
+
+def test_crafted_operator_name_runs_nothing(tmp_path, monkeypatch):
+    """LaTeX that spells Python code is rejected as a name; nothing is executed."""
+    monkeypatch.chdir(tmp_path)
+    main(["check", r"\operatorname{__import__('os').system('touch pwned')}(x) = 1"])
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_undeclared_name_in_a_strict_table_is_listed():
+    """With a declared table, every undeclared name is listed in one error."""
+    from conftest import make_table
+
+    with pytest.raises(ParseError) as err:
+        parse_statement(r"w \leftarrow w - \eta g", make_table({"w": "scalar"}))
+    assert err.value.names == ("\\eta", "g")

@@ -1,0 +1,155 @@
+"""The checker refutes planted errors, and only those: each catalog check is shown to fail."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from conftest import make_table
+
+from symnn import compare, evaluate, parse_statement, read_definitions, verify_formula
+from symnn.catalog import load_catalog
+from symnn.derive import DeriveError
+
+CATALOG = {f.id: f for f in load_catalog()}
+
+
+def _verify_mutant(fid: str, field: str, old: str, new: str):
+    formula = CATALOG[fid]
+    if field == "definitions":
+        value = tuple(d.replace(old, new) for d in formula.definitions)
+        assert value != formula.definitions, f"{old!r} not found in the definitions of {fid}"
+    else:
+        value = getattr(formula, field).replace(old, new)
+        assert value != getattr(formula, field), f"{old!r} not found in {field} of {fid}"
+    return verify_formula(dataclasses.replace(formula, **{field: value}))
+
+
+# (id, formula, field, text, planted replacement): every semantic check of the catalog is
+# made to fail at least once.
+MUTANTS = [
+    ("chain-rule-wrong-variable", "backprop-chain-rule", "latex",
+     r"\frac{\partial z}{\partial w}}", r"\frac{\partial z}{\partial b}}"),
+    ("chain-rule-squared-loss", "backprop-chain-rule", "definitions",
+     r"-\Big[y\log(a)+(1-y)\log(1-a)\Big]", r"(a-y)^2"),
+    ("update-sign-flip", "weight-update", "latex", r"w-\eta", r"w+\eta"),
+    ("update-step-doubled", "weight-update", "latex", r"w-\eta", r"w-2\eta"),
+    ("batchnorm-drop-epsilon", "batch-normalization", "latex", r"+\epsilon}", "}"),
+    ("batchnorm-unbiased-variance", "batch-normalization", "definitions",
+     r"\sigma_B^2 = \frac{1}{m}", r"\sigma_B^2 = \frac{1}{m-1}"),
+    ("batchnorm-mean-off-by-one", "batch-normalization", "definitions",
+     r"\mu_B = \frac{1}{m}", r"\mu_B = \frac{1}{m+1}"),
+    ("sigmoid-sign", "sigmoid", "latex", "e^{-z}", "e^{z}"),
+    ("sigmoid-constant-1e-6", "sigmoid", "latex", r"\frac{1}{1+", r"\frac{1.000001}{1+"),
+    ("tanh-swapped-terms", "tanh", "latex", r"{e^{z}-e^{-z}}", r"{e^{-z}-e^{z}}"),
+    ("relu-min", "relu", "latex", r"\textrm{max}", r"\textrm{min}"),
+    ("leaky-relu-min", "leaky-relu", "latex", r"\textrm{max}", r"\textrm{min}"),
+    ("cross-entropy-sign", "cross-entropy", "latex", r"=-\Big[", r"=\Big["),
+    ("cross-entropy-log-1-plus", "cross-entropy", "latex", r"\log(1-z)", r"\log(1+z)"),
+    ("q-learning-missing-minus", "q-learning", "latex", "-Q(s,a)\\Big]", "\\Big]"),
+]
+
+
+@pytest.mark.parametrize(("fid", "field", "old", "new"), [m[1:] for m in MUTANTS],
+                         ids=[m[0] for m in MUTANTS])
+def test_planted_error_in_a_catalog_formula_is_refuted(fid, field, old, new):
+    """A formula with a planted error is refuted, with a counterexample when numbers apply."""
+    result = _verify_mutant(fid, field, old, new)
+    assert result.status == "refuted", [c.detail for c in result.checks]
+    failed = [c for c in result.checks if not c.ok]
+    assert failed and all(c.counterexample or c.method == "undecided" for c in failed)
+
+
+def test_every_catalog_formula_with_semantic_checks_has_a_mutant():
+    """No semantic check of the catalog goes untested by a planted error."""
+    checked = {f.id for f in CATALOG.values() if any(c.kind != "parse" for c in f.checks)}
+    mutated = {m[1] for m in MUTANTS} | {"conv-output-size"}
+    assert checked <= mutated
+
+
+def test_conv_erratum_is_refuted_as_printed_with_a_counterexample():
+    """N = (W - F + 2P)/S + 1 is refuted as printed; the floor form is verified beside it."""
+    result = verify_formula(CATALOG["conv-output-size"])
+    assert result.status == "erratum" and result.as_expected
+    assert result.checks[1].counterexample and all(c.ok for c in result.corrected_checks)
+
+
+def test_conv_corrected_form_with_a_planted_error_is_refuted():
+    """If the corrected form is wrong too, the erratum is reported refuted, not as expected."""
+    result = _verify_mutant("conv-output-size", "corrected", r"\right\rfloor+1",
+                            r"\right\rfloor+2")
+    assert result.status == "refuted" and not result.as_expected
+
+
+def test_erratum_that_holds_is_not_as_expected():
+    """A file filed as an erratum whose printed form holds is flagged (exit 1 territory)."""
+    formula = CATALOG["conv-output-size"]
+    result = verify_formula(dataclasses.replace(formula, latex=formula.corrected))
+    assert result.status == "verified" and not result.as_expected
+
+
+def test_true_catalog_verifies_for_several_seeds():
+    """No false refutation: the shipped catalog ends as expected for seeds 0..4."""
+    for seed in range(5):
+        bad = [f.id for f in CATALOG.values() if not verify_formula(f, seed=seed).as_expected]
+        assert not bad, f"seed {seed}: {bad}"
+
+
+def _claim(latex: str, spec: dict, defs=()):
+    table = make_table(spec)
+    d = read_definitions(list(defs), table)
+    st = parse_statement(latex, table)
+    return compare(evaluate(st.lhs, d), evaluate(st.rhs, d), table)
+
+
+def test_wrong_derivative_is_refuted_with_a_point():
+    """A sigmoid derivative with the wrong power is refuted; the counterexample names z."""
+    r = _claim(r"\frac{d}{dz}\sigma(z) = \sigma(z)(1-\sigma(z))^2", {"z": "scalar"})
+    assert not r.ok and "z" in r.counterexample["point"]
+
+
+def test_right_derivative_is_proved():
+    """sigma' = sigma (1 - sigma) is proved symbolically, not only sampled."""
+    r = _claim(r"\frac{d}{dz}\sigma(z) = \sigma(z)(1-\sigma(z))", {"z": "scalar"})
+    assert r.ok and r.method == "symbolic proof"
+
+
+def test_claim_true_only_on_half_line_is_refuted_on_the_reals():
+    """sqrt(x^2) = x fails for negative x when x is real."""
+    assert not _claim(r"\sqrt{x^2} = x", {"x": "scalar"}).ok
+
+
+def test_claim_true_on_declared_domain_holds():
+    """sqrt(x^2) = x holds when x is declared nonnegative."""
+    assert _claim(r"\sqrt{x^2} = x", {"x": {"kind": "scalar", "domain": "nonnegative"}}).ok
+
+
+def test_abstract_functions_without_proof_are_undecided_not_verified():
+    """An equation between undefined functions that SymPy cannot prove is not called true."""
+    r = _claim(r"f(x) = f(2x)", {"x": "scalar", "f": {"kind": "function", "args": ["x"]}})
+    assert not r.ok and r.method == "undecided"
+
+
+def test_derivative_without_dependency_is_an_error_not_zero():
+    """d a / d z with no definition linking a to z is an error, never a silent 0."""
+    with pytest.raises(DeriveError, match="does not depend"):
+        _claim(r"\frac{\partial a}{\partial z} = 0", {"a": "scalar", "z": "scalar"})
+
+
+def test_definition_cycle_is_an_error():
+    """a = b, b = a is reported as a definition cycle."""
+    with pytest.raises(DeriveError, match="cycle"):
+        _claim("a = 1", {"a": "scalar", "b": "scalar"}, defs=["a = b", "b = a"])
+
+
+def test_same_seed_gives_the_same_counterexample():
+    """Sampling is seeded: two runs give the same worst point."""
+    a = _claim(r"x^2 = x", {"x": "scalar"})
+    b = _claim(r"x^2 = x", {"x": "scalar"})
+    assert a.counterexample == b.counterexample
+
+
+def test_nonfinite_points_do_not_hide_a_mismatch():
+    """Points where a side overflows are skipped, and the mismatch elsewhere is still found."""
+    r = _claim(r"e^{e^{x}} + x = e^{e^{x}} + 2x", {"x": "scalar"})
+    assert not r.ok and r.counterexample is not None
