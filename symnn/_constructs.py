@@ -1,0 +1,237 @@
+"""Constructs the grammar reads wrong, built directly: derivatives, gradients, sums and
+products, cases, norms, function application and ``\\max_a``-style binders."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from . import _grammar
+from ._identifiers import is_identifier_start, scan_identifier
+from ._notation import BINDERS, BUILTIN_FUNCTIONS, NAME_COMMANDS, Norm, SetSum
+from ._symbols import pyname_of
+from ._walk import Walker
+
+__all__ = ["Constructs"]
+
+
+class Constructs(Walker):
+    """Derivative fractions, \\nabla, \\sum/\\prod, cases, norms, named functions, binders."""
+
+    # -- fractions and derivatives ------------------------------------------------------
+    def differential(self, lo: int, hi: int) -> tuple[str, int] | None:
+        """If tokens[lo:hi] start with d, \\partial or \\mathrm{d}: (kind, index after it)."""
+        t = self.tok(lo)
+        if t is None or lo >= hi:
+            return None
+        if t.text == r"\partial":
+            return "partial", lo + 1
+        if t.kind == "letter" and t.text == "d" and self.table.get("d") is None:
+            return "d", lo + 1
+        if t.text in NAME_COMMANDS and self.is_char(lo + 1, "{") and self.braces[lo + 1] == lo + 3 \
+                and self.toks[lo + 2].text == "d":
+            return "d", lo + 4
+        return None
+
+    def fraction(self, k: int, hi: int, out: list[tuple[str, int]]) -> int:
+        nlo, nhi, nxt = self.group(k + 1)
+        dlo, dhi, nxt = self.group(nxt)
+        num, den = self.differential(nlo, nhi), self.differential(dlo, dhi)
+        if num is None or den is None:
+            out.append((rf"\frac{{{self.sub_mask(nlo, nhi)}}}{{{self.sub_mask(dlo, dhi)}}}",
+                        self.toks[k].pos))
+            return nxt
+        order, body = 1, num[1]
+        sup = self.superscript(body, nhi)
+        if sup is not None:
+            if not sup[0].isdigit():
+                raise self.error("the order of a derivative must be a number", body)
+            order, body = int(sup[0]), sup[1]
+        var_lo = den[1]
+        if var_lo >= dhi or not is_identifier_start(self.toks[var_lo]):
+            raise self.error("expected the variable of differentiation here", var_lo)
+        scanned = scan_identifier(self.toks, var_lo, dhi, self.braces, self.src)
+        decos = scanned.decorations
+        if order > 1 and decos and decos[-1].kind == "^" and decos[-1].text == str(order):
+            decos = decos[:-1]
+        var = self.resolve_value(scanned, decos, var_lo)
+        if scanned.end != dhi and scanned.decorations == decos:
+            raise self.error("unexpected text after the variable of differentiation",
+                             scanned.end)
+        if not isinstance(var, sp.Symbol | sp.Indexed):
+            raise self.error("one can differentiate only with respect to a variable", var_lo)
+        if body < nhi:  # \frac{\partial L}{\partial w}
+            target = self.parse(body, nhi)
+        else:  # operator form \frac{d}{dz} (...): applies to the rest of the term
+            end = self.term_end(nxt, hi)
+            if end == nxt:
+                raise self.error("this derivative operator applies to nothing", k)
+            target, nxt = self.parse(nxt, end), end
+        out.append((self.hole(sp.Derivative(target, (var, order)), k), self.toks[k].pos))
+        return nxt
+
+    def nabla(self, k: int, hi: int, out: list[tuple[str, int]]) -> int:
+        """``\\nabla_w F``: the gradient of the rest of the term with respect to w."""
+        if not self.is_char(k + 1, "_"):
+            raise self.error("write the variable of the gradient: \\nabla_w", k)
+        lo, end, nxt = self.group(k + 2)
+        scanned = scan_identifier(self.toks, lo, end, self.braces, self.src)
+        var = self.resolve_value(scanned, scanned.decorations, lo)
+        body_end = self.term_end(nxt, hi)
+        if body_end == nxt:
+            raise self.error("this gradient applies to nothing", k)
+        out.append((self.hole(sp.Derivative(self.parse(nxt, body_end), var), k),
+                    self.toks[k].pos))
+        return body_end
+
+    # -- sums, products, cases, norms ---------------------------------------------------
+    def big_operator(self, k: int, hi: int, out: list[tuple[str, int]]) -> int:
+        """``\\sum_{i=1}^{m} body`` (body: the rest of the term); ``\\sum_{s \\in S}``."""
+        op = self.toks[k].text
+        nxt = self.skip_dropped(k + 1)
+        if not self.is_char(nxt, "_"):
+            raise self.error(f"{op} needs a subscript naming its index", k)
+        lo, end, nxt = self.group(nxt + 1)
+        upper = None
+        sup = self.superscript(self.skip_dropped(nxt), hi)
+        if sup is not None:
+            upper, nxt = (sup[2], sup[3]), sup[1]
+        eq = [j for j in range(lo, end) if self.toks[j].text in ("=", r"\in")]
+        var_end = eq[0] if eq else end
+        if var_end == lo or not is_identifier_start(self.toks[lo]):
+            raise self.error("expected the summation index here", lo)
+        name = scan_identifier(self.toks, lo, var_end, self.braces, self.src).name()
+        decl = self.table.get(name)
+        var = (decl.sympy() if decl is not None and decl.kind in ("index", "scalar")
+               else sp.Symbol(pyname_of(name), integer=True))
+        self.names.add(name)
+        body_end = self.term_end(nxt, hi)
+        saved = self.bound.get(name)
+        self.bound[name] = var
+        try:
+            body = self.parse(nxt, body_end)
+        finally:
+            if saved is None:
+                self.bound.pop(name)
+            else:
+                self.bound[name] = saved
+        if eq and self.toks[eq[0]].text == r"\in":
+            if op != r"\sum" or upper is not None:
+                raise self.error("only \\sum ranges over a set", k)
+            result = SetSum(body, var, self.parse(eq[0] + 1, end))
+        else:
+            if not eq or upper is None:
+                raise self.error(f"{op} needs bounds such as _{{i=1}}^{{m}}", k)
+            bounds = (var, self.parse(eq[0] + 1, end), self.parse(*upper))
+            result = (sp.Sum if op == r"\sum" else sp.Product)(body, bounds)
+        out.append((self.hole(result, k), self.toks[k].pos))
+        return body_end
+
+    def cases(self, k: int, hi: int, out: list[tuple[str, int]]) -> int:
+        lo, end, nxt = self.group(k + 1)
+        if "".join(x.text for x in self.toks[lo:end]) != "cases":
+            raise self.error("only \\begin{cases} is supported", k)
+        close = next((j for j in range(nxt, hi) if self.toks[j].text == r"\end"), None)
+        if close is None:
+            raise self.error("\\begin{cases} is never ended", k)
+        rows, start = [], nxt
+        for j in range(nxt, close + 1):
+            if j == close or self.toks[j].text == r"\\":
+                if j > start:
+                    rows.append((start, j))
+                start = j + 1
+        pieces = []
+        for a, b in rows:
+            amp = next((j for j in range(a, b) if self.toks[j].text == "&"), None)
+            if amp is None:
+                raise self.error("each case needs 'value & condition'", a)
+            pieces.append((self.parse(a, amp), self.condition(amp + 1, b)))
+        _, _, after = self.group(close + 1)
+        out.append((self.hole(sp.Piecewise(*pieces), k), self.toks[k].pos))
+        return after
+
+    def condition(self, lo: int, hi: int) -> sp.Basic:
+        while lo < hi and self.toks[lo].text in (*NAME_COMMANDS, r"\quad", ",", r"\,"):
+            if self.toks[lo].text in NAME_COMMANDS:
+                _, inner_hi, nxt = self.group(lo + 1)
+                word = "".join(x.text for x in self.toks[lo + 2:inner_hi]).lower()
+                if word in ("otherwise", "else", "sinon"):
+                    return sp.true
+                lo = nxt
+            else:
+                lo += 1
+        ops = {"<": sp.Lt, ">": sp.Gt, r"\le": sp.Le, r"\leq": sp.Le, r"\ge": sp.Ge,
+               r"\geq": sp.Ge, r"\neq": sp.Ne, "=": sp.Eq}
+        at = [j for j in self._top_level(lo, hi) if self.toks[j].text in ops]
+        if len(at) != 1:
+            raise self.error("a case condition must be one comparison or 'otherwise'", lo)
+        j = at[0]
+        return ops[self.toks[j].text](self.parse(lo, j), self.parse(j + 1, hi))
+
+    def norm(self, k: int, hi: int, out: list[tuple[str, int]]) -> int:
+        close = next((j for j in range(k + 1, hi) if self.toks[j].text == r"\|"), None)
+        if close is None:
+            raise self.error("unbalanced \\|: it is never closed", k)
+        inner, nxt, p = self.parse(k + 1, close), close + 1, sp.Integer(2)
+        if self.is_char(nxt, "_"):
+            lo, end, nxt = self.group(nxt + 1)
+            p = self.parse(lo, end)
+        out.append((self.hole(Norm(inner, p), k), self.toks[k].pos))
+        return self.power(nxt, hi, out)
+
+    # -- names ----------------------------------------------------------------------------
+    def named(self, word: str, k: int, nxt: int, hi: int, out: list[tuple[str, int]]) -> int:
+        """A name from \\textrm/\\operatorname or a function command such as \\log, \\max."""
+        decl = self.table.get(word) if word.isalpha() else None
+        if decl is None and self.is_char(self.skip_dropped(nxt), "_") and word in BINDERS:
+            return self.binder(word, k, nxt, hi, out)
+        if decl is None and word in BUILTIN_FUNCTIONS:
+            func, arity = BUILTIN_FUNCTIONS[word]
+            return self.apply(func, arity, word, k, nxt, hi, out)
+        if decl is not None:
+            self.names.add(word)
+            if decl.kind == "function":
+                return self.apply(decl.sympy(), (len(decl.args),), word, k, nxt, hi, out)
+            out.append((self.hole(decl.sympy(), k), self.toks[k].pos))
+            return self.power(nxt, hi, out)
+        if word == "d":
+            raise self.error("a differential d outside a derivative fraction", k)
+        raise self.error(f"unknown name {word!r}: declare it in the symbol table", k)
+
+    def binder(self, word: str, k: int, nxt: int, hi: int, out: list[tuple[str, int]],
+               under: tuple[int, int] | None = None) -> int:
+        """``\\max_{a \\in A} body``: body is the rest of the term."""
+        if under is None:
+            lo, end, nxt = self.group(self.skip_dropped(nxt) + 1)
+        else:
+            lo, end = under
+        at = [j for j in range(lo, end) if self.toks[j].text == r"\in"]
+        var_hi = at[0] if at else end
+        scanned = scan_identifier(self.toks, lo, var_hi, self.braces, self.src)
+        var = self.resolve_value(scanned, scanned.decorations, lo)
+        body_end = self.term_end(nxt, hi)
+        args = [self.parse(nxt, body_end), var]
+        if at:
+            args.append(self.parse(at[0] + 1, end))
+        out.append((self.hole(BINDERS[word](*args), k), self.toks[k].pos))
+        return body_end
+
+    def apply(self, func: object, arity: tuple[int, ...], word: str, k: int, nxt: int, hi: int,
+              out: list[tuple[str, int]]) -> int:
+        """``f(a, b)`` with each argument parsed on its own; ``\\log a`` takes the next atom."""
+        group = self.paren(nxt, hi)
+        if group is not None:
+            lo, end, after = group
+            args = [self.parse(a, b) for a, b in self.split_commas(lo, end)]
+        else:
+            start = self.skip_dropped(nxt)
+            if start >= hi:
+                raise self.error(f"{word} needs an argument", k)
+            atom: list[tuple[str, int]] = []
+            after = self.step(start, hi, atom)
+            args = [_grammar.read(atom, self.src)]
+        if len(args) not in arity:
+            raise self.error(f"{word} takes {' or '.join(map(str, arity))} argument(s), "
+                             f"got {len(args)}", k)
+        out.append((self.hole(func(*args), k), self.toks[k].pos))
+        return self.power(after, hi, out)
+

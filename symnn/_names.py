@@ -1,0 +1,145 @@
+"""Names: identifiers resolved through the symbol table, indexed elements, function calls."""
+
+from __future__ import annotations
+
+import re
+
+import sympy as sp
+
+from ._identifiers import Scanned, scan_identifier
+from ._latex import find_close
+from ._notation import BUILTIN_FUNCTIONS, CONSTANTS, TRANSPOSE_MARKS, Expectation
+from ._symbols import DOMAINS, Decl, pyname_of
+from ._walk import Walker
+
+__all__ = ["Names"]
+
+#: In auto mode (``symnn check``) these undeclared names followed by ``(`` are functions.
+_CONVENTIONAL_FUNCTIONS = frozenset({"f", "g", "h", "L", "J", r"\ell", r"\mathcal{L}"})
+#: Superscripts that make a name, never a power: [l], <t>, (i), *, '.
+_INDEX_SCRIPT = re.compile(r"^(\[.*\]|<.*>|\\langle.*\\rangle|\(.*[A-Za-z].*\)|\*|\\ast|')$")
+
+
+class Names(Walker):
+    """Identifier resolution: the longest declared name wins; the rest are indices or powers."""
+
+    def identifier(self, k: int, hi: int, out: list[tuple[str, int]]) -> int:
+        scanned = scan_identifier(self.toks, k, hi, self.braces, self.src)
+        decl, used = self.longest_declared(scanned)
+        after = self.skip_dropped(scanned.end)
+        if decl is not None and decl.kind == "function":
+            rest = [d for d in scanned.decorations if d not in used]
+            if rest:
+                raise self.error(f"unexpected script on function {decl.latex}", rest[0].lo)
+            self.names.add(decl.latex)
+            if self.paren(after, hi) is None:  # a function named alone stands for f(its args)
+                args = [self._arg_symbol(a, k) for a in decl.args]
+                out.append((self.hole(decl.sympy()(*args), k), self.toks[k].pos))
+                return scanned.end
+            return self.apply(decl.sympy(), (len(decl.args),), decl.latex, k, scanned.end, hi,
+                              out)
+        if decl is None and self.paren(after, hi) is not None:
+            if scanned.base in BUILTIN_FUNCTIONS and not scanned.decorations:
+                return self.named(scanned.base, k, scanned.end, hi, out)
+            if self.table.auto and scanned.base in _CONVENTIONAL_FUNCTIONS and all(
+                    d.kind == "_" for d in scanned.decorations):
+                lo, end, _ = self.paren(after, hi)
+                n, name = len(self.split_commas(lo, end)), scanned.name()
+                made = self.table.declare(Decl(name, "function", DOMAINS["real"],
+                                               pyname_of(name),
+                                               args=tuple(f"x{j}" for j in range(n))))
+                return self.apply(made.sympy(), (n,), made.latex, k, scanned.end, hi, out)
+        if decl is None and scanned.base in ("E", r"\mathbb{E}") and self.is_char(after, "[") \
+                and not scanned.decorations:
+            close = find_close(self.toks, after, hi, self.src)
+            out.append((self.hole(Expectation(self.parse(after + 1, close)), k),
+                        self.toks[k].pos))
+            return self.power(close + 1, hi, out)
+        powers = all(d.kind == "^" for d in scanned.decorations)
+        if decl is None and scanned.base in CONSTANTS and powers and (
+                scanned.base == r"\pi" or scanned.decorations):
+            self.allowed.add(str(CONSTANTS[scanned.base]))
+            out.append((self.hole(CONSTANTS[scanned.base], k), self.toks[k].pos))
+            for d in scanned.decorations:
+                out.append((f"^{{{self.sub_mask(d.lo, d.hi)}}}", self.toks[d.lo].pos))
+            return scanned.end
+        value, used = self.resolve(scanned, scanned.decorations, k, decl, used)
+        rest = [d for d in scanned.decorations if d not in used and d.kind == "^"]
+        if rest and rest[-1].text in TRANSPOSE_MARKS and (rest[-1] is scanned.decorations[-1]):
+            value = sp.transpose(value)
+            rest = rest[:-1]
+        out.append((self.hole(value, k), self.toks[k].pos))
+        for d in rest:
+            out.append((f"^{{{self.sub_mask(d.lo, d.hi)}}}", self.toks[d.lo].pos))
+        return scanned.end
+
+    def longest_declared(self, s: Scanned):
+        """The declaration matching the most leading decorations, and the decorations it used."""
+        decos = s.decorations
+        for n in range(len(decos), -1, -1):
+            decl = self.table.get(s.name(decos[:n]))
+            if decl is not None:
+                return decl, decos[:n]
+        return None, ()
+
+    def resolve_value(self, s: Scanned, decos, k: int, decl: Decl | None = None,
+                      used=()) -> sp.Basic:
+        """The sympy value of an identifier that is not a function application."""
+        return self.resolve(s, tuple(decos), k, decl, used)[0]
+
+    def resolve(self, s: Scanned, decos: tuple, k: int, decl: Decl | None = None,
+                used=()) -> tuple[sp.Basic, tuple]:
+        """(value, decorations consumed): a declared name, an indexed element, or a bound index.
+
+        Decorations not consumed are powers (or a transpose), handled by the caller.
+        """
+        if decl is None:
+            decl, used = self.longest_declared(Scanned(s.base, decos, s.start, s.base_end, s.end))
+        full = s.name(decos)
+        if full in self.bound:
+            self.names.add(full)
+            return self.bound[full], decos
+        index = next((d for d in decos if d not in used and self._index_script(d)), None)
+        naming = tuple(d for d in decos if d.kind != "^" or _INDEX_SCRIPT.match(d.text))
+        if decl is None and self.table.auto:
+            if index is not None:
+                decl, used = self.table.auto_declare(s.base, "vector"), ()
+            else:
+                decl, used = self.table.auto_declare(s.name(naming)), naming
+        leftover = [d for d in naming if d not in used and d is not index]
+        if decl is None or leftover or (index is not None and decl.kind != "vector"):
+            self.undeclared.setdefault(s.name(naming), self.toks[k].pos)
+            return sp.Symbol("undeclared"), decos
+        self.names.add(decl.latex)
+        if decl.kind == "function":
+            raise self.error(f"{decl.latex} is a function; apply it to arguments", k)
+        if index is not None:
+            trim = 1 if index.kind == "^" else 0  # x^{(i)}: the index inside the parens
+            element = sp.IndexedBase(decl.pyname, real=True)[
+                self.parse(index.lo + trim, index.hi - trim)]
+            return element, (*used, index)
+        return decl.sympy(), tuple(used)
+
+    def _index_script(self, d) -> bool:
+        if d.kind == "_":
+            return self._is_index(d)
+        return d.kind == "^" and d.text.startswith("(") and d.text.endswith(")") and \
+            self._is_index(d, 1)
+
+    def _is_index(self, d, trim: int = 0) -> bool:
+        """A script made of bound or declared index variables, digits and + -."""
+        lo, hi = d.lo + trim, d.hi - trim
+        names = [self.toks[j].text for j in range(lo, hi) if self.toks[j].kind == "letter"]
+        ok = all(n in self.bound or (self.table.get(n) is not None
+                                     and self.table.get(n).kind == "index") for n in names)
+        return bool(names) and ok and all(
+            self.toks[j].kind in ("letter", "digit") or self.toks[j].text in "+-"
+            for j in range(lo, hi))
+
+    def _arg_symbol(self, latex: str, k: int) -> sp.Basic:
+        decl = self.table.get(latex)
+        if decl is None:
+            raise self.error(f"argument {latex!r} of a declared function is not declared", k)
+        return decl.sympy()
+
+
