@@ -19,6 +19,8 @@ from ._latex import ParseError
 __all__ = ["read", "fill", "cross_check"]
 
 _HOLE = re.compile(r"^omicron_\{?(\d+)\}?$")
+#: Numeric powers with a larger exponent stay unevaluated (no 10^(10^10)-digit integers).
+MAX_EVALUATED_EXPONENT = 64
 
 
 @lru_cache(maxsize=1)
@@ -72,6 +74,9 @@ def _rebuild(expr: sp.Basic) -> sp.Basic:
     if not expr.args or isinstance(expr, sp.Symbol | sp.Indexed):
         return expr
     args = [_rebuild(a) for a in expr.args]
+    if isinstance(expr, sp.Pow) and all(a.is_Number for a in args) and (
+            abs(args[1]) > MAX_EVALUATED_EXPONENT):
+        return sp.Pow(*args, evaluate=False)  # 10^{10^{10}} stays a power, never a huge integer
     if isinstance(expr, sp.Derivative):
         return sp.Derivative(args[0], *expr.variable_count)
     return expr.func(*args)
@@ -140,6 +145,17 @@ def check_all_holes_used(exprs: list[sp.Expr], holes: dict[int, sp.Basic],
                          hole_pos[missing[0]])
 
 
+def _numeric_tower(expr: sp.Expr) -> bool:
+    """A power of numbers too large to evaluate, even as a float (10^{10^{10}})."""
+    return any(not p.exp.free_symbols and (not p.exp.is_Number
+                                           or abs(p.exp) > MAX_EVALUATED_EXPONENT)
+               for p in expr.atoms(sp.Pow) if not p.base.free_symbols)
+
+
+def _floats(expr: sp.Expr) -> sp.Expr:
+    return expr.xreplace({n: sp.Float(n) for n in expr.atoms(sp.Number) if not n.is_Float})
+
+
 def cross_check(masked: sp.Expr, text: str) -> str:
     """Read the same masked text with sympy's own parser; "agree", "disagree" or "n/a"."""
     try:
@@ -164,12 +180,20 @@ def cross_check(masked: sp.Expr, text: str) -> str:
     other = other.xreplace(rename)
     mine = masked.xreplace({s: sp.Symbol(f"omicron_{m.group(1)}") for s in masked.free_symbols
                             if (m := _HOLE.match(s.name))})
+    if _numeric_tower(mine) or _numeric_tower(other):
+        return "n/a"
     symbols = sorted(mine.free_symbols | other.free_symbols, key=lambda s: s.name)
-    rng = np.random.default_rng(0)
-    for _ in range(3):
-        point = {s: sp.Float(v) for s, v in zip(symbols, rng.uniform(0.5, 1.5, len(symbols)),
-                                                strict=True)}
-        a, b = complex(mine.evalf(subs=point)), complex(other.evalf(subs=point))
-        if abs(a - b) > 1e-9 * max(1.0, abs(a), abs(b)):
-            return "disagree"
+    values = np.random.default_rng(0).uniform(0.5, 1.5, (len(symbols), 3))
+    try:  # floats only: an integer power tower must overflow, not be computed exactly
+        a, b = (sp.lambdify(symbols, _floats(e), "numpy")(*values) for e in (mine, other))
+    except (ArithmeticError, ValueError, TypeError):
+        return "n/a"
+    with np.errstate(all="ignore"):
+        a, b = np.broadcast_to(a, (3,)), np.broadcast_to(b, (3,))
+        both = np.isfinite(a) & np.isfinite(b)
+        if not both.any():
+            return "n/a"
+        gap = np.abs(a - b)[both] / np.maximum(1.0, np.maximum(np.abs(a), np.abs(b))[both])
+    if gap.max() > 1e-9:
+        return "disagree"
     return "agree"

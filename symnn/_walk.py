@@ -236,10 +236,11 @@ class Walker:
             return self.named(t.text, k, k + 1, hi, out)
         if t.kind == "digit":
             emit((t.text, t.pos))
-            nxt = self.skip_dropped(k + 1)
+            after = self.power(k + 1, hi, out)
+            nxt = self.skip_dropped(after)
             if nxt < hi and (self.toks[nxt].text in FRAC_ALIASES or self.toks[nxt].kind == "digit"):
                 emit((r" \cdot ", t.pos))  # 2\frac{a}{b} is a product, never a mixed fraction
-            return k + 1
+            return after
         if t.kind == "char" and t.text in "+-/|!":
             if t.text == "!":
                 self.allowed.add("factorial")
