@@ -4,10 +4,11 @@ products, cases, norms, function application and ``\\max_a``-style binders."""
 from __future__ import annotations
 
 import sympy as sp
+from sympy.core.symbol import Str
 
 from . import _grammar
 from ._identifiers import is_identifier_start, scan_identifier
-from ._notation import BINDERS, BUILTIN_FUNCTIONS, NAME_COMMANDS, Norm, SetSum
+from ._notation import BINDERS, BUILTIN_FUNCTIONS, NAME_COMMANDS, Count, Norm, SetSum
 from ._symbols import pyname_of
 from ._walk import Walker
 
@@ -166,6 +167,29 @@ class Constructs(Walker):
             raise self.error("a case condition must be one comparison or 'otherwise'", lo)
         j = at[0]
         return ops[self.toks[j].text](self.parse(lo, j), self.parse(j + 1, hi))
+
+    def count(self, k: int, hi: int, out: list[tuple[str, int]]) -> int:
+        """``\\#\\textrm{times took action }a\\textrm{ in state }s``: a count in words, with
+        the names it mentions resolved (the rest of the term)."""
+        end, words, names, j = self.term_end(k + 1, hi), [], [], k + 1
+        while j < end:
+            t = self.toks[j]
+            if t.text in NAME_COMMANDS:
+                lo, gend, j = self.group(j + 1)
+                words.append(self.src[self.toks[lo].pos:self.toks[gend - 1].end]
+                             if gend > lo else "")
+            elif is_identifier_start(t):
+                scanned = scan_identifier(self.toks, j, end, self.braces, self.src)
+                names.append(self.resolve_value(scanned, scanned.decorations, j))
+                words.append(self.src[t.pos:self.toks[scanned.end - 1].end])
+                j = scanned.end
+            else:
+                raise self.error("a count \\# holds text and names only", j)
+        label = " ".join(" ".join(words).split())
+        if not label:
+            raise self.error("\\# needs a description", k)
+        out.append((self.hole(Count(Str(label), *names), k), self.toks[k].pos))
+        return end
 
     def norm(self, k: int, hi: int, out: list[tuple[str, int]]) -> int:
         close = next((j for j in range(k + 1, hi) if self.toks[j].text == r"\|"), None)

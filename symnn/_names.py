@@ -52,8 +52,7 @@ class Names(Walker):
         if decl is None and scanned.base in ("E", r"\mathbb{E}") and self.is_char(after, "[") \
                 and not scanned.decorations:
             close = find_close(self.toks, after, hi, self.src)
-            out.append((self.hole(Expectation(self.parse(after + 1, close)), k),
-                        self.toks[k].pos))
+            out.append((self.hole(self.expectation(after + 1, close), k), self.toks[k].pos))
             return self.power(close + 1, hi, out)
         powers = all(d.kind == "^" for d in scanned.decorations)
         if decl is None and scanned.base in CONSTANTS and powers and (
@@ -72,6 +71,18 @@ class Names(Walker):
         for d in rest:
             out.append((f"^{{{self.sub_mask(d.lo, d.hi)}}}", self.toks[d.lo].pos))
         return scanned.end
+
+    def expectation(self, lo: int, hi: int) -> sp.Basic:
+        """``E[body]`` or ``E[body | a = b, c]``: the last top-level bar followed by conditions."""
+        bars = [j for j in self._top_level(lo, hi) if self.is_char(j, "|")]
+        if not bars or not any(self.toks[j].text in ("=", ",") for j in range(bars[-1], hi)):
+            return Expectation(self.parse(lo, hi))
+        conditions = []
+        for a, b in self.split_commas(bars[-1] + 1, hi):
+            eq = [j for j in self._top_level(a, b) if self.is_char(j, "=")]
+            conditions.append(sp.Eq(self.parse(a, eq[0]), self.parse(eq[0] + 1, b),
+                                    evaluate=False) if eq else self.parse(a, b))
+        return Expectation(self.parse(lo, bars[-1]), sp.Tuple(*conditions))
 
     def longest_declared(self, s: Scanned):
         """The declaration matching the most leading decorations, and the decorations it used."""

@@ -8,10 +8,10 @@ from __future__ import annotations
 import sympy as sp
 
 __all__ = [
-    "sigmoid", "hadamard", "Expectation", "Norm", "SetSum", "SetMax", "ArgMax",
+    "sigmoid", "hadamard", "Expectation", "Etc", "Count", "Norm", "SetSum", "SetMax", "ArgMax",
     "BUILTIN_FUNCTIONS", "RELATIONS", "DROPPED", "GREEK", "ACCENTS", "FONTS", "FRAC_ALIASES",
     "HADAMARD_OPS", "NAME_COMMANDS", "TRANSPOSE_MARKS", "PASSTHROUGH", "DERIVATIVE_RULES",
-    "PROOF_FORMS", "BINDERS", "CONSTANTS",
+    "PROOF_FORMS", "BINDERS", "CONSTANTS", "ELLIPSES",
 ]
 
 
@@ -44,9 +44,23 @@ class hadamard(sp.Function):
 
 
 class Expectation(sp.Function):
-    """``E[X]`` / ``\\mathbb{E}[X]``: kept abstract; symnn does not evaluate expectations here."""
+    """``E[X]`` / ``E[X | conditions]``: kept abstract; symnn does not evaluate expectations here.
 
-    nargs = 1
+    The second argument, when present, is the tuple of conditions after the bar.
+    """
+
+    nargs = (1, 2)
+
+
+class Etc(sp.Function):
+    """``...`` / ``\\dots``: the written-out pattern continues; an abstract rest of a series."""
+
+    nargs = 0
+
+
+class Count(sp.Function):
+    """``\\#\\textrm{times ...}``: a count described in words; first argument the words (Str),
+    then the mathematical names mentioned in them."""
 
 
 class Norm(sp.Function):
@@ -136,6 +150,8 @@ PASSTHROUGH = {
     r"\lfloor": r"\lfloor", r"\rfloor": r"\rfloor", r"\lceil": r"\lceil", r"\rceil": r"\rceil",
     r"\infty": r"\infty", r"\{": "(", r"\}": ")", r"\lbrack": "[", r"\rbrack": "]",
 }
+
+ELLIPSES = frozenset({"...", r"\dots", r"\ldots", r"\cdots"})
 
 HADAMARD_OPS = frozenset({r"\odot", r"\star", r"\circ", "*"})
 

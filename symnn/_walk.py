@@ -16,12 +16,14 @@ from ._notation import (
     BINDERS,
     BUILTIN_FUNCTIONS,
     DROPPED,
+    ELLIPSES,
     FRAC_ALIASES,
     HADAMARD_OPS,
     NAME_COMMANDS,
     PASSTHROUGH,
     RELATIONS,
     TRANSPOSE_MARKS,
+    Etc,
     hadamard,
 )
 from ._symbols import SymbolTable
@@ -241,6 +243,11 @@ class Walker:
             if nxt < hi and (self.toks[nxt].text in FRAC_ALIASES or self.toks[nxt].kind == "digit"):
                 emit((r" \cdot ", t.pos))  # 2\frac{a}{b} is a product, never a mixed fraction
             return after
+        if t.text in ELLIPSES or self.is_ellipsis(k):
+            out.append((self.hole(Etc(), k), t.pos))
+            return k + (3 if t.text == "." else 1)
+        if t.text == r"\#":
+            return self.count(k, hi, out)
         if t.kind == "char" and t.text in "+-/|!":
             if t.text == "!":
                 self.allowed.add("factorial")
@@ -258,6 +265,9 @@ class Walker:
         if t.text in RELATIONS or (t.kind == "char" and t.text in "=<>"):
             raise self.error(f"unexpected relation {t.text!r} inside an expression", k)
         raise self.error(f"unknown command or character {t.text!r}", k)
+
+    def is_ellipsis(self, k: int) -> bool:
+        return all(self.is_char(j, ".") for j in (k, k + 1, k + 2))
 
     def sub_mask(self, lo: int, hi: int) -> str:
         pieces: list[tuple[str, int]] = []

@@ -11,8 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import sympy as sp
+from sympy.core.symbol import Str
 
-from symnn._notation import Expectation, Norm, SetMax, SetSum, hadamard, sigmoid
+from symnn._notation import Count, Etc, Expectation, Norm, SetMax, SetSum, hadamard, sigmoid
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,22 @@ CORPUS = [
            lambda s: (sp.Function("V_pi")(s["s"]), "eq", sp.Function("R")(s["s"]) + SetMax(
                s[r"\gamma"] * SetSum(sp.Function("P_sa")(s["s'"]) * sp.Function("V_pi")(s["s'"]),
                                      s["s'"], s["S"]), s["a"], s[r"\mathcal{A}"]))),
+    Golden("catalog-value-function",
+           r"\boxed{V^\pi(s)=E\Big[R(s_0)+\gamma R(s_1)+\gamma^2 R(s_2)+...|s_0=s,\pi\Big]}",
+           {r"V^\pi": {"kind": "function", "args": ["s"]},
+            "R": {"kind": "function", "args": ["s"]}, "s": R, "s_0": R, "s_1": R, "s_2": R,
+            r"\gamma": R, r"\pi": "constant"},
+           lambda s: (sp.Function("V_pi")(s["s"]), "eq", Expectation(
+               sp.Function("R")(s["s_0"]) + s[r"\gamma"] * sp.Function("R")(s["s_1"])
+               + s[r"\gamma"] ** 2 * sp.Function("R")(s["s_2"]) + Etc(),
+               sp.Tuple(sp.Eq(s["s_0"], s["s"]), s[r"\pi"])))),
+    Golden("catalog-transition-mle",
+           r"\boxed{P_{sa}(s')=\frac{\#\textrm{times took action }a\textrm{ in state }s\textrm{ and got to }s'}{\#\textrm{times took action }a\textrm{ in state }s}}",
+           {"P_{sa}": {"kind": "function", "args": ["s"]}, "s": R, "s'": R, "a": R},
+           lambda s: (sp.Function("P_sa")(s["s'"]), "eq",
+                      Count(Str("times took action a in state s and got to s'"), s["a"],
+                            s["s"], s["s'"])
+                      / Count(Str("times took action a in state s"), s["a"], s["s"]))),
     # -- more ML formulas, varied notation ------------------------------------------------
     Golden("dfrac-exp", r"\sigma(z) = \dfrac{1}{1+\exp(-z)}", {"z": R},
            lambda s: (sigmoid(s["z"]), "eq", 1 / (1 + sp.exp(-s["z"])))),
