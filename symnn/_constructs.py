@@ -166,7 +166,7 @@ class Constructs(Walker):
         if len(at) != 1:
             raise self.error("a case condition must be one comparison or 'otherwise'", lo)
         j = at[0]
-        return ops[self.toks[j].text](self.parse(lo, j), self.parse(j + 1, hi))
+        return ops[self.toks[j].text](self.parse(lo, j), self.parse(j + 1, hi), evaluate=False)
 
     def count(self, k: int, hi: int, out: list[tuple[str, int]]) -> int:
         """``\\#\\textrm{times took action }a\\textrm{ in state }s``: a count in words, with

@@ -64,10 +64,11 @@ class Formula:
     reading: str = ""
     notes: str = ""
     labels: dict[str, str] = field(default_factory=dict)
+    constraints: tuple[str, ...] = ()
 
 
 _TOP = {"id", "title", "latex", "symbols", "definitions", "checks", "expect", "erratum",
-        "source", "reading", "notes", "labels"}
+        "source", "reading", "notes", "labels", "constraints"}
 _SYMBOL_KEYS = {"kind", "domain", "shape", "args", "name", "note"}
 
 
@@ -169,6 +170,10 @@ def load_formula(path: str | Path, text: str | None = None) -> Formula:
     defs = data.get("definitions", [])
     _want(isinstance(defs, list) and all(isinstance(d, str) and d.strip() for d in defs), where,
           "definitions", "an array of LaTeX strings such as 'a = \\sigma(z)'")
+    constraints = data.get("constraints", [])
+    _want(isinstance(constraints, list) and all(isinstance(c, str) and c.strip()
+                                                for c in constraints), where, "constraints",
+          "an array of LaTeX comparisons such as 'F \\le W + 2P'")
     expect = data.get("expect", "verified")
     _want(expect in ("verified", "refuted"), where, "expect", "'verified' or 'refuted'")
     erratum = data.get("erratum", {})
@@ -189,6 +194,7 @@ def load_formula(path: str | Path, text: str | None = None) -> Formula:
         source=_string(data, "source", where, required=False),
         reading=_string(data, "reading", where, required=False),
         notes=_string(data, "notes", where, required=False), labels=dict(labels),
+        constraints=tuple(constraints),
     )
 
 

@@ -18,7 +18,7 @@ from ._symbols import DOMAINS, Decl, SymbolTable
 from .catalog import CHECK_KINDS, Formula
 from .derive import Definitions, DeriveError, evaluate, prove_equal, read_definitions
 from .lower import to_numpy
-from .parse import Statement, parse_expression, parse_statement
+from .parse import Statement, parse_condition, parse_expression, parse_statement
 
 __all__ = ["CheckResult", "FormulaResult", "compare", "verify_formula", "run_checks",
            "TOLERANCES", "DEFAULT_POINTS"]
@@ -137,9 +137,29 @@ def _flatten_indexed(expr: sp.Expr) -> tuple[sp.Expr, dict[sp.Symbol, str]]:
     return expr.xreplace(mapping), bases
 
 
+def _sample(syms: list, decls: dict[str, Decl], bases: dict, constraints: tuple,
+            rng: np.random.Generator, points: int) -> dict:
+    """Values for each symbol inside its domain, kept only where every constraint holds."""
+    draw = points * (8 if constraints else 1)
+    values = {}
+    for s in syms:
+        d = _domain_of(s, decls) or _domain_of(sp.Symbol(bases.get(s, "")), decls)
+        if d is None and s not in bases:
+            raise DeriveError(f"no domain for {s}: declare it")
+        values[s] = (d.domain if d is not None else DOMAINS["real"]).sample(rng, draw)
+    if constraints:
+        with np.errstate(all="ignore"):
+            keep = np.broadcast_to(to_numpy(sp.And(*constraints), syms)(*values.values()),
+                                   (draw,))
+        values = {s: v[keep][:points] for s, v in values.items()}
+    return values
+
+
 def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "claim",
-            seed: int = 0, points: int = DEFAULT_POINTS, prove: bool = True) -> CheckResult:
-    """Decide whether lhs == rhs on the declared domains: a proof, or numbers, or a refutation."""
+            seed: int = 0, points: int = DEFAULT_POINTS, prove: bool = True,
+            constraints: tuple[sp.Basic, ...] = ()) -> CheckResult:
+    """Decide whether lhs == rhs on the declared domains (and constraints): a proof, or
+    numbers, or a refutation with a counterexample."""
     decls = {d.pyname: d for d in table.decls.values()}
     both = sp.Tuple(lhs, rhs)  # not lhs - rhs, which may cancel to 0
     abstract = _abstract_nodes(both)
@@ -158,17 +178,14 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
         left, right = (e.subs(sizes).doit() if sizes else e for e in (lhs, rhs))
         (left, lb), (right, rb) = _flatten_indexed(left), _flatten_indexed(right)
         bases = {**lb, **rb}
-        syms = sorted(left.free_symbols | right.free_symbols, key=lambda s: s.name)
-        values = {}
-        for s in syms:
-            d = _domain_of(s, decls) or _domain_of(sp.Symbol(bases.get(s, "")), decls)
-            domain = d.domain if d is not None else DOMAINS["real"]
-            if d is None and s not in bases:
-                raise DeriveError(f"no domain for {s}: declare it")
-            values[s] = domain.sample(rng, points)
+        free = set().union(left.free_symbols, right.free_symbols,
+                           *(c.free_symbols for c in constraints))
+        syms = sorted(free, key=lambda s: s.name)
+        values = _sample(syms, decls, bases, constraints, rng, points)
+        n = len(next(iter(values.values()))) if values else points
         with np.errstate(all="ignore"):
-            lv = np.broadcast_to(to_numpy(left, syms)(*values.values()), (points,)).astype(float)
-            rv = np.broadcast_to(to_numpy(right, syms)(*values.values()), (points,)).astype(float)
+            lv = np.broadcast_to(to_numpy(left, syms)(*values.values()), (n,)).astype(float)
+            rv = np.broadcast_to(to_numpy(right, syms)(*values.values()), (n,)).astype(float)
         finite = np.isfinite(lv) & np.isfinite(rv)
         total += int(finite.sum())
         if not finite.any():
@@ -215,6 +232,10 @@ def _sides(st: Statement, defs: Definitions) -> tuple[sp.Expr, sp.Expr]:
     return evaluate(st.lhs, defs), evaluate(st.rhs, defs)
 
 
+def _constraints(formula: Formula) -> tuple[sp.Basic, ...]:
+    return tuple(parse_condition(c, formula.table) for c in formula.constraints)
+
+
 def _check_parse(st, check, formula, defs, seed):
     return CheckResult("parse", st.crosscheck != "disagree",
                        f"read strictly; sympy's own parser: {st.crosscheck}", "parse")
@@ -224,13 +245,14 @@ def _check_equality(st, check, formula, defs, seed):
     if st.rel != "eq":
         return CheckResult("equality", False, "the statement is not an equation (use a "
                            "reference check for an update rule)")
-    return compare(*_sides(st, defs), formula.table, kind="equality", seed=seed)
+    return compare(*_sides(st, defs), formula.table, kind="equality", seed=seed,
+                   constraints=_constraints(formula))
 
 
 def _check_reference(st, check, formula, defs, seed):
     ref = parse_expression(check.latex, formula.table)
     return compare(evaluate(st.rhs, defs), evaluate(ref, defs), formula.table,
-                   kind="reference", seed=seed)
+                   kind="reference", seed=seed, constraints=_constraints(formula))
 
 
 def _with_statement(st: Statement, defs: Definitions) -> Definitions:
@@ -252,7 +274,8 @@ def _check_claim(st, check, formula, defs, seed):
     claim = parse_statement(check.latex, formula.table)
     if claim.rel != "eq":
         raise ParseError("a claim must be an equation", check.latex, 0)
-    return compare(*_sides(claim, defs), formula.table, kind="claim", seed=seed)
+    return compare(*_sides(claim, defs), formula.table, kind="claim", seed=seed,
+                   constraints=_constraints(formula))
 
 
 _CHECKERS = {"parse": _check_parse, "equality": _check_equality,

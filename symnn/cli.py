@@ -10,6 +10,8 @@ import argparse
 import re
 import sys
 
+import sympy as sp
+
 from . import __version__
 from ._identifiers import canonical_name
 from ._latex import ParseError
@@ -17,7 +19,7 @@ from ._symbols import Decl, SymbolTable, parse_domain, pyname_of
 from .catalog import CatalogError, load_catalog
 from .check import DEFAULT_POINTS, FormulaResult, compare, verify_formula
 from .derive import DeriveError, evaluate, read_definitions
-from .parse import parse_statement
+from .parse import parse_condition, parse_statement
 from .report import check_text, claim_json, formula_table, results_json
 
 __all__ = ["main", "EXIT_OK", "EXIT_REFUTED", "EXIT_UNREADABLE"]
@@ -36,29 +38,36 @@ _ASSUME_FORMS = [
 ]
 
 
-def _assume(text: str, table: SymbolTable) -> None:
+def _assume(text: str, table: SymbolTable) -> sp.Basic | None:
+    """Narrow one name's domain; any other comparison becomes a joint constraint."""
     for pattern, domain_of in _ASSUME_FORMS:
         m = pattern.match(text.strip())
         if m:
-            name = canonical_name(m.group("name"))
+            try:
+                name = canonical_name(m.group("name"))
+            except ParseError:
+                break
             domain = parse_domain(domain_of(m))
             table.declare(Decl(name, "scalar", domain, pyname_of(name)))
-            return
-    raise ValueError(f"cannot read --assume {text!r}; write e.g. 'x > 0', 'x >= 0', "
-                     "'0 < p < 1', 'n integer >= 1', 'y \\in {0,1}'")
+            return None
+    try:
+        return parse_condition(text, table)
+    except ParseError as exc:
+        raise ValueError(f"cannot read --assume {text!r}; write e.g. 'x > 0', 'x >= 0', "
+                         "'0 < p < 1', 'n integer >= 1', 'y \\in {0,1}', 'F \\le W + 2P' "
+                         f"({exc.message})") from None
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
     table = SymbolTable(auto=True)
     try:
-        for a in args.assume:
-            _assume(a, table)
+        joint = [c for a in args.assume if (c := _assume(a, table)) is not None]
         defs = read_definitions(args.where, table)
         claim = parse_statement(args.claim, table)
         if claim.rel != "eq":
             raise ParseError("a claim must be an equation 'left = right'", args.claim, 0)
         result = compare(evaluate(claim.lhs, defs), evaluate(claim.rhs, defs), table,
-                         seed=args.seed, points=args.points)
+                         seed=args.seed, points=args.points, constraints=tuple(joint))
     except (ParseError, DeriveError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE

@@ -22,7 +22,7 @@ from ._names import Names
 from ._notation import RELATIONS
 from ._symbols import SymbolTable
 
-__all__ = ["Statement", "parse_statement", "parse_expression", "ParseError"]
+__all__ = ["Statement", "parse_statement", "parse_expression", "parse_condition", "ParseError"]
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,18 @@ def parse_expression(src: str, table: SymbolTable) -> sp.Expr:
     if st.rel is not None:
         raise ParseError("expected an expression, found a relation", src, 0)
     return st.rhs
+
+
+def parse_condition(src: str, table: SymbolTable) -> sp.Basic:
+    """Parse one comparison such as ``F \\le W + 2P`` (a constraint between symbols)."""
+    if not src.strip():
+        raise ParseError("empty input", src, 0)
+    reader = _Reader(src, table)
+    rel = reader.condition(0, len(reader.toks))
+    if not isinstance(rel, sp.core.relational.Relational):
+        raise ParseError("a constraint must be a comparison such as 'F \\le W + 2P'", src, 0)
+    lhs, rhs = _finish(reader, rel.lhs, rel.rhs)
+    return rel.func(lhs, rhs)
 
 
 def declared_name(latex: str) -> str:

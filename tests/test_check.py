@@ -153,3 +153,22 @@ def test_nonfinite_points_do_not_hide_a_mismatch():
     """Points where a side overflows are skipped, and the mismatch elsewhere is still found."""
     r = _claim(r"e^{e^{x}} + x = e^{e^{x}} + 2x", {"x": "scalar"})
     assert not r.ok and r.counterexample is not None
+
+
+def test_constraints_keep_samples_inside_the_joint_domain():
+    """floor(a/b) = 0 holds under the constraint a < b, and is refuted without it."""
+    from symnn.parse import parse_condition
+
+    spec = {"a": {"kind": "scalar", "domain": "integer >= 1"},
+            "b": {"kind": "scalar", "domain": "integer >= 1"}}
+    table = make_table(spec)
+    st = parse_statement(r"\lfloor \frac{a}{b} \rfloor = 0", table)
+    assert not compare(st.lhs, st.rhs, table).ok
+    joint = (parse_condition("a < b", table),)
+    assert compare(st.lhs, st.rhs, table, constraints=joint).ok
+
+
+def test_conv_counterexample_respects_the_declared_constraints():
+    """The conv erratum's counterexample has a filter no wider than the padded input."""
+    point = verify_formula(CATALOG["conv-output-size"]).checks[1].counterexample["point"]
+    assert point["F"] <= point["W"] + 2 * point["P"] and point["S"] <= point["W"] + 2 * point["P"]

@@ -119,3 +119,11 @@ def test_python_dash_m_symnn_verify_end_to_end():
                           text=True, timeout=600, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "batch-normalization" in proc.stdout
+
+
+def test_check_assume_accepts_a_joint_constraint(capsys):
+    """--assume 'b \\le a' restricts the sampled points jointly."""
+    argv = ["check", r"\textrm{max}(\lfloor \frac{a}{b} \rfloor, 1) = \lfloor \frac{a}{b} \rfloor",
+            "--assume", "a integer >= 1", "--assume", "b integer >= 1"]
+    assert main(argv) == EXIT_REFUTED
+    assert main([*argv, "--assume", r"b \le a"]) == EXIT_OK
