@@ -93,34 +93,13 @@ class Walker:
 
     def term_end(self, k: int, stop: int) -> int:
         """Index of the next top-level binary + or - (or stop): the extent of a sum's body."""
-        while k < stop:
-            t = self.toks[k]
-            if t.kind == "char" and t.text == "{":
-                k = self.braces[k] + 1
-                continue
-            if t.kind == "char" and t.text in "([":
-                k = find_close(self.toks, k, stop, self.src) + 1
-                continue
-            if t.kind == "char" and t.text in "+-=" or t.text in RELATIONS:
-                return k
-            k += 1
-        return stop
+        return next((j for j in self._top_level(k, stop)
+                     if self.is_char(j, "+-=") or self.toks[j].text in RELATIONS), stop)
 
     def split_commas(self, lo: int, hi: int) -> list[tuple[int, int]]:
-        parts, start, k = [], lo, lo
-        while k < hi:
-            t = self.toks[k]
-            if t.kind == "char" and t.text == "{":
-                k = self.braces[k] + 1
-                continue
-            if t.kind == "char" and t.text in "([":
-                k = find_close(self.toks, k, hi, self.src) + 1
-                continue
-            if t.kind == "char" and t.text == ",":
-                parts.append((start, k))
-                start = k + 1
-            k += 1
-        parts.append((start, hi))
+        """Token ranges of the top-level comma-separated parts of tokens[lo:hi]."""
+        cuts = [j for j in self._top_level(lo, hi) if self.is_char(j, ",")]
+        parts = list(zip([lo, *(c + 1 for c in cuts)], [*cuts, hi], strict=True))
         for a, b in parts:
             if a == b:
                 raise self.error("an empty argument", a)
