@@ -17,7 +17,7 @@ import sympy as sp
 from ._latex import ParseError
 from ._notation import Expectation
 
-__all__ = ["read", "fill", "cross_check"]
+__all__ = ["read", "fill", "cross_check", "warm_up"]
 
 _HOLE = re.compile(r"^omicron_\{?(\d+)\}?$")
 #: Numeric powers with a larger exponent stay unevaluated (no 10^(10^10)-digit integers).
@@ -32,6 +32,16 @@ def _engine():
     config = ConversionConfig(lowercase_symbols=False, interpret_simple_eq_as_assignment=False,
                               interpret_contains_as_eq=False, interpret_as_mixed_fractions=False)
     return latex2sympy, config
+
+
+def warm_up() -> None:
+    """Load both grammars once, before forking children that each verify one formula."""
+    _engine()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from sympy.parsing.latex import parse_latex
+
+        parse_latex("x", strict=True)
 
 
 def _source_pos(pieces: list[tuple[str, int]], column: int) -> int:

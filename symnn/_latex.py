@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["ParseError", "Token", "tokenize", "match_groups", "find_close", "MAX_INPUT_CHARS"]
+__all__ = ["ParseError", "Token", "tokenize", "match_groups", "find_close", "MAX_INPUT_CHARS",
+           "MAX_DEPTH"]
 
 #: Inputs longer than this are refused before any work is done (a formula is a few hundred chars).
 MAX_INPUT_CHARS = 20_000
+#: Deeper nesting of {}, () and [] is refused: the grammar's time grows fast with depth.
+MAX_DEPTH = 64
 
 
 class ParseError(ValueError):
@@ -82,6 +85,14 @@ def tokenize(src: str) -> list[Token]:
             i += 1
         else:
             raise ParseError(f"unexpected character {c!r} (U+{ord(c):04X})", src, i)
+    depth = 0
+    for t in tokens:
+        if t.kind == "char" and t.text in "{([":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ParseError(f"brackets nested deeper than {MAX_DEPTH} levels", src, t.pos)
+        elif t.kind == "char" and t.text in "})]":
+            depth = max(depth - 1, 0)
     return tokens
 
 

@@ -16,7 +16,7 @@ from ._latex import ParseError
 from ._notation import ArgMax, Expectation, Norm, SetMax, SetSum
 from ._symbols import DOMAINS, Decl, SymbolTable
 from .catalog import CHECK_KINDS, Formula
-from .derive import Definitions, DeriveError, evaluate, prove_equal, read_definitions
+from .derive import Definitions, DeriveError, evaluate, prove_equal, read_definitions, try_prove
 from .lower import to_numpy
 from .parse import Statement, parse_condition, parse_expression, parse_statement
 
@@ -211,10 +211,11 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
         return CheckResult(kind, False, f"refuted: the sides differ by {worst[0]:.3g} "
                            f"(tolerance {tol:g})", "numeric", total, max_abs, worst[1],
                            worst[2], seed)
-    proved = prove and prove_equal(lhs, rhs)
+    proved, why = try_prove(lhs, rhs) if prove else (False, "no proof asked")
     method = "symbolic proof" if proved else "numeric only"
     detail = ("proved: the difference simplifies to 0" if proved else
-              f"numeric only: equal at {total} points, worst error {worst[0]:.2g}")
+              f"numeric only: equal at {total} points, worst error {worst[0]:.2g} "
+              f"(not proved: {why})")
     return CheckResult(kind, True, detail, method, total, max_abs, worst[1], None, seed)
 
 

@@ -13,12 +13,14 @@ import sys
 import sympy as sp
 
 from . import __version__
+from ._budget import BUDGETS, BudgetExceeded, run_isolated
+from ._grammar import warm_up
 from ._identifiers import canonical_name
 from ._latex import ParseError
 from ._symbols import Decl, SymbolTable, parse_domain, pyname_of
-from .catalog import CatalogError, load_catalog
+from .catalog import CatalogError, Formula, load_catalog
 from .check import DEFAULT_POINTS, FormulaResult, compare, verify_formula
-from .derive import DeriveError, evaluate, read_definitions
+from .derive import Definitions, DeriveError, evaluate, read_definitions
 from .parse import parse_condition, parse_statement
 from .report import check_text, claim_json, formula_table, results_json
 
@@ -66,23 +68,45 @@ def _cmd_check(args: argparse.Namespace) -> int:
         claim = parse_statement(args.claim, table)
         if claim.rel != "eq":
             raise ParseError("a claim must be an equation 'left = right'", args.claim, 0)
-        result = compare(evaluate(claim.lhs, defs), evaluate(claim.rhs, defs), table,
-                         seed=args.seed, points=args.points, constraints=tuple(joint))
-    except (ParseError, DeriveError, ValueError) as exc:
+        lhs, rhs = evaluate(claim.lhs, defs), evaluate(claim.rhs, defs)
+        result = run_isolated(lambda: compare(lhs, rhs, table, seed=args.seed,
+                                              points=args.points, constraints=tuple(joint)),
+                              seconds=args.time_limit, what="the check")
+    except (ParseError, DeriveError, ValueError, BudgetExceeded) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
     print(claim_json(args.claim, result) if args.json else check_text(args.claim, result))
     return EXIT_OK if result.ok else EXIT_REFUTED
 
 
+def _warm_up() -> None:
+    """Run one small claim through every stage in this process, so that the forked children
+    (one per formula) start with the grammars, printers and simplifier already loaded."""
+    warm_up()
+    table = SymbolTable(auto=True)
+    claim = parse_statement(r"\frac{d}{dz}\log(1+e^{z}) = \sigma(z)", table)
+    compare(evaluate(claim.lhs, Definitions()), claim.rhs, table, points=8)
+
+
+def _verify_budgeted(formula: Formula, seed: int, seconds: float) -> FormulaResult:
+    """verify_formula in a child process under the time and memory budgets."""
+    try:
+        return run_isolated(verify_formula, formula, seed, seconds=seconds,
+                            what=f"verification of {formula.id}")
+    except BudgetExceeded as exc:
+        return FormulaResult(id=formula.id, title_en=formula.title_en, title_fr=formula.title_fr,
+                             status="error", as_expected=False, error=str(exc))
+
+
 def _cmd_verify(args: argparse.Namespace) -> int:
+    _warm_up()  # once here, not once per forked child
     results: list[FormulaResult] = []
     for item in load_catalog(args.paths or None):
         if isinstance(item, CatalogError):
             results.append(FormulaResult(id=item.path, title_en="(formula file)", title_fr="",
                                          status="error", as_expected=False, error=str(item)))
         else:
-            results.append(verify_formula(item, seed=args.seed))
+            results.append(_verify_budgeted(item, args.seed, args.time_limit))
     if not results:
         print("error: no formula files found", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -100,6 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("paths", nargs="*", help="formula files or folders of *.toml")
     verify.add_argument("--json", action="store_true", help="print JSON")
     verify.add_argument("--seed", type=int, default=0, help="seed of the sampled points")
+    verify.add_argument("--time-limit", type=float, default=BUDGETS["formula_seconds"],
+                        metavar="SECONDS", help="budget of one formula's verification")
     verify.set_defaults(run=_cmd_verify)
     check = sub.add_parser("check", help="check one claim typed in LaTeX")
     check.add_argument("claim", help=r"an equation, e.g. '\frac{d}{dz}e^{2z} = 2e^{2z}'")
@@ -110,6 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print JSON")
     check.add_argument("--seed", type=int, default=0)
     check.add_argument("--points", type=int, default=DEFAULT_POINTS)
+    check.add_argument("--time-limit", type=float, default=BUDGETS["formula_seconds"],
+                       metavar="SECONDS", help="budget of the check")
     check.set_defaults(run=_cmd_check)
     return parser
 

@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from ._budget import BUDGETS, BudgetExceeded, time_limit
 from ._latex import ParseError
 from ._notation import PROOF_FORMS
 from ._symbols import SymbolTable
 from .parse import parse_statement
 
 __all__ = ["Definitions", "DeriveError", "read_definitions", "expand", "evaluate",
-           "prove_equal", "PROOF_BUDGET_OPS"]
+           "prove_equal", "try_prove", "PROOF_BUDGET_OPS"]
 
 #: Expressions larger than this (sympy count_ops) are not handed to simplify: no proof attempt.
 PROOF_BUDGET_OPS = 600
@@ -133,20 +134,32 @@ def proof_form(expr: sp.Expr) -> sp.Expr:
     return expr
 
 
-def prove_equal(a: sp.Expr, b: sp.Expr) -> bool:
-    """True when a - b simplifies to 0; False means *not proved*, never *refuted*."""
+def try_prove(a: sp.Expr, b: sp.Expr) -> tuple[bool, str]:
+    """(True, "") when a - b simplifies to 0; otherwise (False, why not): *not proved*, never
+    *refuted*. Each attempt runs under the simplify budget."""
     diff = proof_form(a - b)
     if diff == 0:
-        return True
-    if sp.count_ops(diff) > PROOF_BUDGET_OPS or diff.has(sp.Sum, sp.Product):
-        return False
+        return True, ""
+    if diff.has(sp.Sum, sp.Product):
+        return False, "sums with a symbolic bound are not simplified"
+    if sp.count_ops(diff) > PROOF_BUDGET_OPS:
+        return False, f"expression larger than {PROOF_BUDGET_OPS} operations"
+    seconds = BUDGETS["simplify_seconds"]
     for attempt in (sp.expand, sp.cancel, _simplify, _piecewise_simplify):
         try:
-            if attempt(diff) == 0:
-                return True
+            with time_limit(seconds, "simplify"):
+                if attempt(diff) == 0:
+                    return True, ""
+        except BudgetExceeded as exc:
+            return False, str(exc)
         except (TypeError, ValueError, NotImplementedError, RecursionError):
             continue
-    return False
+    return False, "simplify did not reach 0"
+
+
+def prove_equal(a: sp.Expr, b: sp.Expr) -> bool:
+    """True when a - b simplifies to 0; False means *not proved*, never *refuted*."""
+    return try_prove(a, b)[0]
 
 
 def _simplify(e: sp.Expr) -> sp.Expr:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -64,3 +65,28 @@ def test_numbers_take_powers():
     e = parse_statement("2^{n} + 10^{-3}", SymbolTable(auto=True)).rhs
     n = next(iter(e.free_symbols))
     assert e == 2**n + sp.Rational(1, 1000)
+
+
+def test_nesting_deeper_than_the_cap_is_a_clean_error():
+    """300 nested parentheses are refused at once with the position of the first too deep."""
+    start = time.perf_counter()
+    with pytest.raises(ParseError) as err:
+        parse_statement("(" * 300 + "x" + ")" * 300, SymbolTable(auto=True))
+    assert "nested deeper" in err.value.message and err.value.pos == 64
+    assert time.perf_counter() - start < 1.0
+
+
+def test_one_megabyte_input_is_refused_quickly():
+    """A 1 MB input is refused by its length before any parsing."""
+    start = time.perf_counter()
+    with pytest.raises(ParseError, match="limit"):
+        parse_statement("x+" * 500_000, SymbolTable(auto=True))
+    assert time.perf_counter() - start < 1.0
+
+
+def test_invalid_utf8_from_the_command_line_is_a_clean_error():
+    """Bytes that are not UTF-8 (as argv delivers them) give a ParseError naming the character."""
+    text = b"x = \xff".decode("utf-8", "surrogateescape")
+    with pytest.raises(ParseError, match="unexpected character") as err:
+        parse_statement(text, SymbolTable(auto=True))
+    assert err.value.pos == 4
