@@ -65,8 +65,8 @@ def read(pieces: list[tuple[str, int]], src: str) -> sp.Expr:
         lines = str(exc).splitlines()
         caret = lines[-1].find("^") if len(lines) >= 3 else -1
         pos = _source_pos(pieces, caret) if caret >= 0 else (pieces[0][1] if pieces else 0)
-        raise ParseError(f"cannot read this: {lines[0] if lines else type(exc).__name__}",
-                         src, pos) from None
+        first = lines[0] if lines else type(exc).__name__
+        raise ParseError(f"cannot read this: {first[:160]}", src, pos) from None
     if not isinstance(result, sp.Expr):
         pos = pieces[0][1] if pieces else 0
         raise ParseError(f"expected an expression, the grammar produced a "

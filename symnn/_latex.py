@@ -9,6 +9,8 @@ __all__ = ["ParseError", "Token", "tokenize", "match_groups", "find_close", "MAX
 
 #: Inputs longer than this are refused before any work is done (a formula is a few hundred chars).
 MAX_INPUT_CHARS = 20_000
+#: Longer numbers are refused (Python itself refuses int() of more than 4300 digits).
+MAX_DIGITS = 1000
 #: Deeper nesting of {}, () and [] is refused: the grammar's time grows fast with depth.
 MAX_DEPTH = 64
 
@@ -78,6 +80,9 @@ def tokenize(src: str) -> list[Token]:
             j = i
             while j < n and src[j].isascii() and (src[j].isdigit() or src[j] == "."):
                 j += 1
+            if j - i > MAX_DIGITS:
+                raise ParseError(f"a number with {j - i} digits; the limit is {MAX_DIGITS}",
+                                 src, i)
             tokens.append(Token("digit", src[i:j], i))
             i = j
         elif c.isascii() and c.isprintable():

@@ -65,3 +65,30 @@ def test_undeclared_name_in_a_strict_table_is_listed():
     with pytest.raises(ParseError) as err:
         parse_statement(r"w \leftarrow w - \eta g", make_table({"w": "scalar"}))
     assert err.value.names == ("\\eta", "g")
+
+
+def test_no_module_passes_text_to_eval_exec_sympify_or_parse_expr():
+    """The package source never calls eval, exec, sympify or parse_expr."""
+    import re
+    from pathlib import Path
+
+    import symnn
+
+    pattern = re.compile(r"(?<!def )\b(eval|exec|sympify|parse_expr)\s*\(")
+    offenders = [f"{p.name}:{n}" for p in Path(symnn.__file__).parent.glob("*.py")
+                 for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+                 if pattern.search(line.split("#")[0])]
+    assert not offenders
+
+
+def test_long_integer_literal_is_read_exactly():
+    """A 1000-digit integer is an exact number, read without loss."""
+    st = parse_statement("x = " + "9" * 1000, SymbolTable(auto=True))
+    assert st.rhs == 10**1000 - 1
+
+
+def test_huge_integer_literal_is_a_clean_error():
+    """A 5000-digit integer is refused with its position, not passed to int()."""
+    with pytest.raises(ParseError, match="digits") as err:
+        parse_statement("x = " + "9" * 5000, SymbolTable(auto=True))
+    assert err.value.pos == 4

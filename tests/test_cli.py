@@ -127,3 +127,18 @@ def test_check_assume_accepts_a_joint_constraint(capsys):
             "--assume", "a integer >= 1", "--assume", "b integer >= 1"]
     assert main(argv) == EXIT_REFUTED
     assert main([*argv, "--assume", r"b \le a"]) == EXIT_OK
+
+
+def test_verify_definition_cycle_is_an_error_and_others_verify(tmp_path, capsys):
+    """A file whose definitions form a cycle: exit 2 naming the cycle; the other file verifies."""
+    body = ('title = { en = "C", fr = "C" }\nlatex = \'y = 2x\'\n'
+            'checks = [{ kind = "claim", latex = \'y - x = x\' }]\n'
+            '[symbols]\nx = { kind = "scalar" }\ny = { kind = "scalar" }\n'
+            'a = { kind = "scalar" }\nb = { kind = "scalar" }\n')
+    (tmp_path / "a.toml").write_text('id = "cycle"\ndefinitions = [\'a = b\', \'b = a\']\n' + body,
+                                     encoding="utf-8")
+    (tmp_path / "b.toml").write_text('id = "fine"\n' + body, encoding="utf-8")
+    assert main(["verify", str(tmp_path), "--json"]) == EXIT_UNREADABLE
+    first, second = json.loads(capsys.readouterr().out)["results"]
+    assert first["status"] == "error" and "cycle" in first["error"]
+    assert second["status"] == "verified"
