@@ -7,14 +7,20 @@ symbolic bound ``m`` is checked at several concrete sizes drawn from m's domain.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-
 import numpy as np
 import sympy as sp
 
 from ._latex import ParseError
-from ._notation import ArgMax, Expectation, Norm, SetMax, SetSum
-from ._symbols import DOMAINS, Decl, SymbolTable
+from ._points import (
+    abstract_nodes,
+    concrete_sizes,
+    flatten_indexed,
+    free_indices,
+    label,
+    sample,
+)
+from ._results import CheckResult, FormulaResult
+from ._symbols import SymbolTable
 from .catalog import CHECK_KINDS, Formula
 from .derive import Definitions, DeriveError, evaluate, prove_equal, read_definitions, try_prove
 from .lower import to_numpy
@@ -28,131 +34,6 @@ __all__ = ["CheckResult", "FormulaResult", "compare", "verify_formula", "run_che
 TOLERANCES = {"float64": 1e-9}
 DEFAULT_POINTS = 64
 MIN_POINTS = 8
-_SIZES_PER_BOUND = 3
-
-
-@dataclass
-class CheckResult:
-    """One check's outcome, with the numbers behind it."""
-
-    kind: str
-    ok: bool
-    detail: str
-    method: str = ""
-    points: int = 0
-    max_abs_error: float | None = None
-    max_rel_error: float | None = None
-    counterexample: dict | None = None
-    seed: int = 0
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-
-@dataclass
-class FormulaResult:
-    """A formula's status: verified, read (parsed strictly, no semantic check), erratum (wrong
-    as printed, as the file expects), refuted or error; ``as_expected`` says whether that is
-    what the file declared."""
-
-    id: str
-    title_en: str
-    title_fr: str
-    status: str
-    as_expected: bool
-    checks: list[CheckResult] = field(default_factory=list)
-    corrected_checks: list[CheckResult] = field(default_factory=list)
-    error: str = ""
-    note: str = ""
-
-    @property
-    def how(self) -> str:
-        """How the verdict was reached: proved, numeric only, read only, ..."""
-        if self.error:
-            return "could not be read"
-        methods = {c.method for c in self.checks if c.kind != "parse"}
-        if not methods:
-            return "read only"
-        names = {"symbolic proof": "proved", "numeric only": "numeric only",
-                 "numeric": "numeric", "undecided": "undecided"}
-        return " + ".join(names.get(m, m) for m in sorted(methods))
-
-    @property
-    def worst_error(self) -> float | None:
-        errs = [c.max_rel_error for c in self.checks if c.max_rel_error is not None]
-        return max(errs) if errs else None
-
-
-def _domain_of(sym: sp.Symbol, decls: dict[str, Decl]) -> Decl | None:
-    return decls.get(sym.name)
-
-
-def _concrete_sizes(expr: sp.Expr, decls: dict[str, Decl], rng: np.random.Generator):
-    """Assignments of concrete values to the integer symbols that bound sums."""
-    bounds = set()
-    for s in expr.atoms(sp.Sum, sp.Product):
-        for _, lo, hi in s.limits:
-            bounds |= (lo.free_symbols | hi.free_symbols)
-    if not bounds:
-        return [{}]
-    out = []
-    for _ in range(_SIZES_PER_BOUND):
-        assign = {}
-        for b in sorted(bounds, key=lambda s: s.name):
-            d = _domain_of(b, decls)
-            if d is None or not d.domain.integer:
-                raise DeriveError(f"the sum bound {b} must be declared as an integer")
-            assign[b] = sp.Integer(int(min(d.domain.sample(rng, 1)[0], 12)))
-        out.append(assign)
-    return out
-
-
-def _abstract_nodes(expr: sp.Expr) -> str:
-    """Names of the parts of expr that have no numeric meaning (undefined functions, ...)."""
-    found = {str(f.func) for f in expr.atoms(sp.core.function.AppliedUndef)}
-    found |= {type(n).__name__ for n in expr.atoms(Expectation, SetSum, SetMax, ArgMax, Norm)}
-    found |= {"an unevaluated derivative" for _ in expr.atoms(sp.Derivative)}
-    return ", ".join(sorted(found))
-
-
-def _free_indices(expr: sp.Expr, decls: dict[str, Decl], sizes: dict, rng) -> dict:
-    """Concrete values for free index variables (the i of x_i), inside every sampled size."""
-    free = [s for s in expr.free_symbols if (d := decls.get(s.name)) is not None
-            and d.kind == "index"]
-    if not free:
-        return {}
-    top = min([int(v) for v in sizes.values()] or [3])
-    return {s: sp.Integer(int(rng.integers(1, top + 1))) for s in free}
-
-
-def _flatten_indexed(expr: sp.Expr) -> tuple[sp.Expr, dict[sp.Symbol, str]]:
-    """Replace x[3] by a symbol x__3; return the map symbol -> base name."""
-    mapping, bases = {}, {}
-    for ix in expr.atoms(sp.Indexed):
-        if not all(i.is_Integer for i in ix.indices):
-            raise DeriveError(f"{ix} keeps a symbolic index after expanding the sums")
-        name = f"{ix.base.label}__" + "_".join(str(int(i)).replace("-", "m") for i in ix.indices)
-        sym = sp.Symbol(name, real=True)
-        mapping[ix], bases[sym] = sym, str(ix.base.label)
-    return expr.xreplace(mapping), bases
-
-
-def _sample(syms: list, decls: dict[str, Decl], bases: dict, constraints: tuple,
-            rng: np.random.Generator, points: int) -> dict:
-    """Values for each symbol inside its domain, kept only where every constraint holds."""
-    draw = points * (8 if constraints else 1)
-    values = {}
-    for s in syms:
-        d = _domain_of(s, decls) or _domain_of(sp.Symbol(bases.get(s, "")), decls)
-        if d is None and s not in bases:
-            raise DeriveError(f"no domain for {s}: declare it")
-        values[s] = (d.domain if d is not None else DOMAINS["real"]).sample(rng, draw)
-    if constraints:
-        with np.errstate(all="ignore"):
-            keep = np.broadcast_to(to_numpy(sp.And(*constraints), syms)(*values.values()),
-                                   (draw,))
-        values = {s: v[keep][:points] for s, v in values.items()}
-    return values
 
 
 def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "claim",
@@ -162,7 +43,7 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
     numbers, or a refutation with a counterexample."""
     decls = {d.pyname: d for d in table.decls.values()}
     both = sp.Tuple(lhs, rhs)  # not lhs - rhs, which may cancel to 0
-    abstract = _abstract_nodes(both)
+    abstract = abstract_nodes(both)
     if abstract:  # nothing to evaluate numbers with: a proof or nothing
         if prove and prove_equal(lhs, rhs):
             return CheckResult(kind, True, "proved: the difference simplifies to 0 (no numeric "
@@ -173,15 +54,15 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
     tol = TOLERANCES["float64"]
     total, worst = 0, (0.0, 0.0, None)  # (mixed error, rel error, counterexample)
     max_abs = 0.0
-    for sizes in _concrete_sizes(both, decls, rng):
-        sizes = {**sizes, **_free_indices(both, decls, sizes, rng)}
+    for sizes in concrete_sizes(both, decls, rng):
+        sizes = {**sizes, **free_indices(both, decls, sizes, rng)}
         left, right = (e.subs(sizes).doit() if sizes else e for e in (lhs, rhs))
-        (left, lb), (right, rb) = _flatten_indexed(left), _flatten_indexed(right)
+        (left, lb), (right, rb) = flatten_indexed(left), flatten_indexed(right)
         bases = {**lb, **rb}
         free = set().union(left.free_symbols, right.free_symbols,
                            *(c.free_symbols for c in constraints))
         syms = sorted(free, key=lambda s: s.name)
-        values = _sample(syms, decls, bases, constraints, rng, points)
+        values = sample(syms, decls, bases, constraints, rng, points)
         n = len(next(iter(values.values()))) if values else points
         with np.errstate(all="ignore"):
             lv = np.broadcast_to(to_numpy(left, syms)(*values.values()), (n,)).astype(float)
@@ -199,7 +80,7 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
         k = int(np.argmax(mixed))
         max_abs = max(max_abs, float(absdiff.max()))
         if mixed[k] >= worst[0]:
-            point = {str(_label(s, decls, bases)): float(v[k]) for s, v in values.items()}
+            point = {str(label(s, decls, bases)): float(v[k]) for s, v in values.items()}
             point.update({str(b): int(v) for b, v in sizes.items()})
             worst = (float(mixed[k]), float(rel[k]),
                      {"point": point, "lhs": float(lv[k]), "rhs": float(rv[k])})
@@ -217,16 +98,6 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
               f"numeric only: equal at {total} points, worst error {worst[0]:.2g} "
               f"(not proved: {why})")
     return CheckResult(kind, True, detail, method, total, max_abs, worst[1], None, seed)
-
-
-def _label(sym: sp.Symbol, decls: dict[str, Decl], bases: dict[sp.Symbol, str]) -> str:
-    d = decls.get(sym.name)
-    if d is not None:
-        return d.latex
-    base = decls.get(bases.get(sym, ""))
-    if base is not None:
-        return f"{base.latex}_{{{sym.name.rsplit('__', 1)[1]}}}"
-    return sym.name
 
 
 def _sides(st: Statement, defs: Definitions) -> tuple[sp.Expr, sp.Expr]:

@@ -1,0 +1,59 @@
+"""Result records of the check stage: one per check, one per formula."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+__all__ = ["CheckResult", "FormulaResult"]
+
+
+@dataclass
+class CheckResult:
+    """One check's outcome, with the numbers behind it."""
+
+    kind: str
+    ok: bool
+    detail: str
+    method: str = ""
+    points: int = 0
+    max_abs_error: float | None = None
+    max_rel_error: float | None = None
+    counterexample: dict | None = None
+    seed: int = 0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class FormulaResult:
+    """A formula's status: verified, read (parsed strictly, no semantic check), erratum (wrong
+    as printed, as the file expects), refuted or error; ``as_expected`` says whether that is
+    what the file declared."""
+
+    id: str
+    title_en: str
+    title_fr: str
+    status: str
+    as_expected: bool
+    checks: list[CheckResult] = field(default_factory=list)
+    corrected_checks: list[CheckResult] = field(default_factory=list)
+    error: str = ""
+    note: str = ""
+
+    @property
+    def how(self) -> str:
+        """How the verdict was reached: proved, numeric only, read only, ..."""
+        if self.error:
+            return "could not be read"
+        methods = {c.method for c in self.checks if c.kind != "parse"}
+        if not methods:
+            return "read only"
+        names = {"symbolic proof": "proved", "numeric only": "numeric only",
+                 "numeric": "numeric", "undecided": "undecided"}
+        return " + ".join(names.get(m, m) for m in sorted(methods))
+
+    @property
+    def worst_error(self) -> float | None:
+        errs = [c.max_rel_error for c in self.checks if c.max_rel_error is not None]
+        return max(errs) if errs else None
