@@ -147,7 +147,7 @@ class Constructs(Walker):
                 raise self.error("each case needs 'value & condition'", a)
             pieces.append((self.parse(a, amp), self.condition(amp + 1, b)))
         _, _, after = self.group(close + 1)
-        out.append((self.hole(sp.Piecewise(*pieces), k), self.toks[k].pos))
+        out.append((self.hole(sp.Piecewise(*pieces, evaluate=False), k), self.toks[k].pos))
         return after
 
     def condition(self, lo: int, hi: int) -> sp.Basic:

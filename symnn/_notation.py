@@ -8,7 +8,8 @@ from __future__ import annotations
 import sympy as sp
 
 __all__ = [
-    "sigmoid", "hadamard", "Expectation", "Etc", "Count", "Norm", "SetSum", "SetMax", "ArgMax",
+    "sigmoid", "softplus", "hadamard", "Expectation", "Etc", "Count", "Norm", "SetSum",
+    "SetMax", "ArgMax",
     "BUILTIN_FUNCTIONS", "RELATIONS", "DROPPED", "GREEK", "ACCENTS", "FONTS", "FRAC_ALIASES",
     "HADAMARD_OPS", "NAME_COMMANDS", "TRANSPOSE_MARKS", "PASSTHROUGH", "DERIVATIVE_RULES",
     "PROOF_FORMS", "BINDERS", "CONSTANTS", "ELLIPSES",
@@ -31,6 +32,18 @@ class sigmoid(sp.Function):
 
     def _eval_is_positive(self) -> bool | None:
         return True if self.args[0].is_real else None
+
+
+class softplus(sp.Function):
+    """log(1 + exp(x)), one node so kernels can evaluate it without overflow or cancellation."""
+
+    nargs = 1
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return DERIVATIVE_RULES[softplus](self.args[0])
+
+    def _eval_is_real(self) -> bool | None:
+        return self.args[0].is_real
 
 
 class hadamard(sp.Function):
@@ -90,11 +103,13 @@ class ArgMax(sp.Function):
 #: Derivative rules of symnn's own function nodes (sympy's own functions carry theirs).
 DERIVATIVE_RULES = {
     sigmoid: lambda x: sigmoid(x) * (1 - sigmoid(x)),
+    softplus: lambda x: sigmoid(x),
 }
 
 #: How each of symnn's nodes is written with sympy's elementary functions, for proofs.
 PROOF_FORMS = {
     sigmoid: lambda x: 1 / (1 + sp.exp(-x)),
+    softplus: lambda x: sp.log(1 + sp.exp(x)),
 }
 
 

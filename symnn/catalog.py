@@ -25,6 +25,8 @@ CHECK_KINDS = {
     "equality": ("the statement's two sides are equal, its definitions applied", False),
     "reference": ("the statement's right side equals the standard form in `latex`", True),
     "claim": ("the relation in `latex` holds, with the file's symbols and definitions", True),
+    "gradient": ("`latex` (default: symnn's own derivative) is the derivative of `of` with "
+                 "respect to `wrt`, against a numerical derivative of `of`", False),
 }
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -43,6 +45,8 @@ class Check:
     kind: str
     latex: str = ""
     note: str = ""
+    of: str = ""  # gradient checks: the function differentiated
+    wrt: str = ""  # gradient checks: the variable
 
 
 @dataclass
@@ -159,14 +163,24 @@ def load_formula(path: str | Path, text: str | None = None) -> Formula:
     for n, c in enumerate(raw_checks):
         key = f"checks[{n}]"
         _want(isinstance(c, dict), where, key, "a table")
-        extra = set(c) - {"kind", "latex", "note"}
-        _want(not extra, where, f"{key}.{min(extra) if extra else ''}",
-              "one of kind, latex, note (unknown key)")
         _want(c.get("kind") in CHECK_KINDS, where, f"{key}.kind",
               f"one of {', '.join(CHECK_KINDS)}")
+        allowed = {"kind", "latex", "note"} | ({"of", "wrt"} if c["kind"] == "gradient" else set())
+        extra = set(c) - allowed
+        _want(not extra, where, f"{key}.{min(extra) if extra else ''}",
+              f"one of {', '.join(sorted(allowed))} (unknown key)")
         needs_latex = CHECK_KINDS[c["kind"]][1]
         latex = _string(c, "latex", where, required=needs_latex, prefix=key + ".")
-        checks.append(Check(c["kind"], latex, c.get("note", "")))
+        gradient = c["kind"] == "gradient"
+        of = _string(c, "of", where, required=gradient, prefix=key + ".")
+        wrt = _string(c, "wrt", where, required=gradient, prefix=key + ".")
+        if wrt:
+            try:
+                wrt = canonical_name(wrt)
+            except ParseError as exc:
+                raise CatalogError(where, f"{key}.wrt", f"a declared name ({exc.message})") \
+                    from None
+        checks.append(Check(c["kind"], latex, c.get("note", ""), of, wrt))
     defs = data.get("definitions", [])
     _want(isinstance(defs, list) and all(isinstance(d, str) and d.strip() for d in defs), where,
           "definitions", "an array of LaTeX strings such as 'a = \\sigma(z)'")

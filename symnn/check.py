@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from ._gradcheck import check_gradient
 from ._latex import ParseError
 from ._points import (
     abstract_nodes,
@@ -26,7 +27,8 @@ from .derive import Definitions, DeriveError, evaluate, prove_equal, read_defini
 from .lower import to_numpy
 from .parse import Statement, parse_condition, parse_expression, parse_statement
 
-__all__ = ["CheckResult", "FormulaResult", "compare", "verify_formula", "run_checks",
+__all__ = ["CheckResult", "FormulaResult", "compare", "check_gradient", "verify_formula",
+           "run_checks",
            "TOLERANCES", "DEFAULT_POINTS"]
 
 #: Mixed error |l - r| / max(1, |l|, |r|) allowed per dtype: float64 rounding of short formulas
@@ -150,8 +152,21 @@ def _check_claim(st, check, formula, defs, seed):
                    constraints=_constraints(formula))
 
 
+def _check_gradient(st, check, formula, defs, seed):
+    defs = _with_statement(st, defs)
+    decl = formula.table.get(check.wrt)
+    if decl is None or decl.kind not in ("scalar", "constant"):
+        raise ParseError(f"wrt = {check.wrt!r} must be a declared scalar", check.wrt, 0)
+    wrt = decl.sympy()
+    of = evaluate(parse_expression(check.of, formula.table), defs)
+    stated = (evaluate(parse_expression(check.latex, formula.table), defs) if check.latex
+              else sp.diff(of, wrt))
+    return check_gradient(of, wrt, stated, formula.table, seed=seed,
+                          constraints=_constraints(formula))
+
+
 _CHECKERS = {"parse": _check_parse, "equality": _check_equality,
-             "reference": _check_reference, "claim": _check_claim}
+             "reference": _check_reference, "claim": _check_claim, "gradient": _check_gradient}
 assert set(_CHECKERS) == set(CHECK_KINDS)
 
 

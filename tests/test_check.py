@@ -19,6 +19,10 @@ def _verify_mutant(fid: str, field: str, old: str, new: str):
     if field == "definitions":
         value = tuple(d.replace(old, new) for d in formula.definitions)
         assert value != formula.definitions, f"{old!r} not found in the definitions of {fid}"
+    elif field == "checks":
+        value = tuple(dataclasses.replace(c, latex=c.latex.replace(old, new))
+                      for c in formula.checks)
+        assert value != formula.checks, f"{old!r} not found in the checks of {fid}"
     else:
         value = getattr(formula, field).replace(old, new)
         assert value != getattr(formula, field), f"{old!r} not found in {field} of {fid}"
@@ -47,6 +51,16 @@ MUTANTS = [
     ("cross-entropy-sign", "cross-entropy", "latex", r"=-\Big[", r"=\Big["),
     ("cross-entropy-log-1-plus", "cross-entropy", "latex", r"\log(1-z)", r"\log(1+z)"),
     ("q-learning-missing-minus", "q-learning", "latex", "-Q(s,a)\\Big]", "\\Big]"),
+    ("chain-rule-gradient-sign", "backprop-chain-rule", "checks", "(a - y) x", "(y - a) x"),
+    ("chain-rule-bias-gradient-factor", "backprop-chain-rule", "checks", "a - y",
+     "1.000001(a - y)"),
+    ("sigmoid-derivative-squared", "sigmoid", "checks", "g(z)(1-g(z))", "g(z)(1-g(z))^2"),
+    ("tanh-derivative-sign", "tanh", "checks", "1-g(z)^2", "1+g(z)^2"),
+    ("relu-derivative-always-one", "relu", "checks", r"1 & z > 0 \\ 0", r"1 & z > 0 \\ 1"),
+    ("leaky-relu-derivative-slope", "leaky-relu", "checks", r"1 & z > 0 \\ \epsilon &",
+     r"1 & z > 0 \\ 2\epsilon &"),
+    ("cross-entropy-derivative-sign", "cross-entropy", "checks", r"\frac{z-y}{z(1-z)}",
+     r"\frac{y-z}{z(1-z)}"),
 ]
 
 
