@@ -20,13 +20,13 @@ from ._results import CheckResult
 from ._symbols import SymbolTable
 from .lower import to_numpy
 
-__all__ = ["check_gradient", "GRADIENT_FACTOR", "STRESS_VALUES"]
+__all__ = ["check_gradient", "check_descent", "GRADIENT_FACTOR", "STRESS_VALUES"]
 
 #: Disagreement is declared beyond this many combined error estimates.
 GRADIENT_FACTOR = 100.0
 #: Values each real variable also takes (one at a time): saturated gates, extreme logits, scales.
 STRESS_VALUES = (30.0, -30.0, 50.0, -50.0, 1e-8, -1e-8, 1e3, -1e3)
-_MP_DIGITS = 50
+_MP_DIGITS = (50, 320, 1200)
 _MP_KERNELS = {"sigmoid": lambda x: 1 / (1 + mpmath.exp(-x)),
                "softplus": lambda x: mpmath.log(1 + mpmath.exp(x))}
 #: How many disagreeing points are re-evaluated at 50 digits before a verdict.
@@ -46,9 +46,21 @@ def _with_stress(values: dict, wrt: sp.Symbol, decls: dict) -> dict:
 
 
 def _exact_agrees(of: sp.Expr, stated: sp.Expr, syms: list, wrt: sp.Symbol,
-                  point: list[float]) -> tuple[bool, float, float]:
-    """At 50 digits: do the stated gradient and the numerical derivative of ``of`` agree?"""
-    with mpmath.workdps(_MP_DIGITS):
+                  point: list[float]) -> str:
+    """In high precision, do the stated gradient and the derivative of ``of`` agree? Tried at
+    50 digits, then more (a formula such as sigmoid(466) - 1 cancels 200 digits): "agree",
+    "differ" (at every precision), or "outside" (the function is not real at this point)."""
+    verdict = "differ"
+    for digits in _MP_DIGITS:
+        verdict = _agree_at(of, stated, syms, wrt, point, digits)
+        if verdict != "differ":
+            break
+    return verdict
+
+
+def _agree_at(of: sp.Expr, stated: sp.Expr, syms: list, wrt: sp.Symbol, point: list[float],
+              digits: int) -> str:
+    with mpmath.workdps(digits):
         f = sp.lambdify(syms, of, modules=[_MP_KERNELS, "mpmath"])
         g = sp.lambdify(syms, stated, modules=[_MP_KERNELS, "mpmath"])
         j = syms.index(wrt)
@@ -57,11 +69,18 @@ def _exact_agrees(of: sp.Expr, stated: sp.Expr, syms: list, wrt: sp.Symbol,
         def along(t: mpmath.mpf) -> mpmath.mpf:
             return f(*args[:j], t, *args[j + 1:])
 
-        exact = mpmath.diff(along, args[j])
-        claimed = g(*args)
-        scale = max(abs(exact), abs(claimed), mpmath.mpf(1e-30))
-        return abs(exact - claimed) / scale < mpmath.mpf(10) ** (-20), float(exact), float(
-            claimed)
+        try:
+            exact, claimed = mpmath.diff(along, args[j]), g(*args)
+        except (ValueError, ZeroDivisionError):
+            return "outside"
+        if isinstance(exact, mpmath.mpc) or isinstance(claimed, mpmath.mpc):
+            return "outside"  # the function is not real here: a point outside its domain
+        # relative agreement, or both below what 50 digits resolve next to the function value
+        # (mpmath.diff differences f, so its absolute error scales with |f|)
+        floor = mpmath.mpf(10) ** (10 - digits) * max(1, abs(f(*args)))
+        gap = abs(exact - claimed)
+        close = gap <= mpmath.mpf(10) ** (-20) * max(abs(exact), abs(claimed)) + floor
+        return "agree" if close else "differ"
 
 
 def check_gradient(of: sp.Expr, wrt: sp.Symbol, stated: sp.Expr, table: SymbolTable, *,
@@ -81,13 +100,14 @@ def check_gradient(of: sp.Expr, wrt: sp.Symbol, stated: sp.Expr, table: SymbolTa
     j = syms.index(wrt)
     f = to_numpy(of, syms)
     num = complex_step(f, args, j) if is_analytic(of) else richardson(f, args, j)
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"):  # NaN at points outside the domain, masked by `finite`
         g = np.broadcast_to(to_numpy(stated, syms)(*args), num.value.shape).astype(float)
-    finite = np.isfinite(g) & np.isfinite(num.value) & np.isfinite(num.error)
-    tolerance = GRADIENT_FACTOR * (num.error + 4 * EPS * np.abs(g)) + 1e-300
-    in_kink = num.kink & (g >= num.lower - tolerance) & (g <= num.upper + tolerance)
-    margin = np.where(finite & ~in_kink, np.abs(g - num.value) / tolerance, 0.0)
-    rel = np.where(finite, np.abs(g - num.value) / np.maximum(np.abs(num.value), 1e-300), 0.0)
+        finite = np.isfinite(g) & np.isfinite(num.value) & np.isfinite(num.error)
+        tolerance = GRADIENT_FACTOR * (num.error + 4 * EPS * np.abs(g)) + 1e-300
+        in_kink = num.kink & (g >= num.lower - tolerance) & (g <= num.upper + tolerance)
+        gap = np.abs(g - num.value)
+        margin = np.where(finite & ~in_kink, gap / tolerance, 0.0)
+        rel = np.where(finite, gap / np.maximum(np.abs(num.value), 1e-300), 0.0)
     notes = []
     conditioned = 0
     for k in np.argsort(-margin)[:_MP_RECHECKS]:  # settle the worst points exactly
@@ -95,13 +115,14 @@ def check_gradient(of: sp.Expr, wrt: sp.Symbol, stated: sp.Expr, table: SymbolTa
             break
         if not is_analytic(of):
             continue
-        agree, _, _ = _exact_agrees(of, stated, syms, wrt, [float(a[k]) for a in args])
-        if agree:
+        verdict = _exact_agrees(of, stated, syms, wrt, [float(a[k]) for a in args])
+        if verdict != "differ":
             margin[k], rel[k] = 0.0, 0.0
-            conditioned += 1
+            conditioned += verdict == "agree"
+            finite[k] &= verdict == "agree"
     if conditioned:
-        notes.append(f"{conditioned} point(s) badly conditioned in float64 where 50-digit "
-                     "arithmetic agrees")
+        notes.append(f"{conditioned} point(s) badly conditioned in float64 where "
+                     "high-precision arithmetic agrees")
     if in_kink.any():
         notes.append(f"{int(in_kink.sum())} point(s) at a kink: the stated value lies between "
                      "the one-sided derivatives (a convention there, not a failure)")
@@ -112,11 +133,48 @@ def check_gradient(of: sp.Expr, wrt: sp.Symbol, stated: sp.Expr, table: SymbolTa
         point = {label(s, decls, {}): float(a[worst]) for s, a in zip(syms, args, strict=True)}
         return CheckResult(kind, False, f"refuted: the stated derivative is {margin[worst]:.3g} "
                            f"times beyond the {num.method} error estimate{extra}", num.method,
-                           total, float(np.max(np.where(finite, np.abs(g - num.value), 0))),
+                           total, float(np.max(np.where(finite, gap, 0))),
                            float(rel[worst]), {"point": point, "lhs": float(g[worst]),
                                                "rhs": float(num.value[worst])}, seed)
     return CheckResult(kind, total >= 8, f"agrees with {num.method} at {total} points "
                        f"(worst margin {float(margin.max()):.2g} of the error estimate){extra}",
                        num.method, total,
-                       float(np.max(np.where(finite, np.abs(g - num.value), 0), initial=0)),
+                       float(np.max(np.where(finite, gap, 0), initial=0)),
                        float(rel.max(initial=0)), None, seed)
+
+
+def check_descent(of: sp.Expr, wrt: sp.Symbol, update: sp.Expr, step: sp.Symbol,
+                  table: SymbolTable, *, seed: int = 0, points: int = 64,
+                  constraints: tuple = ()) -> CheckResult:
+    """Does ``wrt <- update`` decrease ``of`` for a small positive ``step`` where the gradient
+    is not 0? The step at each point is 1e-4 / max(1, |g|), small enough for first order."""
+    kind = "descent"
+    decls = {d.pyname: d for d in table.decls.values()}
+    rng = np.random.default_rng(seed)
+    grad = sp.diff(of, wrt)
+    syms = sorted(of.free_symbols | update.free_symbols | grad.free_symbols | {wrt, step},
+                  key=lambda s: s.name)
+    values = sample(syms, decls, {}, constraints, rng, points)
+    with np.errstate(all="ignore"):
+        g = np.broadcast_to(to_numpy(grad, syms)(*values.values()), (points,)).astype(float)
+        values[step] = 1e-4 / np.maximum(1.0, np.abs(g))
+        before = np.broadcast_to(to_numpy(of, syms)(*values.values()), (points,)).astype(float)
+        moved = dict(values)
+        moved[wrt] = np.broadcast_to(to_numpy(update, syms)(*values.values()), (points,))
+        after = np.broadcast_to(to_numpy(of, syms)(*moved.values()), (points,)).astype(float)
+        # a point decides only if the expected first-order decrease beats float rounding
+        expected = values[step] * g * g
+        decisive = (np.isfinite(before) & np.isfinite(after) & np.isfinite(g)
+                    & (expected > 1e3 * EPS * np.maximum(1.0, np.abs(before))))
+        rises = decisive & (after >= before)
+    total = int(decisive.sum())
+    if rises.any():
+        k = int(np.argmax(np.where(rises, after - before, -np.inf)))
+        point = {label(s, decls, {}): float(v[k]) for s, v in values.items()}
+        return CheckResult(kind, False, "refuted: the update increases the objective at "
+                           f" {int(rises.sum())} of {total} points", "numeric",
+                           total, float(after[k] - before[k]), None,
+                           {"point": point, "lhs": float(after[k]), "rhs": float(before[k])},
+                           seed)
+    return CheckResult(kind, total >= 8, f"the update decreases the objective at all {total} "
+                       "points where the gradient is not 0", "numeric", total, seed=seed)

@@ -57,7 +57,11 @@ def complex_step(f: Callable[..., np.ndarray], args: list[np.ndarray], j: int
     shifted[j] = x + 1j * h
     with np.errstate(all="ignore"):
         fx = np.asarray(f(*shifted), dtype=complex)
-    value = np.broadcast_to(fx.imag / h, x.shape).astype(float)
+        real = np.broadcast_to(np.asarray(f(*args)), x.shape)
+    # where f is not real-valued at x (log of a negative, ...) the complex extension would
+    # still give a number: such points are outside the domain, not derivatives
+    outside = ~np.isfinite(real) | np.iscomplex(real)
+    value = np.where(outside, np.nan, np.broadcast_to(fx.imag / h, x.shape)).astype(float)
     error = 4 * EPS * np.abs(value) + 1e-300  # rounding only: a few ulps of the derivative
     none = np.zeros(x.shape, dtype=bool)
     return NumericDerivative(value, error, "complex step", none, value, value)
@@ -72,16 +76,16 @@ def richardson(f: Callable[..., np.ndarray], args: list[np.ndarray], j: int
     offsets = np.array([0.0, 1.0, -1.0, 0.5, -0.5])
     stacked = [np.broadcast_to(a, x.shape)[None, :] * np.ones((5, 1)) for a in args]
     stacked[j] = x[None, :] + offsets[:, None] * h[None, :]
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"):  # points outside the domain give NaN, judged by callers
         fv = np.broadcast_to(np.asarray(f(*stacked), dtype=float), (5, x.size))
-    f0, fp, fm, fp2, fm2 = fv
-    d1 = (fp - fm) / (2 * h)
-    d2 = (fp2 - fm2) / h
-    value = (4 * d2 - d1) / 3
-    rounding = EPS * np.maximum(np.abs(f0), 1e-300) / h
-    error = np.abs(value - d2) + 4 * rounding
-    plus, minus = (fp2 - f0) / (h / 2), (f0 - fm2) / (h / 2)
-    lower, upper = np.minimum(plus, minus), np.maximum(plus, minus)
-    kink = np.abs(plus - minus) > KINK_FACTOR * (error + np.abs(value) * 1e-6) + 1e-9
+        f0, fp, fm, fp2, fm2 = fv
+        d1 = (fp - fm) / (2 * h)
+        d2 = (fp2 - fm2) / h
+        value = (4 * d2 - d1) / 3
+        rounding = EPS * np.maximum(np.abs(f0), 1e-300) / h
+        error = np.abs(value - d2) + 4 * rounding
+        plus, minus = (fp2 - f0) / (h / 2), (f0 - fm2) / (h / 2)
+        lower, upper = np.minimum(plus, minus), np.maximum(plus, minus)
+        kink = np.abs(plus - minus) > KINK_FACTOR * (error + np.abs(value) * 1e-6) + 1e-9
     return NumericDerivative(value, error, "central differences + Richardson", kink, lower,
                              upper)

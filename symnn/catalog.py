@@ -16,8 +16,8 @@ from ._identifiers import canonical_name
 from ._latex import ParseError
 from ._symbols import KINDS, Decl, SymbolTable, check_pyname, parse_domain, pyname_of
 
-__all__ = ["CatalogError", "Check", "Formula", "load_formula", "load_catalog", "catalog_dir",
-           "symbol_table", "CHECK_KINDS"]
+__all__ = ["CatalogError", "Check", "Variant", "Formula", "load_formula", "load_catalog",
+           "catalog_dir", "symbol_table", "CHECK_KINDS"]
 
 #: What each check kind verifies; ``latex`` says whether the check needs a LaTeX field.
 CHECK_KINDS = {
@@ -27,7 +27,11 @@ CHECK_KINDS = {
     "claim": ("the relation in `latex` holds, with the file's symbols and definitions", True),
     "gradient": ("`latex` (default: symnn's own derivative) is the derivative of `of` with "
                  "respect to `wrt`, against a numerical derivative of `of`", False),
+    "descent": ("the update (the statement's right side) decreases `of` for a small positive "
+                "`step` wherever the gradient in `wrt` is not 0", False),
 }
+#: Keys each check kind takes besides kind, latex and note.
+_CHECK_KEYS = {"gradient": {"of", "wrt"}, "descent": {"of", "wrt", "step"}}
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
@@ -45,8 +49,19 @@ class Check:
     kind: str
     latex: str = ""
     note: str = ""
-    of: str = ""  # gradient checks: the function differentiated
-    wrt: str = ""  # gradient checks: the variable
+    of: str = ""  # gradient and descent checks: the function differentiated
+    wrt: str = ""  # gradient and descent checks: the variable
+    step: str = ""  # descent checks: the step-size symbol
+
+
+@dataclass(frozen=True)
+class Variant:
+    """The formula with some definitions replaced (another activation, another loss)."""
+
+    name: str
+    definitions: tuple[str, ...]
+    checks: tuple[Check, ...]
+    constraints: tuple[str, ...] = ()
 
 
 @dataclass
@@ -69,10 +84,11 @@ class Formula:
     notes: str = ""
     labels: dict[str, str] = field(default_factory=dict)
     constraints: tuple[str, ...] = ()
+    variants: tuple[Variant, ...] = ()
 
 
 _TOP = {"id", "title", "latex", "symbols", "definitions", "checks", "expect", "erratum",
-        "source", "reading", "notes", "labels", "constraints"}
+        "source", "reading", "notes", "labels", "constraints", "variants"}
 _SYMBOL_KEYS = {"kind", "domain", "shape", "args", "name", "note"}
 
 
@@ -134,6 +150,53 @@ def _symbols(raw: object, path: str) -> SymbolTable:
     return table
 
 
+def _checks(raw: object, where: str, prefix: str) -> tuple[Check, ...]:
+    _want(isinstance(raw, list) and bool(raw), where, prefix,
+          "a non-empty array of tables [[checks]]")
+    checks = []
+    for n, c in enumerate(raw):
+        key = f"{prefix}[{n}]"
+        _want(isinstance(c, dict), where, key, "a table")
+        _want(c.get("kind") in CHECK_KINDS, where, f"{key}.kind",
+              f"one of {', '.join(CHECK_KINDS)}")
+        allowed = {"kind", "latex", "note"} | _CHECK_KEYS.get(c["kind"], set())
+        extra = set(c) - allowed
+        _want(not extra, where, f"{key}.{min(extra) if extra else ''}",
+              f"one of {', '.join(sorted(allowed))} (unknown key)")
+        latex = _string(c, "latex", where, required=CHECK_KINDS[c["kind"]][1], prefix=key + ".")
+        names = {}
+        for field_ in sorted(_CHECK_KEYS.get(c["kind"], ())):
+            text = _string(c, field_, where, prefix=key + ".")
+            if field_ in ("wrt", "step"):
+                try:
+                    text = canonical_name(text)
+                except ParseError as exc:
+                    raise CatalogError(where, f"{key}.{field_}",
+                                       f"a declared name ({exc.message})") from None
+            names[field_] = text
+        checks.append(Check(c["kind"], latex, c.get("note", ""), **names))
+    return tuple(checks)
+
+
+def _variants(raw: object, where: str) -> tuple[Variant, ...]:
+    _want(isinstance(raw, list), where, "variants", "an array of tables [[variants]]")
+    out = []
+    for n, v in enumerate(raw):
+        key = f"variants[{n}]"
+        _want(isinstance(v, dict) and set(v) <= {"name", "definitions", "checks", "constraints"},
+              where, key, "a table with name, definitions, checks and constraints")
+        constraints = v.get("constraints", [])
+        _want(isinstance(constraints, list) and all(isinstance(c, str) for c in constraints),
+              where, f"{key}.constraints", "an array of LaTeX comparisons")
+        defs = v.get("definitions", [])
+        _want(isinstance(defs, list) and all(isinstance(d, str) for d in defs) and bool(defs),
+              where, f"{key}.definitions", "a non-empty array of LaTeX definitions")
+        out.append(Variant(_string(v, "name", where, prefix=key + "."), tuple(defs),
+                           _checks(v.get("checks", [{"kind": "equality"}]), where,
+                                   f"{key}.checks"), tuple(constraints)))
+    return tuple(out)
+
+
 def symbol_table(spec: dict, path: str = "<symbols>") -> SymbolTable:
     """A symbol table from the ``[symbols]`` table of a formula file (a dict), validated."""
     return _symbols(spec, path)
@@ -156,31 +219,7 @@ def load_formula(path: str | Path, text: str | None = None) -> Formula:
     title = data.get("title")
     _want(isinstance(title, dict) and set(title) == {"en", "fr"}, where, "title",
           "a table with exactly 'en' and 'fr'")
-    checks = []
-    raw_checks = data.get("checks", [{"kind": "parse"}])
-    _want(isinstance(raw_checks, list) and bool(raw_checks), where, "checks",
-          "a non-empty array of tables [[checks]]")
-    for n, c in enumerate(raw_checks):
-        key = f"checks[{n}]"
-        _want(isinstance(c, dict), where, key, "a table")
-        _want(c.get("kind") in CHECK_KINDS, where, f"{key}.kind",
-              f"one of {', '.join(CHECK_KINDS)}")
-        allowed = {"kind", "latex", "note"} | ({"of", "wrt"} if c["kind"] == "gradient" else set())
-        extra = set(c) - allowed
-        _want(not extra, where, f"{key}.{min(extra) if extra else ''}",
-              f"one of {', '.join(sorted(allowed))} (unknown key)")
-        needs_latex = CHECK_KINDS[c["kind"]][1]
-        latex = _string(c, "latex", where, required=needs_latex, prefix=key + ".")
-        gradient = c["kind"] == "gradient"
-        of = _string(c, "of", where, required=gradient, prefix=key + ".")
-        wrt = _string(c, "wrt", where, required=gradient, prefix=key + ".")
-        if wrt:
-            try:
-                wrt = canonical_name(wrt)
-            except ParseError as exc:
-                raise CatalogError(where, f"{key}.wrt", f"a declared name ({exc.message})") \
-                    from None
-        checks.append(Check(c["kind"], latex, c.get("note", ""), of, wrt))
+    checks = _checks(data.get("checks", [{"kind": "parse"}]), where, "checks")
     defs = data.get("definitions", [])
     _want(isinstance(defs, list) and all(isinstance(d, str) and d.strip() for d in defs), where,
           "definitions", "an array of LaTeX strings such as 'a = \\sigma(z)'")
@@ -208,7 +247,7 @@ def load_formula(path: str | Path, text: str | None = None) -> Formula:
         source=_string(data, "source", where, required=False),
         reading=_string(data, "reading", where, required=False),
         notes=_string(data, "notes", where, required=False), labels=dict(labels),
-        constraints=tuple(constraints),
+        constraints=tuple(constraints), variants=_variants(data.get("variants", []), where),
     )
 
 

@@ -7,10 +7,12 @@ symbolic bound ``m`` is checked at several concrete sizes drawn from m's domain.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import sympy as sp
 
-from ._gradcheck import check_gradient
+from ._gradcheck import check_descent, check_gradient
 from ._latex import ParseError
 from ._points import (
     abstract_nodes,
@@ -23,7 +25,16 @@ from ._points import (
 from ._results import CheckResult, FormulaResult
 from ._symbols import SymbolTable
 from .catalog import CHECK_KINDS, Formula
-from .derive import Definitions, DeriveError, evaluate, prove_equal, read_definitions, try_prove
+from .derive import (
+    Definitions,
+    DeriveError,
+    evaluate,
+    fold,
+    prove_equal,
+    read_definitions,
+    simplified,
+    try_prove,
+)
 from .lower import to_numpy
 from .parse import Statement, parse_condition, parse_expression, parse_statement
 
@@ -154,29 +165,63 @@ def _check_claim(st, check, formula, defs, seed):
 
 def _check_gradient(st, check, formula, defs, seed):
     defs = _with_statement(st, defs)
-    decl = formula.table.get(check.wrt)
-    if decl is None or decl.kind not in ("scalar", "constant"):
-        raise ParseError(f"wrt = {check.wrt!r} must be a declared scalar", check.wrt, 0)
-    wrt = decl.sympy()
+    wrt = _scalar(formula, check.wrt)
     of = evaluate(parse_expression(check.of, formula.table), defs)
-    stated = (evaluate(parse_expression(check.latex, formula.table), defs) if check.latex
-              else sp.diff(of, wrt))
-    return check_gradient(of, wrt, stated, formula.table, seed=seed,
-                          constraints=_constraints(formula))
+    if check.latex:
+        stated, shown = evaluate(parse_expression(check.latex, formula.table), defs), ""
+    else:  # symnn's own derivative, simplified, shown with the defined names folded back
+        stated = simplified(sp.diff(of, wrt))
+        shown = f"derived d/d{wrt} = {sp.latex(fold(stated, defs))}; "
+    result = check_gradient(of, wrt, stated, formula.table, seed=seed,
+                            constraints=_constraints(formula))
+    result.detail = shown + result.detail
+    return result
+
+
+def _scalar(formula: Formula, name: str) -> sp.Symbol:
+    decl = formula.table.get(name)
+    if decl is None or decl.kind not in ("scalar", "constant"):
+        raise ParseError(f"{name!r} must be a declared scalar", name, 0)
+    return decl.sympy()
+
+
+def _check_descent(st, check, formula, defs, seed):
+    if st.rel != "assign":
+        return CheckResult("descent", False, "a descent check needs an update rule (an arrow)")
+    of = evaluate(parse_expression(check.of, formula.table), defs)
+    return check_descent(of, _scalar(formula, check.wrt), evaluate(st.rhs, defs),
+                         _scalar(formula, check.step), formula.table, seed=seed,
+                         constraints=_constraints(formula))
 
 
 _CHECKERS = {"parse": _check_parse, "equality": _check_equality,
-             "reference": _check_reference, "claim": _check_claim, "gradient": _check_gradient}
+             "reference": _check_reference, "claim": _check_claim, "gradient": _check_gradient,
+             "descent": _check_descent}
 assert set(_CHECKERS) == set(CHECK_KINDS)
 
 
-def run_checks(latex: str, formula: Formula, defs: Definitions, seed: int) -> list[CheckResult]:
+def run_checks(latex: str, formula: Formula, defs: Definitions, seed: int,
+               checks: tuple | None = None, label_: str = "") -> list[CheckResult]:
+    """Read ``latex`` and run ``checks`` (default: the formula's) on it; ``label_`` names a
+    variant in each result's kind."""
     st = parse_statement(latex, formula.table)
-    results = [_check_parse(st, None, formula, defs, seed)]
-    for check in formula.checks:
+    results = [] if label_ else [_check_parse(st, None, formula, defs, seed)]
+    for check in formula.checks if checks is None else checks:
         if check.kind != "parse":
-            results.append(_CHECKERS[check.kind](st, check, formula, defs, seed))
+            result = _CHECKERS[check.kind](st, check, formula, defs, seed)
+            if label_:
+                result.kind = f"{result.kind} [{label_}]"
+            results.append(result)
     return results
+
+
+def _variant_checks(formula: Formula, defs: Definitions, seed: int) -> list[CheckResult]:
+    out: list[CheckResult] = []
+    for v in formula.variants:
+        vdefs = read_definitions(v.definitions, formula.table, base=defs)
+        scoped = dataclasses.replace(formula, constraints=formula.constraints + v.constraints)
+        out += run_checks(formula.latex, scoped, vdefs, seed, v.checks, v.name)
+    return out
 
 
 def verify_formula(formula: Formula, seed: int = 0) -> FormulaResult:
@@ -185,6 +230,7 @@ def verify_formula(formula: Formula, seed: int = 0) -> FormulaResult:
     try:
         defs = read_definitions(formula.definitions, formula.table)
         printed = run_checks(formula.latex, formula, defs, seed)
+        printed += _variant_checks(formula, defs, seed)
         corrected = (run_checks(formula.corrected, formula, defs, seed)
                      if formula.expect == "refuted" else [])
     except (ParseError, DeriveError, ValueError) as exc:

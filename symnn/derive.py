@@ -18,8 +18,8 @@ from ._notation import PROOF_FORMS
 from ._symbols import SymbolTable
 from .parse import parse_statement
 
-__all__ = ["Definitions", "DeriveError", "read_definitions", "expand", "evaluate",
-           "prove_equal", "try_prove", "PROOF_BUDGET_OPS"]
+__all__ = ["Definitions", "DeriveError", "read_definitions", "expand", "evaluate", "fold",
+           "prove_equal", "try_prove", "simplified", "PROOF_BUDGET_OPS"]
 
 #: Expressions larger than this (sympy count_ops) are not handed to simplify: no proof attempt.
 PROOF_BUDGET_OPS = 600
@@ -38,8 +38,13 @@ class Definitions:
     sources: dict[sp.Basic, str] = field(default_factory=dict)
 
 
-def read_definitions(latex: list[str] | tuple[str, ...], table: SymbolTable) -> Definitions:
-    """Parse each ``lhs = rhs`` definition; the lhs is a name or ``f(params)``."""
+def read_definitions(latex: list[str] | tuple[str, ...], table: SymbolTable,
+                     base: Definitions | None = None) -> Definitions:
+    """Parse each ``lhs = rhs`` definition; the lhs is a name or ``f(params)``.
+
+    With ``base``, these definitions are added to a copy of it and replace base definitions of
+    the same names (a variant of a formula: another activation, another loss).
+    """
     defs = Definitions()
     for text in latex:
         st = parse_statement(text, table)
@@ -59,8 +64,20 @@ def read_definitions(latex: list[str] | tuple[str, ...], table: SymbolTable) -> 
         if key in defs.sources:
             raise DeriveError(f"{key} is defined twice: {defs.sources[key]!r} and {text!r}")
         defs.sources[key] = text
+    if base is not None:
+        defs = Definitions({**base.symbols, **defs.symbols}, {**base.functions, **defs.functions},
+                           {**base.sources, **defs.sources})
     _check_acyclic(defs)
     return defs
+
+
+def fold(expr: sp.Expr, defs: Definitions) -> sp.Expr:
+    """Write expr with the defined names where their expansions appear (x (sigmoid(w x + b) - y)
+    becomes x (a - y)): the readable form of a derived result. Largest expansions first."""
+    names = sorted(defs.symbols, key=lambda k: -sp.count_ops(expand(defs.symbols[k], defs)))
+    for name in names:
+        expr = expr.xreplace({expand(defs.symbols[name], defs): name})
+    return expr
 
 
 def _check_acyclic(defs: Definitions) -> None:
@@ -160,6 +177,17 @@ def try_prove(a: sp.Expr, b: sp.Expr) -> tuple[bool, str]:
 def prove_equal(a: sp.Expr, b: sp.Expr) -> bool:
     """True when a - b simplifies to 0; False means *not proved*, never *refuted*."""
     return try_prove(a, b)[0]
+
+
+def simplified(expr: sp.Expr) -> sp.Expr:
+    """expr simplified under the simplify budget (unchanged when the budget runs out)."""
+    if sp.count_ops(expr) > PROOF_BUDGET_OPS:
+        return expr
+    try:
+        with time_limit(BUDGETS["simplify_seconds"], "simplify"):
+            return sp.factor_terms(sp.simplify(expr))
+    except (BudgetExceeded, TypeError, ValueError, NotImplementedError, RecursionError):
+        return expr
 
 
 def _simplify(e: sp.Expr) -> sp.Expr:
