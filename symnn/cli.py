@@ -20,7 +20,7 @@ from ._latex import ParseError
 from ._symbols import Decl, SymbolTable, parse_domain, pyname_of
 from .catalog import CatalogError, Formula, load_catalog
 from .check import DEFAULT_POINTS, FormulaResult, compare, verify_formula
-from .derive import Definitions, DeriveError, evaluate, read_definitions
+from .derive import Definitions, DeriveError, derivations, evaluate, read_definitions
 from .parse import parse_condition, parse_statement
 from .report import check_text, claim_json, formula_table, results_json
 
@@ -116,6 +116,30 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK if all(r.as_expected for r in results) else EXIT_REFUTED
 
 
+def _cmd_derive(args: argparse.Namespace) -> int:
+    formulas = {f.id: f for f in load_catalog(args.paths or None)
+                if not isinstance(f, CatalogError)}
+    if args.id not in formulas:
+        print(f"error: no formula {args.id!r}; known: {', '.join(sorted(formulas))}",
+              file=sys.stderr)
+        return EXIT_UNREADABLE
+    formula = formulas[args.id]
+    try:
+        found = derivations(formula)
+    except (ParseError, DeriveError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    print(f"{formula.id}: {formula.title_en} / {formula.title_fr}")
+    print(f"  {formula.latex}")
+    if not found:
+        print("  (no gradient checks: nothing to derive)")
+    for d in found:
+        print(f"\n[{d.label or 'as printed'}]")
+        print(f"  LaTeX: {d.latex()}")
+        print(f"  SymPy: {d.gradient}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="symnn", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"symnn {__version__}")
@@ -127,6 +151,10 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--time-limit", type=float, default=BUDGETS["formula_seconds"],
                         metavar="SECONDS", help="budget of one formula's verification")
     verify.set_defaults(run=_cmd_verify)
+    derive = sub.add_parser("derive", help="print the gradients a formula derives")
+    derive.add_argument("id", help="a formula id, e.g. backprop-chain-rule")
+    derive.add_argument("paths", nargs="*", help="formula files or folders (default: catalog)")
+    derive.set_defaults(run=_cmd_derive)
     check = sub.add_parser("check", help="check one claim typed in LaTeX")
     check.add_argument("claim", help=r"an equation, e.g. '\frac{d}{dz}e^{2z} = 2e^{2z}'")
     check.add_argument("--assume", action="append", default=[], metavar="COND",

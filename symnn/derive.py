@@ -16,10 +16,12 @@ from ._budget import BUDGETS, BudgetExceeded, time_limit
 from ._latex import ParseError
 from ._notation import PROOF_FORMS
 from ._symbols import SymbolTable
-from .parse import parse_statement
+from .catalog import Formula
+from .parse import parse_expression, parse_statement
 
 __all__ = ["Definitions", "DeriveError", "read_definitions", "expand", "evaluate", "fold",
-           "prove_equal", "try_prove", "simplified", "PROOF_BUDGET_OPS"]
+           "prove_equal", "try_prove", "simplified", "derivations", "Derivation",
+           "PROOF_BUDGET_OPS"]
 
 #: Expressions larger than this (sympy count_ops) are not handed to simplify: no proof attempt.
 PROOF_BUDGET_OPS = 600
@@ -196,3 +198,36 @@ def _simplify(e: sp.Expr) -> sp.Expr:
 
 def _piecewise_simplify(e: sp.Expr) -> sp.Expr:
     return sp.simplify(sp.piecewise_fold(e.rewrite(sp.Piecewise)))
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """One derived gradient: d(of)/d(wrt) under a set of definitions, raw and folded."""
+
+    label: str
+    of: str
+    wrt: sp.Symbol
+    gradient: sp.Expr
+    folded: sp.Expr
+
+    def latex(self) -> str:
+        return (f"\\frac{{\\partial}}{{\\partial {sp.latex(self.wrt)}}} {self.of} = "
+                f"{sp.latex(self.folded)}")
+
+
+def derivations(formula: Formula) -> list[Derivation]:
+    """The gradients a formula's gradient checks ask for, derived by symnn, for the formula and
+    each of its variants."""
+    base = read_definitions(formula.definitions, formula.table)
+    out = []
+    for label, defs, checks in [("", base, formula.checks)] + [
+            (v.name, read_definitions(v.definitions, formula.table, base=base), v.checks)
+            for v in formula.variants]:
+        for check in checks:
+            if check.kind != "gradient":
+                continue
+            wrt = formula.table.get(check.wrt).sympy()
+            of = evaluate(parse_expression(check.of, formula.table), defs)
+            gradient = simplified(sp.diff(of, wrt))
+            out.append(Derivation(label, check.of, wrt, gradient, fold(gradient, defs)))
+    return out

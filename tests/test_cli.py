@@ -142,3 +142,17 @@ def test_verify_definition_cycle_is_an_error_and_others_verify(tmp_path, capsys)
     first, second = json.loads(capsys.readouterr().out)["results"]
     assert first["status"] == "error" and "cycle" in first["error"]
     assert second["status"] == "verified"
+
+
+def test_derive_prints_the_simplified_chain_rule_gradient(capsys):
+    """`symnn derive backprop-chain-rule` shows dL/dw = x (a - y) for sigmoid + cross-entropy."""
+    assert main(["derive", "backprop-chain-rule"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert r"\frac{\partial}{\partial w} L(z,y) = x \left(a - y\right)" in out
+    assert "[tanh, squared loss]" in out
+
+
+def test_derive_unknown_id_exits_2(capsys):
+    """An unknown formula id is an input error that lists the known ids."""
+    assert main(["derive", "no-such-formula"]) == EXIT_UNREADABLE
+    assert "backprop-chain-rule" in capsys.readouterr().err
