@@ -39,7 +39,7 @@ from .lower import to_numpy
 from .parse import Statement, parse_condition, parse_expression, parse_statement
 
 __all__ = ["CheckResult", "FormulaResult", "compare", "check_gradient", "verify_formula",
-           "run_checks",
+           "run_checks", "check_statement",
            "TOLERANCES", "DEFAULT_POINTS"]
 
 #: Mixed error |l - r| / max(1, |l|, |r|) allowed per dtype: float64 rounding of short formulas
@@ -204,7 +204,13 @@ def run_checks(latex: str, formula: Formula, defs: Definitions, seed: int,
                checks: tuple | None = None, label_: str = "") -> list[CheckResult]:
     """Read ``latex`` and run ``checks`` (default: the formula's) on it; ``label_`` names a
     variant in each result's kind."""
-    st = parse_statement(latex, formula.table)
+    return check_statement(parse_statement(latex, formula.table), formula, defs, seed, checks,
+                           label_)
+
+
+def check_statement(st: Statement, formula: Formula, defs: Definitions, seed: int,
+                    checks: tuple | None = None, label_: str = "") -> list[CheckResult]:
+    """Run ``checks`` (default: the formula's) on an already parsed statement."""
     results = [] if label_ else [_check_parse(st, None, formula, defs, seed)]
     for check in formula.checks if checks is None else checks:
         if check.kind != "parse":
