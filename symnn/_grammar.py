@@ -55,12 +55,19 @@ def _source_pos(pieces: list[tuple[str, int]], column: int) -> int:
     return best
 
 
+@lru_cache(maxsize=4096)
+def _grammar(text: str) -> object:
+    """The grammar's reading of masked text; cached: masked text holds only placeholders and
+    arithmetic, so equal text always reads the same (and the grammar is the slow part)."""
+    latex2sympy, config = _engine()
+    return latex2sympy(text, normalization_config=None, conversion_config=config)
+
+
 def read(pieces: list[tuple[str, int]], src: str) -> sp.Expr:
     """Run the grammar on the joined masked pieces; errors point into ``src``."""
     text = "".join(p for p, _ in pieces)
-    latex2sympy, config = _engine()
     try:
-        result = latex2sympy(text, normalization_config=None, conversion_config=config)
+        result = _grammar(text)
     except Exception as exc:  # the grammar raises bare Exception and friends
         lines = str(exc).splitlines()
         caret = lines[-1].find("^") if len(lines) >= 3 else -1

@@ -9,6 +9,7 @@ rest: the chain rule as the cheatsheet writes it, with intermediate variables.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import sympy as sp
 
@@ -153,6 +154,7 @@ def proof_form(expr: sp.Expr) -> sp.Expr:
     return expr
 
 
+@lru_cache(maxsize=1024)  # a proof does not depend on the sampling seed: reruns reuse it
 def try_prove(a: sp.Expr, b: sp.Expr) -> tuple[bool, str]:
     """(True, "") when a - b simplifies to 0; otherwise (False, why not): *not proved*, never
     *refuted*. Each attempt runs under the simplify budget."""
@@ -181,6 +183,7 @@ def prove_equal(a: sp.Expr, b: sp.Expr) -> bool:
     return try_prove(a, b)[0]
 
 
+@lru_cache(maxsize=256)
 def simplified(expr: sp.Expr) -> sp.Expr:
     """expr simplified under the simplify budget (unchanged when the budget runs out)."""
     if sp.count_ops(expr) > PROOF_BUDGET_OPS:
