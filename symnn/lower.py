@@ -95,6 +95,8 @@ def to_numpy(expr: sp.Expr, symbols: list[sp.Symbol], stable: bool = True
     """
     for s in symbols:
         check_pyname(s.name)
+    if expr.has(sp.zoo, sp.nan):
+        raise ValueError(f"cannot evaluate {expr}: it is undefined (complex infinity or nan)")
     undefined = expr.atoms(sp.core.function.AppliedUndef)
     if undefined:
         names = ", ".join(sorted(str(f.func) for f in undefined))
