@@ -20,6 +20,8 @@ class CheckResult:
     max_rel_error: float | None = None
     counterexample: dict | None = None
     seed: int = 0
+    #: worst error as a fraction of what the method tolerates (< 1 passes; "k times beyond")
+    margin: float | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -50,8 +52,14 @@ class FormulaResult:
         if not methods:
             return "read only"
         names = {"symbolic proof": "proved", "numeric only": "numeric only",
-                 "numeric": "numeric", "undecided": "undecided"}
+                 "numeric": "numeric", "undecided": "undecided",
+                 "central differences + Richardson": "Richardson"}
         return " + ".join(names.get(m, m) for m in sorted(methods))
+
+    @property
+    def worst_margin(self) -> float | None:
+        margins = [c.margin for c in self.checks if c.margin is not None]
+        return max(margins) if margins else None
 
     @property
     def worst_error(self) -> float | None:

@@ -104,13 +104,14 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
     if worst[0] > tol:
         return CheckResult(kind, False, f"refuted: the sides differ by {worst[0]:.3g} "
                            f"(tolerance {tol:g})", "numeric", total, max_abs, worst[1],
-                           worst[2], seed)
+                           worst[2], seed, worst[0] / tol)
     proved, why = try_prove(lhs, rhs) if prove else (False, "no proof asked")
     method = "symbolic proof" if proved else "numeric only"
     detail = ("proved: the difference simplifies to 0" if proved else
               f"numeric only: equal at {total} points, worst error {worst[0]:.2g} "
               f"(not proved: {why})")
-    return CheckResult(kind, True, detail, method, total, max_abs, worst[1], None, seed)
+    return CheckResult(kind, True, detail, method, total, max_abs, worst[1], None, seed,
+                       worst[0] / tol)
 
 
 def _sides(st: Statement, defs: Definitions) -> tuple[sp.Expr, sp.Expr]:

@@ -20,7 +20,7 @@ def _check_json(c: CheckResult) -> dict:
     return {"kind": c.kind, "ok": c.ok, "detail": c.detail, "method": c.method,
             "points": c.points, "max_abs_error": c.max_abs_error,
             "max_rel_error": c.max_rel_error, "counterexample": c.counterexample,
-            "seed": c.seed}
+            "seed": c.seed, "margin": c.margin}
 
 
 def results_json(results: list[FormulaResult]) -> str:
@@ -42,11 +42,12 @@ def _counterexample(c: CheckResult) -> str:
 
 def formula_table(results: list[FormulaResult]) -> str:
     """One row per formula, then the details of every formula that is not simply verified."""
-    rows = [("id", "title", "status", "how", "worst rel. error")]
+    rows = [("id", "title", "status", "how", "worst rel. error", "margin")]
     for r in results:
         status = _MARK[r.status] + ("" if r.as_expected else " (unexpected)")
-        rows.append((r.id, r.title_en, status, r.how, _err(r.worst_error)))
-    widths = [min(max(len(row[i]) for row in rows), 44) for i in range(5)]
+        margin = "-" if r.worst_margin is None else f"{r.worst_margin:.2g}"
+        rows.append((r.id, r.title_en, status, r.how, _err(r.worst_error), margin))
+    widths = [min(max(len(row[i]) for row in rows), 44) for i in range(6)]
     lines = ["  ".join(cell[:w].ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
              for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
@@ -76,8 +77,9 @@ def formula_table(results: list[FormulaResult]) -> str:
 def check_text(claim: str, result: CheckResult) -> str:
     """The human answer of ``symnn check``."""
     if result.ok:
+        margin = "" if result.margin is None else f", margin {result.margin:.2g} of the tolerance"
         return (f"holds: {result.detail}\n  numeric: {result.points} points, worst relative "
-                f"error {_err(result.max_rel_error)} (seed {result.seed})")
+                f"error {_err(result.max_rel_error)}{margin} (seed {result.seed})")
     text = f"REFUTED: {result.detail}"
     if result.counterexample:
         text += f"\n  counterexample {_counterexample(result)}"
