@@ -69,7 +69,7 @@ def test_verify_json_matches_the_documented_shape(capsys):
     statuses = {r["status"] for r in doc["results"]}
     assert statuses <= {"verified", "read", "erratum", "refuted", "error"}
     check = doc["results"][0]["checks"][0]
-    assert {"kind", "ok", "detail", "max_rel_error", "counterexample"} <= set(check)
+    assert {"kind", "ok", "detail", "max_rel_error", "counterexample", "margin"} <= set(check)
 
 
 def test_verify_json_is_byte_identical_across_runs(capsys):
