@@ -2,14 +2,15 @@
 
 from ._latex import ParseError
 from .catalog import CatalogError, Formula, load_catalog, load_formula
-from .check import CheckResult, FormulaResult, compare, verify_formula
-from .derive import DeriveError, evaluate, prove_equal, read_definitions
+from .check import CheckResult, FormulaResult, check_gradient, compare, verify_formula
+from .derive import DeriveError, derivations, evaluate, prove_equal, read_definitions
 from .parse import Statement, parse_expression, parse_statement
 
 __version__ = "0.1.0"
 
 __all__ = [
     "CatalogError", "CheckResult", "DeriveError", "Formula", "FormulaResult", "ParseError",
-    "Statement", "__version__", "compare", "evaluate", "load_catalog", "load_formula",
+    "Statement", "__version__", "check_gradient", "compare", "derivations", "evaluate",
+    "load_catalog", "load_formula",
     "parse_expression", "parse_statement", "prove_equal", "read_definitions", "verify_formula",
 ]

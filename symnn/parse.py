@@ -16,7 +16,6 @@ import sympy as sp
 
 from . import _grammar
 from ._constructs import Constructs
-from ._identifiers import canonical_name
 from ._latex import ParseError
 from ._names import Names
 from ._notation import RELATIONS
@@ -117,9 +116,3 @@ def parse_condition(src: str, table: SymbolTable) -> sp.Basic:
         raise ParseError("a constraint must be a comparison such as 'F \\le W + 2P'", src, 0)
     lhs, rhs = _finish(reader, rel.lhs, rel.rhs)
     return rel.func(lhs, rhs)
-
-
-def declared_name(latex: str) -> str:
-    """Canonical key of a declared name (re-exported for the catalog)."""
-    return canonical_name(latex)
-

@@ -187,3 +187,21 @@ def test_conv_counterexample_respects_the_declared_constraints():
     """The conv erratum's counterexample has a filter no wider than the padded input."""
     point = verify_formula(CATALOG["conv-output-size"]).checks[1].counterexample["point"]
     assert point["F"] <= point["W"] + 2 * point["P"] and point["S"] <= point["W"] + 2 * point["P"]
+
+
+def test_every_generated_mutant_of_the_sigmoid_derivative_is_refused():
+    """Each mutant (symnn._mutate) of sigmoid' that is not equal to it fails the gradient check."""
+    from symnn._mutate import mutants
+    from symnn._notation import sigmoid
+    from symnn.check import check_gradient
+
+    table = make_table({"z": "scalar"})
+    z = table.get("z").sympy()
+    stated = sigmoid(z) * (1 - sigmoid(z))
+    tried = 0
+    for what, mutant in mutants(stated):
+        if compare(mutant, stated, table, prove=False).ok:
+            continue  # an equivalent mutant
+        tried += 1
+        assert not check_gradient(sigmoid(z), z, mutant, table).ok, what
+    assert tried >= 5
