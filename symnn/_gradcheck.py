@@ -119,6 +119,7 @@ def check_gradient(of: sp.Expr, wrt: sp.Symbol, stated: sp.Expr, table: SymbolTa
         verdict = _exact_agrees(of, stated, syms, wrt, [float(a[k]) for a in args])
         if verdict == "differ":
             break  # confirmed in exact arithmetic: this (the worst remaining) point refutes
+        margin[k], rel[k] = 0.0, 0.0
         conditioned += verdict == "agree"
         finite[k] &= verdict == "agree"
     if conditioned:
