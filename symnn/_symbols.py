@@ -23,6 +23,7 @@ class Domain:
     assumptions: dict[str, bool]
     sample: Sampler = field(compare=False, repr=False)
     integer: bool = False
+    low: int | None = None  # the least value of an integer domain
 
 
 def _real(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -85,7 +86,8 @@ def parse_domain(text: str) -> Domain:
         elif low >= 0:
             assumptions["nonnegative"] = True
         return Domain(f"integer >= {low}", assumptions,
-                      lambda rng, n: rng.integers(low, low + 6, n).astype(float), integer=True)
+                      lambda rng, n: rng.integers(low, low + 6, n).astype(float), integer=True,
+                      low=low)
     raise ValueError(f"unknown domain {text!r}; expected one of {', '.join(DOMAIN_NAMES)}")
 
 

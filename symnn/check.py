@@ -51,7 +51,8 @@ MIN_POINTS = 8
 
 def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "claim",
             seed: int = 0, points: int = DEFAULT_POINTS, prove: bool = True,
-            constraints: tuple[sp.Basic, ...] = ()) -> CheckResult:
+            constraints: tuple[sp.Basic, ...] = (), sizes: list[dict] | None = None
+            ) -> CheckResult:
     """Decide whether lhs == rhs on the declared domains (and constraints): a proof, or
     numbers, or a refutation with a counterexample."""
     decls = {d.pyname: d for d in table.decls.values()}
@@ -67,9 +68,9 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
     tol = TOLERANCES["float64"]
     total, worst = 0, (0.0, 0.0, None)  # (mixed error, rel error, counterexample)
     max_abs = 0.0
-    for sizes in concrete_sizes(both, decls, rng):
-        sizes = {**sizes, **free_indices(both, decls, sizes, rng)}
-        left, right = (e.subs(sizes).doit() if sizes else e for e in (lhs, rhs))
+    for size in concrete_sizes(both, decls, rng) if sizes is None else sizes:
+        size = {**size, **free_indices(both, decls, size, rng)}
+        left, right = (e.subs(size).doit() if size else e for e in (lhs, rhs))
         (left, lb), (right, rb) = flatten_indexed(left), flatten_indexed(right)
         bases = {**lb, **rb}
         free = set().union(left.free_symbols, right.free_symbols,
@@ -94,7 +95,7 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
         max_abs = max(max_abs, float(absdiff.max()))
         if mixed[k] >= worst[0]:
             point = {str(label(s, decls, bases)): float(v[k]) for s, v in values.items()}
-            point.update({str(b): int(v) for b, v in sizes.items()})
+            point.update({str(b): int(v) for b, v in size.items()})
             worst = (float(mixed[k]), float(rel[k]),
                      {"point": point, "lhs": float(lv[k]), "rhs": float(rv[k])})
     if total < MIN_POINTS:
@@ -102,9 +103,11 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
                            "undefined on most of the declared domain", "numeric", total,
                            seed=seed)
     if worst[0] > tol:
-        return CheckResult(kind, False, f"refuted: the sides differ by {worst[0]:.3g} "
-                           f"(tolerance {tol:g})", "numeric", total, max_abs, worst[1],
-                           worst[2], seed, worst[0] / tol)
+        refuted = CheckResult(kind, False, f"refuted: the sides differ by {worst[0]:.3g} "
+                              f"(tolerance {tol:g})", "numeric", total, max_abs, worst[1],
+                              worst[2], seed, worst[0] / tol)
+        return _shrunk(refuted, lhs, rhs, table, decls, seed, points, constraints) \
+            if sizes is None else refuted
     proved, why = try_prove(lhs, rhs) if prove else (False, "no proof asked")
     method = "symbolic proof" if proved else "numeric only"
     detail = ("proved: the difference simplifies to 0" if proved else
@@ -116,6 +119,28 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
 
 def _sides(st: Statement, defs: Definitions) -> tuple[sp.Expr, sp.Expr]:
     return evaluate(st.lhs, defs), evaluate(st.rhs, defs)
+
+
+def _shrunk(refuted: CheckResult, lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, decls: dict,
+            seed: int, points: int, constraints: tuple) -> CheckResult:
+    """The same refutation at the smallest batch size that still fails (one sum bound)."""
+    bounds = {s for e in sp.Tuple(lhs, rhs).atoms(sp.Sum, sp.Product) for _, lo, hi in e.limits
+              for s in (lo.free_symbols | hi.free_symbols)}
+    if len(bounds) != 1:
+        return refuted
+    (bound,) = bounds
+    failing = refuted.counterexample["point"].get(str(bound))
+    low = decls[bound.name].domain.low if bound.name in decls else None
+    if failing is None or low is None:
+        return refuted
+    for size in range(max(low, 1), failing):
+        smaller = compare(lhs, rhs, table, seed=seed, points=points, prove=False,
+                          constraints=constraints, sizes=[{bound: sp.Integer(size)}])
+        if not smaller.ok and smaller.counterexample:
+            smaller.kind = refuted.kind
+            smaller.detail += f" (shrunk from {bound} = {failing} to {size})"
+            return smaller
+    return refuted
 
 
 def _constraints(formula: Formula) -> tuple[sp.Basic, ...]:

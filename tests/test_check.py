@@ -205,3 +205,11 @@ def test_every_generated_mutant_of_the_sigmoid_derivative_is_refused():
         tried += 1
         assert not check_gradient(sigmoid(z), z, mutant, table).ok, what
     assert tried >= 5
+
+
+def test_batch_counterexample_is_shrunk_to_the_smallest_failing_size():
+    """Batch norm with 1/(m-1) in the variance is refuted with a counterexample at m = 2."""
+    result = _verify_mutant("batch-normalization", "definitions", r"\sigma_B^2 = \frac{1}{m}",
+                            r"\sigma_B^2 = \frac{1}{m-1}")
+    shrunk = [c for c in result.checks if c.counterexample and "shrunk" in c.detail]
+    assert shrunk and all(c.counterexample["point"]["m"] == 2 for c in shrunk)
