@@ -60,65 +60,55 @@ def _gradient_targets(formula):
             yield f"{label} d/d{wrt}", of, wrt, stated, constraints
 
 
+def _judge_statement(formula, label, defs, st, checks, mutant) -> str:
+    if _equivalent(mutant, st.rhs, formula, defs):
+        return "equivalent"
+    try:
+        results = check_statement(dataclasses.replace(st, rhs=mutant), formula, defs, 0, checks,
+                                  label or "mutant")
+        return "survived" if all(r.ok for r in results) else "caught"
+    except Exception:  # a mutant the checks cannot even run on is refused
+        return "caught"
+
+
+def _judge_gradient(formula, of, wrt, stated, joint, mutant) -> str:
+    try:
+        if compare(mutant, stated, formula.table, points=32, prove=False,
+                   constraints=joint).ok:
+            return "equivalent"
+        return "survived" if check_gradient(of, wrt, mutant, formula.table,
+                                            constraints=joint).ok else "caught"
+    except ValueError:  # e.g. a mutant that divides by zero everywhere
+        return "caught"
+
+
 def main(quick: bool = False) -> int:
     from symnn.parse import parse_condition
 
     start = time.perf_counter()
-    caught = survived = equivalent = 0
-    survivors, equivalents = [], []
+    outcomes: dict[str, list[str]] = {"caught": [], "survived": [], "equivalent": []}
+    limit = 6 if quick else None
     for formula in load_catalog():
         if isinstance(formula, CatalogError):
             continue
         for label, defs, st, checks in _statement_targets(formula):
-            target = st.rhs
-            for k, (what, mutant) in enumerate(mutants(target)):
-                if quick and k >= 6:
-                    break
-                if _equivalent(mutant, target, formula, defs):
-                    equivalent += 1
-                    equivalents.append(f"{formula.id} {label}: {what}")
-                    continue
-                try:
-                    results = check_statement(dataclasses.replace(st, rhs=mutant), formula,
-                                              defs, 0, checks, label or "mutant")
-                    ok = all(r.ok for r in results)
-                except Exception:  # a mutant the checks cannot even run on is refused
-                    ok = False
-                if ok:
-                    survived += 1
-                    survivors.append(f"{formula.id} {label}: {what}")
-                else:
-                    caught += 1
+            for what, mutant in list(mutants(st.rhs))[:limit]:
+                verdict = _judge_statement(formula, label, defs, st, checks, mutant)
+                outcomes[verdict].append(f"{formula.id} {label}: {what}")
         for label, of, wrt, stated, constraints in _gradient_targets(formula):
             joint = tuple(parse_condition(c, formula.table) for c in constraints)
-            for k, (what, mutant) in enumerate(mutants(stated)):
-                if quick and k >= 6:
-                    break
-                try:
-                    same = compare(mutant, stated, formula.table, points=32, prove=False,
-                                   constraints=joint).ok
-                except ValueError:  # e.g. a mutant that divides by zero everywhere
-                    same = False
-                if same:
-                    equivalent += 1
-                    equivalents.append(f"{formula.id} {label}: {what}")
-                    continue
-                try:
-                    ok = check_gradient(of, wrt, mutant, formula.table, constraints=joint).ok
-                except ValueError:
-                    ok = False
-                if ok:
-                    survived += 1
-                    survivors.append(f"{formula.id} {label}: {what}")
-                else:
-                    caught += 1
+            for what, mutant in list(mutants(stated))[:limit]:
+                verdict = _judge_gradient(formula, of, wrt, stated, joint, mutant)
+                outcomes[verdict].append(f"{formula.id} {label}: {what}")
+    caught, survived = len(outcomes["caught"]), len(outcomes["survived"])
     total = caught + survived
-    print(f"mutants: {total} non-equivalent ({equivalent} equivalent, not counted)")
+    print(f"mutants: {total} non-equivalent ({len(outcomes['equivalent'])} equivalent, "
+          "not counted)")
     print(f"refused: {caught} / {total} = {100 * caught / max(total, 1):.1f} %  (goal >= 99 %)")
     print(f"time: {time.perf_counter() - start:.0f} s")
-    for s in survivors:
+    for s in outcomes["survived"]:
         print("  survivor:", s)
-    for e in equivalents[:20]:
+    for e in outcomes["equivalent"][:20]:
         print("  equivalent:", e)
     return 0 if total and caught / total >= 0.99 else 1
 
