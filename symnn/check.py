@@ -108,9 +108,11 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
                               worst[2], seed, worst[0] / tol)
         return _shrunk(refuted, lhs, rhs, table, decls, seed, points, constraints) \
             if sizes is None else refuted
-    proved, why = try_prove(lhs, rhs) if prove else (False, "no proof asked")
+    unit = tuple(d.sympy() for d in table.decls.values()
+                 if d.domain.name == "(0,1)" and d.kind in ("scalar", "constant"))
+    proved, why = try_prove(lhs, rhs, unit) if prove else (False, "no proof asked")
     method = "symbolic proof" if proved else "numeric only"
-    detail = ("proved: the difference simplifies to 0" if proved else
+    detail = ((f"proved {why}" if why else "proved: the difference simplifies to 0") if proved else
               f"numeric only: equal at {total} points, worst error {worst[0]:.2g} "
               f"(not proved: {why})")
     return CheckResult(kind, True, detail, method, total, max_abs, worst[1], None, seed,

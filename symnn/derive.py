@@ -155,9 +155,10 @@ def proof_form(expr: sp.Expr) -> sp.Expr:
 
 
 @lru_cache(maxsize=1024)  # a proof does not depend on the sampling seed: reruns reuse it
-def try_prove(a: sp.Expr, b: sp.Expr) -> tuple[bool, str]:
-    """(True, "") when a - b simplifies to 0; otherwise (False, why not): *not proved*, never
-    *refuted*. Each attempt runs under the simplify budget."""
+def try_prove(a: sp.Expr, b: sp.Expr, unit: tuple[sp.Symbol, ...] = ()) -> tuple[bool, str]:
+    """(True, how) when a - b simplifies to 0; otherwise (False, why not): *not proved*, never
+    *refuted*. Each attempt runs under the simplify budget. ``unit`` lists symbols known to lie
+    in (0, 1), which a proof by cases may use."""
     diff = proof_form(a - b)
     if diff == 0:
         return True, ""
@@ -166,16 +167,37 @@ def try_prove(a: sp.Expr, b: sp.Expr) -> tuple[bool, str]:
     if sp.count_ops(diff) > PROOF_BUDGET_OPS:
         return False, f"expression larger than {PROOF_BUDGET_OPS} operations"
     seconds = BUDGETS["simplify_seconds"]
-    for attempt in (sp.expand, sp.cancel, _simplify, _piecewise_simplify):
+    for attempt in (sp.expand, sp.cancel, _simplify, _piecewise_simplify, _by_cases(unit)):
         try:
             with time_limit(seconds, "simplify"):
-                if attempt(diff) == 0:
-                    return True, ""
+                result = attempt(diff)
+                if result == 0:
+                    return True, getattr(attempt, "how", "")
         except BudgetExceeded as exc:
             return False, str(exc)
         except (TypeError, ValueError, NotImplementedError, RecursionError):
             continue
     return False, "simplify did not reach 0"
+
+
+def _by_cases(unit: tuple[sp.Symbol, ...]):
+    """A proof by cases on the sign of the one variable a kink depends on (ReLU' = 1 for z > 0,
+    0 for z < 0); the kink itself is excluded, and said so. Symbols in (0, 1) are written
+    1/(1 + q) with q > 0, so that epsilon - 1 < 0 is known."""
+    def attempt(diff: sp.Expr) -> sp.Expr:
+        kinks = diff.atoms(sp.Heaviside, sp.Max, sp.Min, sp.Abs, sp.Piecewise)
+        variables = set().union(*(k.free_symbols for k in kinks)) - set(unit) if kinks else set()
+        if len(variables) != 1:
+            return diff
+        (v,) = variables
+        body = diff.xreplace({u: 1 / (1 + sp.Dummy(positive=True)) for u in unit})
+        p = sp.Dummy("p", positive=True)
+        cases = [sp.simplify(sp.piecewise_fold(body.xreplace({v: s}))) for s in (p, -p)]
+        attempt.how = f"by cases {v} > 0 and {v} < 0 (the kink {v} = 0 excluded)"
+        return sp.S.Zero if all(c == 0 for c in cases) else diff
+
+    attempt.how = ""
+    return attempt
 
 
 def prove_equal(a: sp.Expr, b: sp.Expr) -> bool:
