@@ -141,7 +141,7 @@ def _account(node: sp.Basic, allowed: set[str], src: str, structured: bool = Fal
     for atom, label in _FORBIDDEN.items():
         if node == atom and str(atom) not in allowed:
             raise ParseError(f"{label} appeared though the source did not ask for it", src, 0)
-    inner = isinstance(node, _STRUCTURED) or (structured and isinstance(node, sp.Tuple))
+    inner = isinstance(node, _STRUCTURED) or (structured and isinstance(node, _NOT_VALUES))
     for arg in node.args:
         _account(arg, allowed, src, inner)
 
