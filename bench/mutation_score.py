@@ -19,7 +19,7 @@ import sympy as sp
 from symnn._mutate import mutants
 from symnn.catalog import CatalogError, load_catalog
 from symnn.check import check_gradient, check_statement, compare
-from symnn.derive import evaluate, read_definitions, simplified
+from symnn.derive import definition_groups, evaluate, gradient_parts, read_definitions
 from symnn.parse import parse_expression, parse_statement
 
 
@@ -45,19 +45,13 @@ def _statement_targets(formula):
 
 
 def _gradient_targets(formula):
-    base = read_definitions(formula.definitions, formula.table)
-    groups = [("", base, formula.checks, formula.constraints)] + [
-        (v.name, read_definitions(v.definitions, formula.table, base=base), v.checks,
-         formula.constraints + v.constraints) for v in formula.variants]
-    for label, defs, checks, constraints in groups:
+    for label, defs, checks, constraints in definition_groups(formula):
         for c in checks:
-            if c.kind != "gradient":
-                continue
-            wrt = formula.table.get(c.wrt).sympy()
-            of = evaluate(parse_expression(c.of, formula.table), defs)
-            stated = (evaluate(parse_expression(c.latex, formula.table), defs) if c.latex
-                      else simplified(sp.diff(of, wrt)))
-            yield f"{label} d/d{wrt}", of, wrt, stated, constraints
+            if c.kind == "gradient":
+                of, wrt, derived = gradient_parts(c, formula, defs)
+                stated = (evaluate(parse_expression(c.latex, formula.table), defs) if c.latex
+                          else derived)
+                yield f"{label} d/d{wrt}", of, wrt, stated, constraints
 
 
 def _judge_statement(formula, label, defs, st, checks, mutant) -> str:

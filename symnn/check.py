@@ -28,11 +28,12 @@ from .catalog import CHECK_KINDS, Formula
 from .derive import (
     Definitions,
     DeriveError,
+    definition_groups,
     evaluate,
     fold,
+    gradient_parts,
     prove_equal,
     read_definitions,
-    simplified,
     try_prove,
 )
 from .lower import to_numpy
@@ -193,13 +194,11 @@ def _check_claim(st, check, formula, defs, seed):
 
 def _check_gradient(st, check, formula, defs, seed):
     defs = _with_statement(st, defs)
-    wrt = _scalar(formula, check.wrt)
-    of = evaluate(parse_expression(check.of, formula.table), defs)
+    of, wrt, derived = gradient_parts(check, formula, defs)
     if check.latex:
         stated, shown = evaluate(parse_expression(check.latex, formula.table), defs), ""
-    else:  # symnn's own derivative, simplified, shown with the defined names folded back
-        stated = simplified(sp.diff(of, wrt))
-        shown = f"derived d/d{wrt} = {sp.latex(fold(stated, defs))}; "
+    else:  # symnn's own derivative, shown with the defined names folded back
+        stated, shown = derived, f"derived d/d{wrt} = {sp.latex(fold(derived, defs))}; "
     result = check_gradient(of, wrt, stated, formula.table, seed=seed,
                             constraints=_constraints(formula))
     result.detail = shown + result.detail
@@ -251,10 +250,9 @@ def check_statement(st: Statement, formula: Formula, defs: Definitions, seed: in
 
 def _variant_checks(formula: Formula, defs: Definitions, seed: int) -> list[CheckResult]:
     out: list[CheckResult] = []
-    for v in formula.variants:
-        vdefs = read_definitions(v.definitions, formula.table, base=defs)
-        scoped = dataclasses.replace(formula, constraints=formula.constraints + v.constraints)
-        out += run_checks(formula.latex, scoped, vdefs, seed, v.checks, v.name)
+    for name, vdefs, checks, constraints in definition_groups(formula)[1:]:
+        scoped = dataclasses.replace(formula, constraints=constraints)
+        out += run_checks(formula.latex, scoped, vdefs, seed, checks, name)
     return out
 
 

@@ -17,11 +17,12 @@ from ._budget import BUDGETS, BudgetExceeded, time_limit
 from ._latex import ParseError
 from ._notation import PROOF_FORMS
 from ._symbols import SymbolTable
-from .catalog import Formula
+from .catalog import Check, Formula
 from .parse import parse_expression, parse_statement
 
 __all__ = ["Definitions", "DeriveError", "read_definitions", "expand", "evaluate", "fold",
            "prove_equal", "try_prove", "simplified", "derivations", "Derivation",
+           "definition_groups", "gradient_parts",
            "PROOF_BUDGET_OPS"]
 
 #: Expressions larger than this (sympy count_ops) are not handed to simplify: no proof attempt.
@@ -240,19 +241,33 @@ class Derivation:
                 f"{sp.latex(self.folded)}")
 
 
+def definition_groups(formula: Formula) -> list[tuple[str, Definitions, tuple, tuple]]:
+    """(label, definitions, checks, constraints) for the formula ("") and each variant."""
+    base = read_definitions(formula.definitions, formula.table)
+    return [("", base, formula.checks, formula.constraints)] + [
+        (v.name, read_definitions(v.definitions, formula.table, base=base), v.checks,
+         formula.constraints + v.constraints) for v in formula.variants]
+
+
+def gradient_parts(check: Check, formula: Formula, defs: Definitions
+                   ) -> tuple[sp.Expr, sp.Symbol, sp.Expr]:
+    """For a gradient check: the function (definitions applied), the variable, and symnn's own
+    simplified derivative."""
+    decl = formula.table.get(check.wrt)
+    if decl is None or decl.kind not in ("scalar", "constant"):
+        raise DeriveError(f"wrt = {check.wrt!r} must be a declared scalar")
+    wrt = decl.sympy()
+    of = evaluate(parse_expression(check.of, formula.table), defs)
+    return of, wrt, simplified(sp.diff(of, wrt))
+
+
 def derivations(formula: Formula) -> list[Derivation]:
     """The gradients a formula's gradient checks ask for, derived by symnn, for the formula and
     each of its variants."""
-    base = read_definitions(formula.definitions, formula.table)
     out = []
-    for label, defs, checks in [("", base, formula.checks)] + [
-            (v.name, read_definitions(v.definitions, formula.table, base=base), v.checks)
-            for v in formula.variants]:
+    for label, defs, checks, _ in definition_groups(formula):
         for check in checks:
-            if check.kind != "gradient":
-                continue
-            wrt = formula.table.get(check.wrt).sympy()
-            of = evaluate(parse_expression(check.of, formula.table), defs)
-            gradient = simplified(sp.diff(of, wrt))
-            out.append(Derivation(label, check.of, wrt, gradient, fold(gradient, defs)))
+            if check.kind == "gradient":
+                _, wrt, gradient = gradient_parts(check, formula, defs)
+                out.append(Derivation(label, check.of, wrt, gradient, fold(gradient, defs)))
     return out
