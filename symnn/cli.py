@@ -7,6 +7,7 @@ Exit codes (documented in the README): 0 everything holds as expected; 1 somethi
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 
@@ -173,7 +174,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = build_parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except BrokenPipeError:  # `symnn derive X | head`: the reader left; that is not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover
