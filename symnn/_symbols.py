@@ -148,8 +148,7 @@ class SymbolTable:
     auto: bool = False
 
     def get(self, latex: str) -> Decl | None:
-        found = self.decls.get(latex)
-        return found
+        return self.decls.get(latex)
 
     def declare(self, decl: Decl) -> Decl:
         taken = {d.pyname: d.latex for d in self.decls.values()}
@@ -161,7 +160,3 @@ class SymbolTable:
 
     def auto_declare(self, latex: str, kind: str = "scalar") -> Decl:
         return self.declare(Decl(latex, kind, DOMAINS["real"], pyname_of(latex)))
-
-    def by_symbol(self) -> dict[sp.Basic, Decl]:
-        """Map each declared sympy object back to its declaration."""
-        return {d.sympy(): d for d in self.decls.values()}

@@ -30,9 +30,6 @@ from ._symbols import SymbolTable
 
 __all__ = ["Walker"]
 
-Pieces = list[tuple[str, int]]
-
-
 class Walker:
     """One parse of one source string; placeholders (holes) are shared by its sub-parses."""
 

@@ -76,7 +76,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     except (ParseError, DeriveError, ValueError, BudgetExceeded) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
-    print(claim_json(args.claim, result) if args.json else check_text(args.claim, result))
+    print(claim_json(args.claim, result) if args.json else check_text(result))
     return EXIT_OK if result.ok else EXIT_REFUTED
 
 

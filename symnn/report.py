@@ -16,20 +16,13 @@ def _err(value: float | None) -> str:
     return "-" if value is None else f"{value:.1e}"
 
 
-def _check_json(c: CheckResult) -> dict:
-    return {"kind": c.kind, "ok": c.ok, "detail": c.detail, "method": c.method,
-            "points": c.points, "max_abs_error": c.max_abs_error,
-            "max_rel_error": c.max_rel_error, "counterexample": c.counterexample,
-            "seed": c.seed, "margin": c.margin}
-
-
 def results_json(results: list[FormulaResult]) -> str:
     """The ``--json`` document of ``symnn verify``."""
     doc = {"results": [{
         "id": r.id, "title": {"en": r.title_en, "fr": r.title_fr}, "status": r.status,
         "as_expected": r.as_expected, "error": r.error or None, "note": r.note or None,
-        "checks": [_check_json(c) for c in r.checks],
-        "corrected_checks": [_check_json(c) for c in r.corrected_checks],
+        "checks": [c.as_dict() for c in r.checks],
+        "corrected_checks": [c.as_dict() for c in r.corrected_checks],
     } for r in results]}
     return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False)
 
@@ -74,7 +67,7 @@ def formula_table(results: list[FormulaResult]) -> str:
     return "\n".join(lines)
 
 
-def check_text(claim: str, result: CheckResult) -> str:
+def check_text(result: CheckResult) -> str:
     """The human answer of ``symnn check``."""
     if result.ok:
         margin = "" if result.margin is None else f", margin {result.margin:.2g} of the tolerance"
@@ -87,4 +80,4 @@ def check_text(claim: str, result: CheckResult) -> str:
 
 
 def claim_json(claim: str, result: CheckResult) -> str:
-    return json.dumps({"claim": claim, **_check_json(result)}, indent=2, sort_keys=True)
+    return json.dumps({"claim": claim, **result.as_dict()}, indent=2, sort_keys=True)
