@@ -16,7 +16,7 @@ from ._identifiers import canonical_name
 from ._latex import ParseError
 from ._symbols import KINDS, Decl, SymbolTable, check_pyname, parse_domain, pyname_of
 
-__all__ = ["CatalogError", "Check", "Variant", "Formula", "load_formula", "load_catalog",
+__all__ = ["CatalogError", "Check", "Variant", "Formula", "BatchSpec", "load_formula", "load_catalog",
            "catalog_dir", "symbol_table", "CHECK_KINDS"]
 
 #: What each check kind verifies; ``latex`` says whether the check needs a LaTeX field.
@@ -29,9 +29,13 @@ CHECK_KINDS = {
                  "respect to `wrt`, against a numerical derivative of `of`", False),
     "descent": ("the update (the statement's right side) decreases `of` for a small positive "
                 "`step` wherever the gradient in `wrt` is not 0", False),
+    "backward": ("`latex` is the gradient of sum_i dy_i y_i with respect to `wrt` (a batch "
+                 "program, see [program]): proved for symbolic m two ways, for m = 2..6 by "
+                 "plain differentiation, and checked through the generated kernels", True),
 }
 #: Keys each check kind takes besides kind, latex and note.
-_CHECK_KEYS = {"gradient": {"of", "wrt"}, "descent": {"of", "wrt", "step"}}
+_CHECK_KEYS = {"gradient": {"of", "wrt"}, "descent": {"of", "wrt", "step"},
+               "backward": {"wrt"}}
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
@@ -64,6 +68,20 @@ class Variant:
     constraints: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class BatchSpec:
+    """The ``[program]`` table: how the formula runs over a batch (canonical LaTeX names)."""
+
+    output: str  # the kernel's name for the per-sample result
+    inputs: tuple[str, ...]  # per-sample inputs, written x_i in the formula
+    index: str  # the batch index i
+    size: str  # the batch size m
+    upstream: str  # the per-sample upstream gradient dL/dy_i
+    parameters: tuple[str, ...] = ()  # per-feature inputs whose gradient is reported
+    constants: tuple[str, ...] = ()  # per-feature or scalar inputs without gradient
+    layouts: tuple[tuple[str, tuple[int, ...]], ...] = (("dense", (0,)),)
+
+
 @dataclass
 class Formula:
     """One catalog entry, validated; LaTeX is kept verbatim and parsed later."""
@@ -85,10 +103,13 @@ class Formula:
     labels: dict[str, str] = field(default_factory=dict)
     constraints: tuple[str, ...] = ()
     variants: tuple[Variant, ...] = ()
+    program: BatchSpec | None = None
 
 
 _TOP = {"id", "title", "latex", "symbols", "definitions", "checks", "expect", "erratum",
-        "source", "reading", "notes", "labels", "constraints", "variants"}
+        "source", "reading", "notes", "labels", "constraints", "variants", "program"}
+_PROGRAM_KEYS = {"output", "inputs", "index", "size", "upstream", "parameters", "constants",
+                 "layouts"}
 _SYMBOL_KEYS = {"kind", "domain", "shape", "args", "name", "note"}
 
 
@@ -197,6 +218,44 @@ def _variants(raw: object, where: str) -> tuple[Variant, ...]:
     return tuple(out)
 
 
+def _program(raw: object, where: str, table: SymbolTable) -> BatchSpec | None:
+    if raw is None:
+        return None
+    _want(isinstance(raw, dict) and set(raw) <= _PROGRAM_KEYS, where, "program",
+          f"a table with keys among {sorted(_PROGRAM_KEYS)}")
+
+    def names(key: str, kinds: tuple[str, ...], many: bool) -> tuple[str, ...]:
+        value = raw.get(key, [] if many else None)
+        items = value if many else [value]
+        _want(isinstance(value, list) if many else isinstance(value, str), where,
+              f"program.{key}", "an array of declared names" if many else "a declared name")
+        out = []
+        for item in items:
+            try:
+                name = canonical_name(item)
+            except (ParseError, TypeError):
+                name = ""
+            decl = table.get(name)
+            _want(decl is not None and decl.kind in kinds, where, f"program.{key}",
+                  f"declared names of kind {' or '.join(kinds)}; {item!r} is not")
+            out.append(name)
+        return tuple(out)
+
+    output = raw.get("output")
+    _want(isinstance(output, str) and output.isidentifier(), where, "program.output",
+          "a Python name for the result, such as \"y\"")
+    layouts = raw.get("layouts", {"dense": [0]})
+    _want(isinstance(layouts, dict) and bool(layouts) and all(
+        isinstance(v, list) and v and all(isinstance(a, int) and a >= 0 for a in v)
+        and k.isidentifier() for k, v in layouts.items()), where, "program.layouts",
+          "a table name = [axes of the statistics], such as dense = [0]")
+    return BatchSpec(output, names("inputs", ("vector",), True),
+                     names("index", ("index",), False)[0], names("size", ("scalar",), False)[0],
+                     names("upstream", ("vector",), False)[0],
+                     names("parameters", ("scalar",), True), names("constants", ("scalar",), True),
+                     tuple((k, tuple(v)) for k, v in layouts.items()))
+
+
 def symbol_table(spec: dict, path: str = "<symbols>") -> SymbolTable:
     """A symbol table from the ``[symbols]`` table of a formula file (a dict), validated."""
     return _symbols(spec, path)
@@ -234,13 +293,17 @@ def load_formula(path: str | Path, text: str | None = None) -> Formula:
           "a table with 'note' and 'corrected'")
     _want((expect == "refuted") == bool(erratum), where, "erratum",
           "present exactly when expect = 'refuted' (the note and the corrected form)")
+    table = _symbols(data.get("symbols", {}), where)
+    program = _program(data.get("program"), where, table)
+    _want(program is not None or not any(c.kind == "backward" for c in checks), where,
+          "program", "a [program] table: the formula has backward checks")
     labels = data.get("labels", {})
     _want(isinstance(labels, dict) and all(isinstance(v, str) for v in labels.values()), where,
           "labels", "a table of strings")
     return Formula(
         id=fid, title_en=_string(title, "en", where, prefix="title."),
         title_fr=_string(title, "fr", where, prefix="title."),
-        latex=_string(data, "latex", where), table=_symbols(data.get("symbols", {}), where),
+        latex=_string(data, "latex", where), table=table, program=program,
         path=where, definitions=tuple(defs), checks=tuple(checks), expect=expect,
         erratum_note=_string(erratum, "note", where, prefix="erratum.") if erratum else "",
         corrected=_string(erratum, "corrected", where, prefix="erratum.") if erratum else "",

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import sympy as sp
 
+from ._backward import BatchDerivation, batch_context, derive_batch
 from ._budget import BUDGETS, BudgetExceeded, time_limit
 from ._latex import ParseError
 from ._notation import PROOF_FORMS
@@ -22,7 +23,7 @@ from .parse import parse_expression, parse_statement
 
 __all__ = ["Definitions", "DeriveError", "read_definitions", "expand", "evaluate", "fold",
            "prove_equal", "try_prove", "simplified", "derivations", "Derivation",
-           "definition_groups", "gradient_parts",
+           "definition_groups", "gradient_parts", "batch_derivation", "BatchDerivation",
            "PROOF_BUDGET_OPS"]
 
 #: Expressions larger than this (sympy count_ops) are not handed to simplify: no proof attempt.
@@ -271,3 +272,19 @@ def derivations(formula: Formula) -> list[Derivation]:
                 _, wrt, gradient = gradient_parts(check, formula, defs)
                 out.append(Derivation(label, check.of, wrt, gradient, fold(gradient, defs)))
     return out
+
+
+_BATCH_CACHE: dict[tuple, BatchDerivation] = {}
+
+
+def batch_derivation(formula: Formula) -> BatchDerivation:
+    """The backward pass of a formula with a [program] table, for symbolic m (cached: the
+    checks and ``symnn derive`` share it)."""
+    key = (formula.path, formula.latex, formula.definitions, formula.program,
+           repr(sorted(formula.table.decls.items())))
+    if key not in _BATCH_CACHE:
+        defs = read_definitions(formula.definitions, formula.table)
+        rhs = parse_statement(formula.latex, formula.table).rhs
+        _BATCH_CACHE[key] = derive_batch(batch_context(formula, defs.symbols, rhs,
+                                                       expand(rhs, defs)))
+    return _BATCH_CACHE[key]

@@ -8,16 +8,26 @@ complex input, so the complex-step derivative runs through the same code.
 
 from __future__ import annotations
 
+import importlib.util
+import inspect
+import shutil
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import sympy as sp
+from sympy.printing.numpy import NumPyPrinter
 
 from ._notation import sigmoid, softplus
+from ._backward import BatchDerivation
+from ._program import Program
 from ._symbols import check_pyname
 
 __all__ = ["KERNELS", "STABLE_REWRITES", "stabilize", "to_numpy", "stable_sigmoid",
-           "stable_softplus"]
+           "stable_softplus", "program_function", "module_source", "load_module",
+           "batch_functions"]
 
 
 def stable_sigmoid(x: np.ndarray) -> np.ndarray:
@@ -103,3 +113,124 @@ def to_numpy(expr: sp.Expr, symbols: list[sp.Symbol], stable: bool = True
         raise ValueError(f"cannot evaluate undefined function(s) {names}: give a definition")
     return sp.lambdify(symbols, stabilize(expr) if stable else expr,
                        modules=[KERNELS, "numpy"], cse=True)
+
+
+class _Printer(NumPyPrinter):
+    """SymPy's NumPy printer, strict (an unknown node is an error, never a guess), with
+    symnn's own nodes printed as calls to the module's helpers."""
+
+    def __init__(self) -> None:
+        super().__init__({"fully_qualified_modules": True, "strict": True})
+
+    def _print_sigmoid(self, e: sp.Expr) -> str:
+        return f"_sigmoid({self._print(e.args[0])})"
+
+    def _print_softplus(self, e: sp.Expr) -> str:
+        return f"_softplus({self._print(e.args[0])})"
+
+
+#: Helpers a generated module defines when its code uses them (name -> source).
+_HELPERS = {
+    "_sigmoid": inspect.getsource(stable_sigmoid).replace("stable_sigmoid", "_sigmoid")
+    .replace("np.", "numpy."),
+    "_softplus": inspect.getsource(stable_softplus).replace("stable_softplus", "_softplus")
+    .replace("np.", "numpy."),
+    "_per_feature": '''def _per_feature(v, shape):
+    """A per-feature input (one value per feature, or a scalar) shaped to broadcast."""
+    v = numpy.asarray(v)
+    return v if v.ndim == 0 else numpy.reshape(v, shape)
+''',
+    "_like": '''def _like(g, v):
+    """A per-feature result in the shape of its input (summed when the input is a scalar)."""
+    return numpy.sum(g) if numpy.ndim(v) == 0 else numpy.reshape(g, numpy.shape(v))
+''',
+}
+
+
+def program_function(prog: Program, name: str, doc: str, per_sample: tuple[str, ...],
+                     per_feature: tuple[str, ...], saved: tuple[str, ...] = (),
+                     returns_saved: tuple[str, ...] = ()) -> str:
+    """The source of one NumPy function running ``prog`` over arrays whose statistics are taken
+    over ``axes``: per-sample arguments are arrays, per-feature ones are reshaped to broadcast,
+    ``saved`` names come in a tuple from the forward function (which returns them)."""
+    printer = _Printer()
+    for n in (*per_sample, *per_feature, *saved, *(s.name.name for s in prog.steps)):
+        check_pyname(n)
+    first = per_sample[0]
+    read = {n.name for n in prog.reads()}
+    grads = {o.name[len("grad_"):] for o in prog.outputs if o.name.startswith("grad_")}
+    per_feature = tuple(a for a in per_feature if a in read or a in grads)
+    params = [f"{a}: numpy.ndarray" for a in per_sample] + (["saved: tuple"] if saved else [])
+    params += [f"{a}: numpy.ndarray | float" for a in per_feature]
+    params.append("axes: tuple[int, ...] = (0,)")
+    lines = [f"def {name}(", *[f"    {p}," for p in params], ") -> tuple:",
+             f'    """{doc}"""',
+             f"    shape = tuple(1 if a in axes else n for a, n in enumerate(numpy.shape({first})))",
+             f"    {prog.size.name} = math.prod(numpy.shape({first})[a] for a in axes)"]
+    if saved:
+        lines.append(f"    {', '.join(saved)}, = saved")
+    lines += [f"    {a}_ = _per_feature({a}, shape)" for a in per_feature if a in read]
+    rename = {s: sp.Symbol(f"{s.name}_") for s in prog.reads() if s.name in per_feature}
+    for st in prog.steps:
+        body = printer.doprint(st.expr.xreplace(rename))
+        if st.kind == "sum":
+            body = f"numpy.sum({body}, axis=axes, keepdims=True)"
+        lines.append(f"    {st.name.name} = {body}")
+    outs = []
+    for o in prog.outputs:
+        step = prog.step(o)
+        param = next((a for a in per_feature if f"grad_{a}" == o.name), None)
+        if param is not None:
+            outs.append(f"_like({o.name}, {param})")
+        elif step.kind != "elem":
+            outs.append(f"numpy.broadcast_to({o.name}, numpy.shape({first}))")
+        else:
+            outs.append(o.name)
+    if returns_saved:
+        outs = [outs[0], "(" + ", ".join(returns_saved) + ",)"]
+    lines.append(f"    return {', '.join(outs)}" + ("," if len(outs) == 1 else ""))
+    return "\n".join(lines) + "\n"
+
+
+def module_source(functions: list[str], doc: str) -> str:
+    """A standalone module: the functions and the helpers they call, depending on NumPy only."""
+    body = "\n\n".join(functions)
+    helpers = [src for h, src in _HELPERS.items() if f"{h}(" in body]
+    return (f'"""{doc}"""\n\nimport math\n\nimport numpy\n\n\n'
+            + "\n\n".join([*helpers, *functions]))
+
+
+def load_module(source: str, name: str = "symnn_kernels") -> ModuleType:
+    """Import generated source (written to a private temporary file, imported by path)."""
+    folder = Path(tempfile.mkdtemp(prefix="symnn-"))
+    try:
+        path = folder / f"{name}.py"
+        path.write_text(source, encoding="utf-8")
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return module
+
+
+def batch_functions(deriv: BatchDerivation, extra: dict[str, Program] | None = None
+                    ) -> list[str]:
+    """Forward and backward NumPy functions of a batch derivation (``<id>_forward`` returns
+    (y, saved); ``<id>_backward`` takes (dy, saved, ...)), and one function per ``extra``
+    program (a stated closed form, by name)."""
+    ctx, base = deriv.ctx, deriv.ctx.formula.id.replace("-", "_")
+    title = ctx.formula.title_en
+    per_feature = tuple(s.name for s in ctx.parameters + ctx.constants)
+    per_sample = tuple(s.name for s in ctx.inputs)
+    grads = ", ".join(o.name for o in deriv.backward.outputs)
+    out = [program_function(deriv.forward, f"{base}_forward",
+                            f"{title}: the forward pass; returns (y, saved).",
+                            per_sample, per_feature, returns_saved=deriv.saved),
+           program_function(deriv.backward, f"{base}_backward",
+                            f"{title}: the backward pass; returns ({grads}).",
+                            (ctx.upstream.name,), per_feature, saved=deriv.saved)]
+    for name, prog in (extra or {}).items():
+        out.append(program_function(prog, name, f"{title}: {name}, as stated.",
+                                    (*per_sample, ctx.upstream.name), per_feature))
+    return out
