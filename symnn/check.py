@@ -13,6 +13,7 @@ import numpy as np
 import sympy as sp
 
 from ._gradcheck import check_descent, check_gradient
+from ._kernelcheck import check_backward, check_kernels, kernel_module
 from ._latex import ParseError
 from ._points import (
     abstract_nodes,
@@ -28,6 +29,7 @@ from .catalog import CHECK_KINDS, Formula
 from .derive import (
     Definitions,
     DeriveError,
+    batch_derivation,
     definition_groups,
     evaluate,
     fold,
@@ -221,10 +223,25 @@ def _check_descent(st, check, formula, defs, seed):
                          constraints=_constraints(formula))
 
 
+def _check_backward(st, check, formula, defs, seed):
+    deriv = batch_derivation(formula)
+    wrt = deriv.ctx.symbol(check.wrt)
+    stated = deriv.ctx.read(parse_expression(check.latex, formula.table))
+    return check_backward(deriv, wrt, check.latex, stated, seed)
+
+
+def _check_kernels(formula: Formula, seed: int) -> list[CheckResult]:
+    """The generated forward and backward kernels of a formula with a [program] table."""
+    if formula.program is None:
+        return []
+    deriv = batch_derivation(formula)
+    return check_kernels(deriv, kernel_module(deriv), seed=seed)
+
+
 _CHECKERS = {"parse": _check_parse, "equality": _check_equality,
              "reference": _check_reference, "claim": _check_claim, "gradient": _check_gradient,
-             "descent": _check_descent}
-assert set(_CHECKERS) <= set(CHECK_KINDS)  # TEMP
+             "descent": _check_descent, "backward": _check_backward}
+assert set(_CHECKERS) == set(CHECK_KINDS)
 
 
 def run_checks(latex: str, formula: Formula, defs: Definitions, seed: int,
@@ -263,6 +280,7 @@ def verify_formula(formula: Formula, seed: int = 0) -> FormulaResult:
         defs = read_definitions(formula.definitions, formula.table)
         printed = run_checks(formula.latex, formula, defs, seed)
         printed += _variant_checks(formula, defs, seed)
+        printed += _check_kernels(formula, seed)
         corrected = (run_checks(formula.corrected, formula, defs, seed)
                      if formula.expect == "refuted" else [])
     except (ParseError, DeriveError, ValueError) as exc:

@@ -29,7 +29,8 @@ def results_json(results: list[FormulaResult]) -> str:
 
 def _counterexample(c: CheckResult) -> str:
     ce = c.counterexample or {}
-    point = ", ".join(f"{k} = {v:.6g}" for k, v in sorted(ce.get("point", {}).items()))
+    point = ce.get("case") or ", ".join(f"{k} = {v:.6g}"
+                                        for k, v in sorted(ce.get("point", {}).items()))
     return f"at {point}: left {ce.get('lhs', float('nan')):.10g}, right {ce.get('rhs'):.10g}"
 
 
