@@ -27,7 +27,7 @@ from ._program import Program, backward_program, forward_program, hoist, inline
 from .catalog import Formula
 
 __all__ = ["BatchContext", "BatchDerivation", "batch_context", "derive_batch", "prove_same",
-           "concrete_gradient", "CONCRETE_SIZES"]
+           "concrete_gradient", "prove_backward", "CONCRETE_SIZES"]
 
 #: Batch sizes of the concrete route (each m is a separate expansion and proof).
 CONCRETE_SIZES = (2, 3, 4, 5, 6)
@@ -121,7 +121,8 @@ class BatchDerivation:
     backward: Program
     indexed: dict[sp.Symbol, sp.Expr]  # wrt -> canonical moment form (indexed route)
     program: dict[sp.Symbol, sp.Expr]  # wrt -> canonical moment form (program route)
-    raw_ops: dict[sp.Symbol, int]  # size of SymPy's raw indexed derivative
+    raw: dict[sp.Symbol, sp.Expr]  # SymPy's own derivative of the indexed sum (with deltas)
+    loss: sp.Expr  # sum_k dy_k y_k, indexed
     seconds: dict[str, float]
 
     @property
@@ -134,7 +135,7 @@ class BatchDerivation:
         return sp.Symbol(f"grad_{wrt.name}")
 
 
-def _indexed(ctx: BatchContext, wrt: sp.Symbol) -> tuple[sp.Expr, int]:
+def _indexed(ctx: BatchContext, wrt: sp.Symbol) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
     k, p = sp.Symbol("k", integer=True, positive=True), sp.Symbol("p", integer=True,
                                                                   positive=True)
     fresh = ctx.indexed_target.replace(
@@ -145,7 +146,7 @@ def _indexed(ctx: BatchContext, wrt: sp.Symbol) -> tuple[sp.Expr, int]:
     bases = {str(b): b for b in fresh.atoms(sp.IndexedBase)}
     var = bases.get(wrt.name, sp.IndexedBase(wrt.name))[p] if wrt in ctx.elem else wrt
     raw = sp.diff(loss, var)
-    return delta_sums(raw, p, ctx.size, ctx.names).xreplace(ctx.rules), sp.count_ops(raw)
+    return delta_sums(raw, p, ctx.size, ctx.names).xreplace(ctx.rules), raw, loss
 
 
 def derive_batch(ctx: BatchContext) -> BatchDerivation:
@@ -164,13 +165,13 @@ def derive_batch(ctx: BatchContext) -> BatchDerivation:
     program = {w: ctx.canonical(inline(sp.Symbol(f"grad_{w.name}"), steps, keep=set()))
                for w in wrt}
     start = time.perf_counter()
-    indexed, raw_ops = {}, {}
+    indexed, raw, loss = {}, {}, sp.S.Zero
     for w in wrt:
-        indexed[w], raw_ops[w] = _indexed(ctx, w)
+        indexed[w], raw[w], loss = _indexed(ctx, w)
         indexed[w] = sp.expand(indexed[w])
     seconds["indexed"] = time.perf_counter() - start
     saved = {s.name for s in bwd.steps} | set(bwd.reads())
-    return BatchDerivation(ctx, hoist(fwd, keep=saved), hoist(bwd), indexed, program, raw_ops,
+    return BatchDerivation(ctx, hoist(fwd, keep=saved), hoist(bwd), indexed, program, raw, loss,
                            seconds)
 
 
@@ -190,3 +191,15 @@ def concrete_gradient(ctx: BatchContext, wrt: sp.Symbol, n: int, stated: sp.Expr
     loss = sp.Add(*[samples[ctx.upstream][k] * at(target, k) for k in range(n)])
     var = samples[wrt][0] if wrt in ctx.elem else wrt
     return sp.diff(loss, var), at(inline(stated, ctx.defs, keep=set()), 0)
+
+
+def prove_backward(deriv: BatchDerivation, wrt: sp.Symbol, stated: sp.Expr,
+                   thorough: bool = True) -> dict[str, tuple[bool, str]]:
+    """Each route against the stated form: "indexed" and "program" (symbolic m), "m = n"."""
+    ctx = deriv.ctx
+    canonical = ctx.canonical(stated)
+    out = {"indexed": prove_same(deriv.indexed[wrt], canonical, thorough),
+           "program": prove_same(deriv.program[wrt], canonical, thorough)}
+    for n in CONCRETE_SIZES:
+        out[f"m = {n}"] = prove_same(*concrete_gradient(ctx, wrt, n, stated), thorough)
+    return out

@@ -14,12 +14,7 @@ from collections.abc import Callable
 import numpy as np
 import sympy as sp
 
-from ._backward import (
-    CONCRETE_SIZES,
-    BatchDerivation,
-    concrete_gradient,
-    prove_same,
-)
+from ._backward import BatchDerivation, prove_backward
 from ._program import forward_program
 from ._results import CheckResult
 from .lower import batch_functions, load_module, module_source
@@ -156,19 +151,14 @@ def check_backward(deriv: BatchDerivation, wrt: sp.Symbol, latex: str, stated: s
     numeric = check_kernels(deriv, module, gradients, seed, kind=f"backward d/d{wrt.name}",
                             along=[wrt.name])[0]
     # numbers first: a refuted form only gets the quick proof attempt (cancel)
-    canonical = ctx.canonical(stated)
-    thorough = numeric.ok
-    routes = {"indexed": prove_same(deriv.indexed[wrt], canonical, thorough),
-              "program": prove_same(deriv.program[wrt], canonical, thorough)}
-    concrete = [prove_same(*concrete_gradient(ctx, wrt, n, stated), thorough)
-                for n in CONCRETE_SIZES]
-    proved = [r for r, (ok, _) in routes.items() if ok]
-    m_ok = [n for n, (ok, _) in zip(CONCRETE_SIZES, concrete, strict=True) if ok]
-    detail = (f"stated: {latex}; proved for symbolic m by the {' and '.join(proved) or 'no'} "
-              f"route(s); by plain diff for m = {', '.join(map(str, m_ok)) or 'none'}; "
+    proofs = prove_backward(deriv, wrt, stated, thorough=numeric.ok)
+    proved = [r for r, (ok, _) in proofs.items() if ok]
+    symbolic = [r for r in ("indexed", "program") if r in proved]
+    sizes = [r[len("m = "):] for r in proved if r.startswith("m = ")]
+    detail = (f"stated: {latex}; proved for symbolic m by the {' and '.join(symbolic) or 'no'} "
+              f"route(s), by plain diff for m = {', '.join(sizes) or 'none'}; "
               + numeric.detail)
-    proofs = len(proved) == len(routes) and len(m_ok) == len(CONCRETE_SIZES)
     numeric.detail = detail
-    if numeric.ok and proofs:
+    if numeric.ok and len(proved) == len(proofs):
         numeric.method = "proof + complex step"
     return numeric  # not proved is never refuted: the numbers decide

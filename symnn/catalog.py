@@ -16,8 +16,8 @@ from ._identifiers import canonical_name
 from ._latex import ParseError
 from ._symbols import KINDS, Decl, SymbolTable, check_pyname, parse_domain, pyname_of
 
-__all__ = ["CatalogError", "Check", "Variant", "Formula", "BatchSpec", "load_formula", "load_catalog",
-           "catalog_dir", "symbol_table", "CHECK_KINDS"]
+__all__ = ["CatalogError", "Check", "Variant", "Formula", "BatchSpec", "load_formula",
+           "load_catalog", "catalog_dir", "symbol_table", "CHECK_KINDS"]
 
 #: What each check kind verifies; ``latex`` says whether the check needs a LaTeX field.
 CHECK_KINDS = {
@@ -104,10 +104,12 @@ class Formula:
     constraints: tuple[str, ...] = ()
     variants: tuple[Variant, ...] = ()
     program: BatchSpec | None = None
+    aliases: tuple[str, ...] = ()  # other names for the command line (symnn derive batchnorm)
 
 
 _TOP = {"id", "title", "latex", "symbols", "definitions", "checks", "expect", "erratum",
-        "source", "reading", "notes", "labels", "constraints", "variants", "program"}
+        "source", "reading", "notes", "labels", "constraints", "variants", "program",
+        "aliases"}
 _PROGRAM_KEYS = {"output", "inputs", "index", "size", "upstream", "parameters", "constants",
                  "layouts"}
 _SYMBOL_KEYS = {"kind", "domain", "shape", "args", "name", "note"}
@@ -297,6 +299,9 @@ def load_formula(path: str | Path, text: str | None = None) -> Formula:
     program = _program(data.get("program"), where, table)
     _want(program is not None or not any(c.kind == "backward" for c in checks), where,
           "program", "a [program] table: the formula has backward checks")
+    aliases = data.get("aliases", [])
+    _want(isinstance(aliases, list) and all(isinstance(a, str) and _ID.match(a) for a in aliases),
+          where, "aliases", "an array of short names like the id (lower-case, digits, '-')")
     labels = data.get("labels", {})
     _want(isinstance(labels, dict) and all(isinstance(v, str) for v in labels.values()), where,
           "labels", "a table of strings")
@@ -304,6 +309,7 @@ def load_formula(path: str | Path, text: str | None = None) -> Formula:
         id=fid, title_en=_string(title, "en", where, prefix="title."),
         title_fr=_string(title, "fr", where, prefix="title."),
         latex=_string(data, "latex", where), table=table, program=program,
+        aliases=tuple(aliases),
         path=where, definitions=tuple(defs), checks=tuple(checks), expect=expect,
         erratum_note=_string(erratum, "note", where, prefix="erratum.") if erratum else "",
         corrected=_string(erratum, "corrected", where, prefix="erratum.") if erratum else "",

@@ -23,7 +23,7 @@ from .catalog import CatalogError, Formula, load_catalog
 from .check import DEFAULT_POINTS, FormulaResult, compare, verify_formula
 from .derive import Definitions, DeriveError, derivations, evaluate, read_definitions
 from .parse import parse_condition, parse_statement
-from .report import check_text, claim_json, formula_table, results_json
+from .report import backward_text, check_text, claim_json, formula_table, results_json
 
 __all__ = ["main", "EXIT_OK", "EXIT_REFUTED", "EXIT_UNREADABLE"]
 
@@ -118,8 +118,10 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _cmd_derive(args: argparse.Namespace) -> int:
-    formulas = {f.id: f for f in load_catalog(args.paths or None)
-                if not isinstance(f, CatalogError)}
+    formulas = {}
+    for f in load_catalog(args.paths or None):
+        if not isinstance(f, CatalogError):
+            formulas.update({name: f for name in (*f.aliases, f.id)})
     if args.id not in formulas:
         print(f"error: no formula {args.id!r}; known: {', '.join(sorted(formulas))}",
               file=sys.stderr)
@@ -127,12 +129,15 @@ def _cmd_derive(args: argparse.Namespace) -> int:
     formula = formulas[args.id]
     try:
         found = derivations(formula)
+        batch = backward_text(formula) if formula.program else ""
     except (ParseError, DeriveError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
     print(f"{formula.id}: {formula.title_en} / {formula.title_fr}")
     print(f"  {formula.latex}")
-    if not found:
+    if batch:
+        print(batch)
+    elif not found:
         print("  (no gradient checks: nothing to derive)")
     for d in found:
         print(f"\n[{d.label or 'as printed'}]")

@@ -20,8 +20,8 @@ import numpy as np
 import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 
-from ._notation import sigmoid, softplus
 from ._backward import BatchDerivation
+from ._notation import sigmoid, softplus
 from ._program import Program
 from ._symbols import check_pyname
 
@@ -165,7 +165,8 @@ def program_function(prog: Program, name: str, doc: str, per_sample: tuple[str, 
     params.append("axes: tuple[int, ...] = (0,)")
     lines = [f"def {name}(", *[f"    {p}," for p in params], ") -> tuple:",
              f'    """{doc}"""',
-             f"    shape = tuple(1 if a in axes else n for a, n in enumerate(numpy.shape({first})))",
+             f"    shape = tuple(1 if a in axes else n"
+             f" for a, n in enumerate(numpy.shape({first})))",
              f"    {prog.size.name} = math.prod(numpy.shape({first})[a] for a in axes)"]
     if saved:
         lines.append(f"    {', '.join(saved)}, = saved")

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import json
 
+import sympy as sp
+
+from ._backward import prove_backward
+from ._moments import Moment
+from ._program import Program
+from .catalog import Formula
 from .check import CheckResult, FormulaResult
+from .derive import batch_derivation
+from .parse import parse_expression
 
 __all__ = ["formula_table", "results_json", "check_text", "claim_json"]
 
@@ -82,3 +90,64 @@ def check_text(result: CheckResult) -> str:
 
 def claim_json(claim: str, result: CheckResult) -> str:
     return json.dumps({"claim": claim, **result.as_dict()}, indent=2, sort_keys=True)
+
+
+def _program_lines(prog: Program) -> list[str]:
+    marks = {"elem": "per sample ", "inv": "per feature", "sum": "sum over i "}
+    out = []
+    for s in prog.steps:
+        body = f"sum_i {s.expr}" if s.kind == "sum" else str(s.expr)
+        out.append(f"    [{marks[s.kind]}] {s.name} = {body}")
+    return out
+
+
+def _latex(expr: sp.Expr, formula: Formula, elem: set[sp.Symbol], size: sp.Symbol) -> str:
+    """Moment form in the formula's own notation: x -> x_i, a moment -> sum over j of x_j."""
+    latex = {d.pyname: d.latex for d in formula.table.decls.values()}
+    i, j = sp.Symbol("i", integer=True), sp.Symbol("j", integer=True)
+
+    def at(e: sp.Expr, k: sp.Symbol) -> sp.Expr:
+        return e.xreplace({x: sp.Indexed(sp.IndexedBase(sp.Symbol(latex.get(x.name, x.name))), k)
+                           for x in elem})
+
+    expr = expr.replace(lambda e: isinstance(e, Moment),
+                        lambda e: sp.Sum(at(e.args[0], j), (j, 1, size)))
+    names = {s: latex.get(s.name, s.name) for s in expr.free_symbols}
+    return sp.latex(at(expr, i), symbol_names=names)
+
+
+def backward_text(formula: Formula) -> str:
+    """``symnn derive`` for a formula with a [program] table: the derivation steps of the
+    backward pass for symbolic m, the proofs against the stated forms, the batch program."""
+    deriv = batch_derivation(formula)
+    ctx = deriv.ctx
+    lines = ["", "Backward pass for any batch size m, of L = "
+             f"{sp.latex(deriv.loss)} (the upstream gradient {ctx.upstream} = dL/dy)"]
+    def tex(e: sp.Expr) -> str:
+        return _latex(e, formula, ctx.elem, ctx.size)
+
+    rules = ", ".join(f"{tex(k)} = {tex(sp.factor(v))}" for k, v in ctx.rules.items())
+    for check in formula.checks:
+        if check.kind != "backward":
+            continue
+        wrt = ctx.symbol(check.wrt)
+        stated = ctx.read(parse_expression(check.latex, formula.table))
+        proofs = prove_backward(deriv, wrt, stated)
+        lines += [
+            "", f"[d/d{wrt}]",
+            f"  1. SymPy differentiates the indexed sum ({sp.count_ops(deriv.raw[wrt])} "
+            "operations; Kronecker deltas inside nested sums):",
+            f"     {sp.latex(deriv.raw[wrt])}",
+            "  2. the deltas summed out, sums over the batch as moments, raw moments written "
+            f"with the statistics ({rules}):",
+            f"     {tex(sp.factor(deriv.indexed[wrt]))}",
+            f"  3. the stated closed form: {check.latex}",
+            "     " + "; ".join(f"{route}: {'proved (' + how + ')' if ok else 'NOT proved: ' + how}"
+                               for route, (ok, how) in proofs.items())]
+    lines += ["", "Batch program (every step O(m d): no m x m intermediate)", "  forward:",
+              *_program_lines(deriv.forward), "  backward:", *_program_lines(deriv.backward)]
+    if deriv.backward.dropped:
+        dropped = ", ".join(str(d.args[0]) for d in deriv.backward.dropped)
+        lines.append(f"  sums proved zero by the forward statistics and dropped: sum_i {dropped}")
+    lines.append("  derived in " + ", ".join(f"{k} {v:.2f} s" for k, v in deriv.seconds.items()))
+    return "\n".join(lines)

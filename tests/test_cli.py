@@ -152,6 +152,17 @@ def test_derive_prints_the_simplified_chain_rule_gradient(capsys):
     assert "[tanh, squared loss]" in out
 
 
+def test_derive_batchnorm_prints_the_steps_and_the_proofs(capsys):
+    """`symnn derive batchnorm` (an alias) shows the delta derivative, the moment form, every
+    route proved, and the batch program with the dropped centred sum."""
+    assert main(["derive", "batchnorm"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert r"\delta_{k p}" in out  # SymPy's Kronecker delta in the raw derivative
+    assert out.count("indexed: proved") == 3 and "m = 6: proved" in out
+    assert "NOT proved" not in out
+    assert "dropped: sum_i t1" in out and "grad_x = " in out
+
+
 def test_derive_unknown_id_exits_2(capsys):
     """An unknown formula id is an input error that lists the known ids."""
     assert main(["derive", "no-such-formula"]) == EXIT_UNREADABLE
