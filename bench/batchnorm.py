@@ -1,0 +1,145 @@
+"""Batch normalization: the generated backward kernel against a hand-written NumPy backward and
+torch autograd, and the derivation's cost for symbolic m against concrete m.
+
+Kernels at (256, 1024) float64, timed round-robin (ROUNDS x CALLS each, median per call), printed
+as ratios to the hand-written NumPy backward of the same run (the cs231n "alt" form that uses
+the cached xhat and 1/sigma). torch (optional, torch==2.13.0) runs with 1 thread: its fused C++
+batch-norm backward is the memory-bound target. Then the time to derive the backward for
+symbolic m (both routes) and by plain differentiation at m = 2, 4, 8, 16.
+
+Run: python bench/batchnorm.py [--rounds N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+import sympy as sp
+
+from symnn._backward import concrete_gradient, prove_same
+from symnn._kernelcheck import kernel_module
+from symnn.catalog import load_catalog
+from symnn.derive import batch_derivation
+from symnn.parse import parse_expression
+
+SHAPE = (256, 1024)
+EPS = 1e-5
+
+
+def hand_forward(x, gamma, beta, eps=EPS):
+    mu = x.mean(axis=0)
+    xc = x - mu
+    inv_std = 1.0 / np.sqrt((xc * xc).mean(axis=0) + eps)
+    xhat = xc * inv_std
+    return gamma * xhat + beta, (xhat, inv_std)
+
+
+def hand_backward(dy, cache, gamma):
+    """The usual one: cached xhat and 1/sigma (cs231n batchnorm_backward_alt)."""
+    xhat, inv_std = cache
+    m = dy.shape[0]
+    dbeta = dy.sum(axis=0)
+    dgamma = (dy * xhat).sum(axis=0)
+    dx = (gamma * inv_std / m) * (m * dy - dbeta - xhat * dgamma)
+    return dx, dgamma, dbeta
+
+
+def _time(kernels: dict, rounds: int, calls: int) -> dict[str, float]:
+    times = {k: [] for k in kernels}
+    for _ in range(rounds):
+        for name, fn in kernels.items():
+            start = time.perf_counter()
+            for _ in range(calls):
+                fn()
+            times[name].append((time.perf_counter() - start) / calls)
+    return {k: statistics.median(v) for k, v in times.items()}
+
+
+def kernels_ratio(rounds: int) -> None:
+    formula = next(f for f in load_catalog() if f.id == "batch-normalization")
+    module = kernel_module(batch_derivation(formula))
+    rng = np.random.default_rng(0)
+    x, dy = rng.normal(3.0, 2.0, size=SHAPE), rng.normal(size=SHAPE)
+    gamma, beta = rng.normal(size=SHAPE[1]), rng.normal(size=SHAPE[1])
+    _, saved = module.batch_normalization_forward(x, gamma, beta, EPS)
+    _, cache = hand_forward(x, gamma, beta)
+    ours = module.batch_normalization_backward(dy, saved, gamma, beta)
+    ref = hand_backward(dy, cache, gamma)
+    diff = max(float(np.max(np.abs(a - b))) for a, b in zip(ours, ref, strict=True))
+    kernels = {
+        "hand-written NumPy backward (cached xhat, 1/sigma)": lambda: hand_backward(dy, cache,
+                                                                                   gamma),
+        "symnn generated backward (cached x - mu, 1/sigma)":
+            lambda: module.batch_normalization_backward(dy, saved, gamma, beta),
+        "symnn generated forward + backward": lambda: module.batch_normalization_backward(
+            dy, module.batch_normalization_forward(x, gamma, beta, EPS)[1], gamma, beta),
+    }
+    try:
+        import torch
+
+        torch.set_num_threads(1)
+        tx = torch.tensor(x, requires_grad=True)
+        tg, tb = torch.tensor(gamma, requires_grad=True), torch.tensor(beta, requires_grad=True)
+        ty = torch.nn.functional.batch_norm(tx, None, None, tg, tb, training=True, eps=EPS)
+        tdy = torch.tensor(dy)
+
+        def torch_backward():
+            return torch.autograd.grad(ty, (tx, tg, tb), tdy, retain_graph=True)
+
+        tgrads = torch_backward()
+        diff = max(diff, max(float(np.max(np.abs(a - b.numpy())))
+                             for a, b in zip(ours, tgrads, strict=True)))
+        kernels["torch 2.13 autograd backward, 1 thread"] = torch_backward
+    except ImportError:
+        print("(torch not installed: pip install -e '.[bench]' for the torch ratio)")
+    times = _time(kernels, rounds, 5)
+    base = times[next(iter(kernels))]
+    print(f"Backward at {SHAPE} float64, median of {rounds} rounds x 5 calls, ratio to the "
+          f"hand-written NumPy backward ({base * 1e3:.2f} ms here):")
+    for name, t in times.items():
+        print(f"  {t / base:6.2f}x  {name}")
+    print(f"  largest difference between the kernels' gradients: {diff:.1e}")
+
+
+def derivation_times() -> None:
+    formula = next(f for f in load_catalog() if f.id == "batch-normalization")
+    start = time.perf_counter()
+    deriv = batch_derivation(formula)
+    total = time.perf_counter() - start
+    print("Deriving the backward (d/dx, d/dgamma, d/dbeta):")
+    print(f"  symbolic m: {total:.2f} s in all, reading the formula included ("
+          + ", ".join(f"{k} route {v:.2f} s" for k, v in deriv.seconds.items()) + ")")
+    ctx = deriv.ctx
+    check = next(c for c in formula.checks if c.kind == "backward" and c.wrt == "x")
+    stated = ctx.read(parse_expression(check.latex, formula.table))
+    x = ctx.symbol("x")
+    print("  concrete m, d/dx_1 by plain diff (count_ops of the raw derivative), then the proof:")
+    previous = None
+    for n in (2, 4, 8, 16):
+        start = time.perf_counter()
+        raw, closed = concrete_gradient(ctx, x, n, stated)
+        derived = time.perf_counter() - start
+        start = time.perf_counter()
+        ok, how = prove_same(raw, closed)
+        proved = time.perf_counter() - start
+        growth = f", x{(derived + proved) / previous:.1f} per doubling" if previous else ""
+        previous = derived + proved
+        print(f"    m = {n:2d}: expand + diff {derived:6.2f} s ({sp.count_ops(raw):6d} ops), "
+              f"proof {proved:6.2f} s ({'proved, ' + how if ok else 'not proved: ' + how}"
+              f"{growth})")
+    print()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=15)
+    args = parser.parse_args()
+    derivation_times()  # first: nothing cached yet
+    kernels_ratio(args.rounds)
+
+
+if __name__ == "__main__":
+    main()
