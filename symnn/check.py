@@ -37,6 +37,7 @@ from .derive import (
     prove_equal,
     read_definitions,
     try_prove,
+    with_statement,
 )
 from .lower import to_numpy
 from .parse import Statement, parse_condition, parse_expression, parse_statement
@@ -171,22 +172,8 @@ def _check_reference(st, check, formula, defs, seed):
                    kind="reference", seed=seed, constraints=_constraints(formula))
 
 
-def _with_statement(st: Statement, defs: Definitions) -> Definitions:
-    """The statement ``f(x) = body`` also defines f for the claims, unless already defined."""
-    lhs = st.lhs
-    if st.rel != "eq" or lhs is None:
-        return defs
-    out = Definitions(dict(defs.symbols), dict(defs.functions), dict(defs.sources))
-    if isinstance(lhs, sp.core.function.AppliedUndef) and lhs.func not in defs.functions and all(
-            isinstance(a, sp.Symbol) for a in lhs.args):
-        out.functions[lhs.func] = (tuple(lhs.args), st.rhs)
-    elif isinstance(lhs, sp.Symbol) and lhs not in defs.symbols:
-        out.symbols[lhs] = st.rhs
-    return out
-
-
 def _check_claim(st, check, formula, defs, seed):
-    defs = _with_statement(st, defs)
+    defs = with_statement(st, defs)
     claim = parse_statement(check.latex, formula.table)
     if claim.rel != "eq":
         raise ParseError("a claim must be an equation", check.latex, 0)
@@ -195,7 +182,7 @@ def _check_claim(st, check, formula, defs, seed):
 
 
 def _check_gradient(st, check, formula, defs, seed):
-    defs = _with_statement(st, defs)
+    defs = with_statement(st, defs)
     of, wrt, derived = gradient_parts(check, formula, defs)
     if check.latex:
         stated, shown = evaluate(parse_expression(check.latex, formula.table), defs), ""

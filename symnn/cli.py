@@ -1,4 +1,4 @@
-"""The ``symnn`` command: ``verify`` the catalog, ``check`` one claim.
+"""The ``symnn`` command: ``verify`` the catalog, ``check`` one claim, ``derive``, ``codegen``.
 
 Exit codes (documented in the README): 0 everything holds as expected; 1 something is refuted
 (or an expected erratum holds); 2 some input could not be read.
@@ -10,6 +10,7 @@ import argparse
 import os
 import re
 import sys
+from pathlib import Path
 
 import sympy as sp
 
@@ -18,9 +19,11 @@ from ._budget import BUDGETS, BudgetExceeded, run_isolated
 from ._grammar import warm_up
 from ._identifiers import canonical_name
 from ._latex import ParseError
+from ._printers import BACKENDS
 from ._symbols import Decl, SymbolTable, parse_domain, pyname_of
 from .catalog import CatalogError, Formula, load_catalog
 from .check import DEFAULT_POINTS, FormulaResult, compare, verify_formula
+from .codegen import codegen_source
 from .derive import Definitions, DeriveError, derivations, evaluate, read_definitions
 from .parse import parse_condition, parse_statement
 from .report import backward_text, check_text, claim_json, formula_table, results_json
@@ -146,6 +149,40 @@ def _cmd_derive(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_codegen(args: argparse.Namespace) -> int:
+    loaded = load_catalog(args.paths or None)
+    bad = [f for f in loaded if isinstance(f, CatalogError)]
+    for exc in bad:
+        print(f"error: {exc}", file=sys.stderr)
+    formulas = {}
+    for f in loaded:
+        if not isinstance(f, CatalogError):
+            formulas.update({name: f for name in (*f.aliases, f.id)})
+    unknown = [i for i in args.ids if i not in formulas]
+    if unknown:
+        print(f"error: no formula {', '.join(map(repr, unknown))}; known: "
+              f"{', '.join(sorted({f.id for f in formulas.values()}))}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    chosen = list({formulas[i].id: formulas[i] for i in args.ids}.values()) if args.ids else \
+        list({f.id: f for f in formulas.values()}.values())
+    try:
+        source = codegen_source(chosen, args.backend, args.seed)
+    except (ParseError, DeriveError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if args.output is None:
+        sys.stdout.write(source)
+    else:
+        out = Path(args.output)
+        if not out.parent.is_dir():
+            print(f"error: {out.parent} is not a folder", file=sys.stderr)
+            return EXIT_UNREADABLE
+        out.write_text(source, encoding="utf-8")
+        print(f"wrote {out} ({source.count(chr(10) + 'def ')} functions, {args.backend})",
+              file=sys.stderr)
+    return EXIT_UNREADABLE if bad else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="symnn", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"symnn {__version__}")
@@ -161,6 +198,14 @@ def build_parser() -> argparse.ArgumentParser:
     derive.add_argument("id", help="a formula id, e.g. backprop-chain-rule")
     derive.add_argument("paths", nargs="*", help="formula files or folders (default: catalog)")
     derive.set_defaults(run=_cmd_derive)
+    codegen = sub.add_parser("codegen", help="write a module of verified kernels")
+    codegen.add_argument("ids", nargs="*", help="formula ids or aliases (default: all)")
+    codegen.add_argument("-o", "--output", help="the module to write (default: stdout)")
+    codegen.add_argument("--backend", choices=sorted(BACKENDS), default="numpy")
+    codegen.add_argument("--seed", type=int, default=0, help="seed of the verification")
+    codegen.add_argument("--catalog", dest="paths", action="append", default=[],
+                         metavar="PATH", help="formula files or folders (default: catalog)")
+    codegen.set_defaults(run=_cmd_codegen)
     check = sub.add_parser("check", help="check one claim typed in LaTeX")
     check.add_argument("claim", help=r"an equation, e.g. '\frac{d}{dz}e^{2z} = 2e^{2z}'")
     check.add_argument("--assume", action="append", default=[], metavar="COND",

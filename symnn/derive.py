@@ -19,11 +19,12 @@ from ._latex import ParseError
 from ._notation import PROOF_FORMS
 from ._symbols import SymbolTable
 from .catalog import Check, Formula
-from .parse import parse_expression, parse_statement
+from .parse import Statement, parse_expression, parse_statement
 
 __all__ = ["Definitions", "DeriveError", "read_definitions", "expand", "evaluate", "fold",
            "prove_equal", "try_prove", "simplified", "derivations", "Derivation",
            "definition_groups", "gradient_parts", "batch_derivation", "BatchDerivation",
+           "with_statement",
            "PROOF_BUDGET_OPS"]
 
 #: Expressions larger than this (sympy count_ops) are not handed to simplify: no proof attempt.
@@ -147,6 +148,20 @@ def evaluate(expr: sp.Expr, defs: Definitions) -> sp.Expr:
 
     result = expr.replace(lambda e: isinstance(e, sp.Derivative), one)
     return expand(result, defs)
+
+
+def with_statement(st: Statement, defs: Definitions) -> Definitions:
+    """The statement ``f(x) = body`` also defines f for the claims, unless already defined."""
+    lhs = st.lhs
+    if st.rel != "eq" or lhs is None:
+        return defs
+    out = Definitions(dict(defs.symbols), dict(defs.functions), dict(defs.sources))
+    if isinstance(lhs, sp.core.function.AppliedUndef) and lhs.func not in defs.functions and all(
+            isinstance(a, sp.Symbol) for a in lhs.args):
+        out.functions[lhs.func] = (tuple(lhs.args), st.rhs)
+    elif isinstance(lhs, sp.Symbol) and lhs not in defs.symbols:
+        out.symbols[lhs] = st.rhs
+    return out
 
 
 def proof_form(expr: sp.Expr) -> sp.Expr:

@@ -9,7 +9,6 @@ complex input, so the complex-step derivative runs through the same code.
 from __future__ import annotations
 
 import importlib.util
-import inspect
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -18,39 +17,23 @@ from types import ModuleType
 
 import numpy as np
 import sympy as sp
-from sympy.printing.numpy import NumPyPrinter
 
 from ._backward import BatchDerivation
 from ._notation import sigmoid, softplus
+from ._printers import (
+    BACKENDS,
+    expr_function,
+    module_source,
+    program_function,
+    stable_sigmoid,
+    stable_softplus,
+)
 from ._program import Program
 from ._symbols import check_pyname
 
 __all__ = ["KERNELS", "STABLE_REWRITES", "stabilize", "to_numpy", "stable_sigmoid",
            "stable_softplus", "program_function", "module_source", "load_module",
-           "batch_functions"]
-
-
-def stable_sigmoid(x: np.ndarray) -> np.ndarray:
-    """1 / (1 + exp(-x)) for x >= 0 and exp(x) / (1 + exp(x)) below: exp never overflows in
-    the branch used and nothing cancels, so the tails keep full relative accuracy (the form
-    (1 + tanh(x/2))/2 loses it for x < 0: 2e-4 relative at x = -30). Written per branch so it
-    stays analytic for complex x near the real axis (complex step)."""
-    x = np.asarray(x)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        positive = 1.0 / (1.0 + np.exp(-x))
-        e = np.exp(x)
-        negative = e / (1.0 + e)
-    return np.where(np.real(x) >= 0, positive, negative)
-
-
-def stable_softplus(x: np.ndarray) -> np.ndarray:
-    """log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|)), written per branch so it stays analytic
-    for complex x near the real axis (complex step)."""
-    x = np.asarray(x)
-    with np.errstate(over="ignore", invalid="ignore"):
-        positive = x + np.log1p(np.exp(-x))
-        negative = np.log1p(np.exp(x))
-    return np.where(np.real(x) > 0, positive, negative)
+           "batch_functions", "expr_function", "BACKENDS"]
 
 
 #: Implementations of symnn's own function nodes, by the name lambdify prints.
@@ -75,8 +58,43 @@ def _is_log_one_plus_exp(e: sp.Basic) -> bool:
             and any(isinstance(t, sp.exp) for t in inner.args))
 
 
+def _exp_arg(e: sp.Basic) -> sp.Expr | None:
+    return e.args[0] if isinstance(e, sp.exp) else None
+
+
+def _is_logistic(e: sp.Basic) -> bool:
+    """1 / (1 + exp(u))."""
+    return (isinstance(e, sp.Pow) and e.exp == -1 and isinstance(e.base, sp.Add)
+            and len(e.base.args) == 2 and sp.S.One in e.base.args
+            and any(isinstance(t, sp.exp) for t in e.base.args))
+
+
+def _is_tanh_ratio(e: sp.Basic) -> bool:
+    """(exp(u) - exp(-u)) / (exp(u) + exp(-u))."""
+    if not (isinstance(e, sp.Mul) and len(e.args) == 2):
+        return False
+    num, den = sorted(e.args, key=lambda t: isinstance(t, sp.Pow) and t.exp == -1)
+    if not (isinstance(den, sp.Pow) and den.exp == -1):
+        return False
+    ups = [_exp_arg(t) for t in sp.Add.make_args(den.base)]
+    if len(ups) != 2 or None in ups:
+        return False
+    u = ups[0]
+    return (sp.expand(ups[0] + ups[1]) == 0 and sp.expand(num - (sp.exp(u) - sp.exp(-u))) == 0) \
+        or sp.expand(num - (sp.exp(-u) - sp.exp(u))) == 0
+
+
+def _tanh_of(e: sp.Mul) -> sp.Expr:
+    num, den = sorted(e.args, key=lambda t: isinstance(t, sp.Pow) and t.exp == -1)
+    u = _exp_arg(sp.Add.make_args(den.base)[0])
+    return sp.tanh(u) if sp.expand(num - (sp.exp(u) - sp.exp(-u))) == 0 else -sp.tanh(u)
+
+
 #: Exact rewrites to stable forms: (name, matches, replacement), applied in order.
 STABLE_REWRITES = (
+    ("1/(1 + exp(-x)) -> sigmoid(x)", _is_logistic,
+     lambda e: sigmoid(-next(t for t in e.base.args if isinstance(t, sp.exp)).args[0])),
+    ("(exp(x) - exp(-x))/(exp(x) + exp(-x)) -> tanh(x)", _is_tanh_ratio, _tanh_of),
     ("log(sigmoid(x)) -> -softplus(-x)",
      lambda e: isinstance(e, sp.log) and isinstance(e.args[0], sigmoid),
      lambda e: -softplus(-e.args[0].args[0])),
@@ -115,92 +133,6 @@ def to_numpy(expr: sp.Expr, symbols: list[sp.Symbol], stable: bool = True
                        modules=[KERNELS, "numpy"], cse=True)
 
 
-class _Printer(NumPyPrinter):
-    """SymPy's NumPy printer, strict (an unknown node is an error, never a guess), with
-    symnn's own nodes printed as calls to the module's helpers."""
-
-    def __init__(self) -> None:
-        super().__init__({"fully_qualified_modules": True, "strict": True})
-
-    def _print_sigmoid(self, e: sp.Expr) -> str:
-        return f"_sigmoid({self._print(e.args[0])})"
-
-    def _print_softplus(self, e: sp.Expr) -> str:
-        return f"_softplus({self._print(e.args[0])})"
-
-
-#: Helpers a generated module defines when its code uses them (name -> source).
-_HELPERS = {
-    "_sigmoid": inspect.getsource(stable_sigmoid).replace("stable_sigmoid", "_sigmoid")
-    .replace("np.", "numpy."),
-    "_softplus": inspect.getsource(stable_softplus).replace("stable_softplus", "_softplus")
-    .replace("np.", "numpy."),
-    "_per_feature": '''def _per_feature(v, shape):
-    """A per-feature input (one value per feature, or a scalar) shaped to broadcast."""
-    v = numpy.asarray(v)
-    return v if v.ndim == 0 else numpy.reshape(v, shape)
-''',
-    "_like": '''def _like(g, v):
-    """A per-feature result in the shape of its input (summed when the input is a scalar)."""
-    return numpy.sum(g) if numpy.ndim(v) == 0 else numpy.reshape(g, numpy.shape(v))
-''',
-}
-
-
-def program_function(prog: Program, name: str, doc: str, per_sample: tuple[str, ...],
-                     per_feature: tuple[str, ...], saved: tuple[str, ...] = (),
-                     returns_saved: tuple[str, ...] = ()) -> str:
-    """The source of one NumPy function running ``prog`` over arrays whose statistics are taken
-    over ``axes``: per-sample arguments are arrays, per-feature ones are reshaped to broadcast,
-    ``saved`` names come in a tuple from the forward function (which returns them)."""
-    printer = _Printer()
-    for n in (*per_sample, *per_feature, *saved, *(s.name.name for s in prog.steps)):
-        check_pyname(n)
-    first = per_sample[0]
-    read = {n.name for n in prog.reads()}
-    grads = {o.name[len("grad_"):] for o in prog.outputs if o.name.startswith("grad_")}
-    per_feature = tuple(a for a in per_feature if a in read or a in grads)
-    params = [f"{a}: numpy.ndarray" for a in per_sample] + (["saved: tuple"] if saved else [])
-    params += [f"{a}: numpy.ndarray | float" for a in per_feature]
-    params.append("axes: tuple[int, ...] = (0,)")
-    lines = [f"def {name}(", *[f"    {p}," for p in params], ") -> tuple:",
-             f'    """{doc}"""',
-             f"    shape = tuple(1 if a in axes else n"
-             f" for a, n in enumerate(numpy.shape({first})))",
-             f"    {prog.size.name} = math.prod(numpy.shape({first})[a] for a in axes)"]
-    if saved:
-        lines.append(f"    {', '.join(saved)}, = saved")
-    lines += [f"    {a}_ = _per_feature({a}, shape)" for a in per_feature if a in read]
-    rename = {s: sp.Symbol(f"{s.name}_") for s in prog.reads() if s.name in per_feature}
-    for st in prog.steps:
-        body = printer.doprint(st.expr.xreplace(rename))
-        if st.kind == "sum":
-            body = f"numpy.sum({body}, axis=axes, keepdims=True)"
-        lines.append(f"    {st.name.name} = {body}")
-    outs = []
-    for o in prog.outputs:
-        step = prog.step(o)
-        param = next((a for a in per_feature if f"grad_{a}" == o.name), None)
-        if param is not None:
-            outs.append(f"_like({o.name}, {param})")
-        elif step.kind != "elem":
-            outs.append(f"numpy.broadcast_to({o.name}, numpy.shape({first}))")
-        else:
-            outs.append(o.name)
-    if returns_saved:
-        outs = [outs[0], "(" + ", ".join(returns_saved) + ",)"]
-    lines.append(f"    return {', '.join(outs)}" + ("," if len(outs) == 1 else ""))
-    return "\n".join(lines) + "\n"
-
-
-def module_source(functions: list[str], doc: str) -> str:
-    """A standalone module: the functions and the helpers they call, depending on NumPy only."""
-    body = "\n\n".join(functions)
-    helpers = [src for h, src in _HELPERS.items() if f"{h}(" in body]
-    return (f'"""{doc}"""\n\nimport math\n\nimport numpy\n\n\n'
-            + "\n\n".join([*helpers, *functions]))
-
-
 def load_module(source: str, name: str = "symnn_kernels") -> ModuleType:
     """Import generated source (written to a private temporary file, imported by path)."""
     folder = Path(tempfile.mkdtemp(prefix="symnn-"))
@@ -215,8 +147,8 @@ def load_module(source: str, name: str = "symnn_kernels") -> ModuleType:
     return module
 
 
-def batch_functions(deriv: BatchDerivation, extra: dict[str, Program] | None = None
-                    ) -> list[str]:
+def batch_functions(deriv: BatchDerivation, extra: dict[str, Program] | None = None,
+                    backend: str = "numpy") -> list[str]:
     """Forward and backward NumPy functions of a batch derivation (``<id>_forward`` returns
     (y, saved); ``<id>_backward`` takes (dy, saved, ...)), and one function per ``extra``
     program (a stated closed form, by name)."""
@@ -227,11 +159,14 @@ def batch_functions(deriv: BatchDerivation, extra: dict[str, Program] | None = N
     grads = ", ".join(o.name for o in deriv.backward.outputs)
     out = [program_function(deriv.forward, f"{base}_forward",
                             f"{title}: the forward pass; returns (y, saved).",
-                            per_sample, per_feature, returns_saved=deriv.saved),
+                            per_sample, per_feature, returns_saved=deriv.saved,
+                            backend=backend),
            program_function(deriv.backward, f"{base}_backward",
                             f"{title}: the backward pass; returns ({grads}).",
-                            (ctx.upstream.name,), per_feature, saved=deriv.saved)]
+                            (ctx.upstream.name,), per_feature, saved=deriv.saved,
+                            backend=backend)]
     for name, prog in (extra or {}).items():
         out.append(program_function(prog, name, f"{title}: {name}, as stated.",
-                                    (*per_sample, ctx.upstream.name), per_feature))
+                                    (*per_sample, ctx.upstream.name), per_feature,
+                                    backend=backend))
     return out

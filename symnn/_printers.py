@@ -1,0 +1,193 @@
+"""Printing SymPy as source code: one function per kernel, for NumPy, JAX or PyTorch.
+
+Expressions go through SymPy's own printers (NumPyPrinter, JaxPrinter, TorchPrinter) in strict
+mode, so a node a backend cannot print is an error, never a guess; symnn's nodes (sigmoid,
+softplus) have ``_print_`` methods. Batch programs print each step as a statement, sums over the
+batch as the backend's ``sum(..., axes, keepdims)``. A backend is a row of :data:`BACKENDS`.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+from sympy.printing.numpy import JaxPrinter, NumPyPrinter
+from sympy.printing.pytorch import TorchPrinter
+
+from ._program import Program
+from ._symbols import check_pyname
+
+__all__ = ["Backend", "BACKENDS", "program_function", "expr_function", "module_source",
+           "stable_sigmoid", "stable_softplus"]
+
+
+def stable_sigmoid(x: np.ndarray) -> np.ndarray:
+    """1 / (1 + exp(-x)) for x >= 0 and exp(x) / (1 + exp(x)) below: exp never overflows in
+    the branch used and nothing cancels, so the tails keep full relative accuracy (the form
+    (1 + tanh(x/2))/2 loses it for x < 0: 2e-4 relative at x = -30). Written per branch so it
+    stays analytic for complex x near the real axis (complex step)."""
+    x = np.asarray(x)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        positive = 1.0 / (1.0 + np.exp(-x))
+        e = np.exp(x)
+        negative = e / (1.0 + e)
+    return np.where(np.real(x) >= 0, positive, negative)
+
+
+def stable_softplus(x: np.ndarray) -> np.ndarray:
+    """log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|)), written per branch so it stays analytic
+    for complex x near the real axis (complex step)."""
+    x = np.asarray(x)
+    with np.errstate(over="ignore", invalid="ignore"):
+        positive = x + np.log1p(np.exp(-x))
+        negative = np.log1p(np.exp(x))
+    return np.where(np.real(x) > 0, positive, negative)
+
+
+def _printer(base: type, sigmoid: str, softplus: str) -> type:
+    """A strict printer of ``base`` that also prints symnn's own nodes."""
+    class Printer(base):
+        def __init__(self) -> None:
+            super().__init__({"fully_qualified_modules": True, "strict": True})
+
+        def _print_sigmoid(self, e: sp.Expr) -> str:
+            return f"{sigmoid}({self._print(e.args[0])})"
+
+        def _print_softplus(self, e: sp.Expr) -> str:
+            return f"{softplus}({self._print(e.args[0])})"
+
+    Printer.__name__ = f"Symnn{base.__name__}"
+    return Printer
+
+
+@dataclass(frozen=True)
+class Backend:
+    """How one backend spells what the printer does not: imports, sums over axes, shapes."""
+
+    name: str
+    imports: tuple[str, ...]  # modules, imported when the code names them
+    printer: type
+    array: str  # the array type in hints
+    module: str  # what the helpers call (numpy, jax.numpy, torch)
+    sum_axes: str  # {0}: the body
+    shape: str  # {0}: the array
+    asarray: str
+
+
+BACKENDS = {
+    "numpy": Backend("numpy", ("numpy",), _printer(NumPyPrinter, "_sigmoid",
+                     "_softplus"), "numpy.ndarray", "numpy",
+                     "numpy.sum({0}, axis=axes, keepdims=True)", "numpy.shape({0})",
+                     "numpy.asarray"),
+    "jax": Backend("jax", ("jax.nn", "jax.numpy"), _printer(
+        JaxPrinter, "jax.nn.sigmoid", "jax.nn.softplus"), "jax.Array", "jax.numpy",
+                   "jax.numpy.sum({0}, axis=axes, keepdims=True)", "jax.numpy.shape({0})",
+                   "jax.numpy.asarray"),
+    "torch": Backend("torch", ("torch", "torch.nn.functional"), _printer(
+        TorchPrinter, "torch.sigmoid", "torch.nn.functional.softplus"), "torch.Tensor", "torch",
+                     "torch.sum({0}, dim=axes, keepdim=True)", "tuple(torch.as_tensor({0}).shape)",
+                     "torch.as_tensor"),
+}
+
+
+def _helpers(backend: Backend) -> dict[str, str]:
+    """Helpers a generated module defines when its code calls them (name -> source)."""
+    m = backend.module
+    out = {
+        "_per_feature": f'''def _per_feature(v, shape):
+    """A per-feature input (one value per feature, or a scalar) shaped to broadcast."""
+    v = {backend.asarray}(v)
+    return v if v.ndim == 0 else {m}.reshape(v, shape)
+''',
+        "_like": f'''def _like(g, v):
+    """A per-feature result in the shape of its input (summed when the input is a scalar)."""
+    v = {backend.asarray}(v)
+    return {m}.sum(g) if v.ndim == 0 else {m}.reshape(g, v.shape)
+''',
+    }
+    if backend.name == "numpy":
+        for name, fn in (("_sigmoid", stable_sigmoid), ("_softplus", stable_softplus)):
+            out[name] = inspect.getsource(fn).replace(fn.__name__, name).replace("np.", "numpy.")
+    return out
+
+
+def program_function(prog: Program, name: str, doc: str, per_sample: tuple[str, ...],
+                     per_feature: tuple[str, ...], saved: tuple[str, ...] = (),
+                     returns_saved: tuple[str, ...] = (), backend: str = "numpy") -> str:
+    """The source of one function running ``prog`` over arrays whose statistics are taken
+    over ``axes``: per-sample arguments are arrays, per-feature ones are reshaped to broadcast,
+    ``saved`` names come in a tuple from the forward function (which returns them)."""
+    b = BACKENDS[backend]
+    printer = b.printer()
+    for n in (name, *per_sample, *per_feature, *saved, *(s.name.name for s in prog.steps)):
+        check_pyname(n)
+    first = per_sample[0]
+    read = {n.name for n in prog.reads()}
+    grads = {o.name[len("grad_"):] for o in prog.outputs if o.name.startswith("grad_")}
+    per_feature = tuple(a for a in per_feature if a in read or a in grads)
+    params = [f"{a}: {b.array}" for a in per_sample] + (["saved: tuple"] if saved else [])
+    params += [f"{a}: {b.array} | float" for a in per_feature]
+    params.append("axes: tuple[int, ...] = (0,)")
+    shape = b.shape.format(first)
+    lines = [f"def {name}(", *[f"    {p}," for p in params], ") -> tuple:",
+             f'    r"""{doc}"""',
+             f"    shape = tuple(1 if a in axes else n for a, n in enumerate({shape}))"]
+    if any(prog.size in s.expr.free_symbols for s in prog.steps):
+        lines.append(f"    {prog.size.name} = math.prod({shape}[a] for a in axes)")
+    if saved:
+        lines.append(f"    {', '.join(saved)}, = saved")
+    lines += [f"    {a}_ = _per_feature({a}, shape)" for a in per_feature if a in read]
+    rename = {s: sp.Symbol(f"{s.name}_") for s in prog.reads() if s.name in per_feature}
+    for st in prog.steps:
+        body = printer.doprint(st.expr.xreplace(rename))
+        if st.kind == "sum":
+            body = b.sum_axes.format(body)
+        lines.append(f"    {st.name.name} = {body}")
+    outs = []
+    for o in prog.outputs:
+        param = next((a for a in per_feature if f"grad_{a}" == o.name), None)
+        if param is not None:
+            outs.append(f"_like({o.name}, {param})")
+        elif prog.step(o).kind != "elem":
+            outs.append(f"{b.module}.broadcast_to({o.name}, {shape})")
+        else:
+            outs.append(o.name)
+    if returns_saved:
+        outs = [outs[0], "(" + ", ".join(returns_saved) + ",)"]
+    lines.append(f"    return {', '.join(outs)}" + ("," if len(outs) == 1 else ""))
+    return "\n".join(lines) + "\n"
+
+
+def expr_function(expr: sp.Expr, args: list[sp.Symbol], name: str, doc: str,
+                  backend: str = "numpy") -> str:
+    """The source of one elementwise function of ``args`` computing ``expr`` (common
+    subexpressions as local variables)."""
+    b = BACKENDS[backend]
+    printer = b.printer()
+    for n in (name, *(a.name for a in args)):
+        check_pyname(n)
+    temps, (body,) = sp.cse([expr], symbols=sp.numbered_symbols("_t"), optimizations="basic")
+    params = [f"{a.name}: {b.array} | float" for a in args]
+    head = f"def {name}({', '.join(params)}) -> {b.array}:"
+    if len(head) > 100:
+        head = "\n".join([f"def {name}(", *[f"    {p}," for p in params], f") -> {b.array}:"])
+    lines = [head, f'    r"""{doc}"""']
+    lines += [f"    {t} = {printer.doprint(e)}" for t, e in temps]
+    lines.append(f"    return {printer.doprint(body)}")
+    return "\n".join(lines) + "\n"
+
+
+def module_source(functions: list[str], doc: str, backend: str = "numpy") -> str:
+    """A standalone module: the functions and the helpers they call; it imports only its
+    backend (and math)."""
+    b = BACKENDS[backend]
+    body = "\n\n".join(functions)
+    helpers = [src for h, src in _helpers(b).items() if f"{h}(" in body]
+    code = "\n\n".join([*helpers, *functions])
+    std = "".join(f"import {m}\n" for m in ("functools", "math") if f"{m}." in code)
+    std += "\n" if std else ""
+    imports = std + "\n".join(f"import {m}" for m in b.imports if f"{m}." in code)
+    return f'r"""{doc}"""\n\n{imports}\n\n\n{code}'
+

@@ -1,0 +1,175 @@
+"""``symnn codegen``: a standalone module of verified kernels for the selected formulas.
+
+Per formula (and per variant): the forward function (the statement's right side with its
+definitions applied), and for every gradient check the function differentiated and its
+derivative; for a formula with a ``[program]`` table the batch forward and backward. Every
+docstring carries the cheatsheet's LaTeX, both titles and the verification behind the code.
+Formulas with nothing a kernel can compute (expectations, max over a set, undefined
+functions) are listed in the module's docstring with the reason. The output depends only on
+the catalog, the backend and the seed: two runs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import sympy as sp
+
+from . import __version__
+from ._printers import BACKENDS, expr_function, module_source
+from ._results import CheckResult, FormulaResult
+from .catalog import Formula
+from .check import check_gradient, verify_formula
+from .derive import (
+    Definitions,
+    batch_derivation,
+    definition_groups,
+    evaluate,
+    gradient_parts,
+    simplified,
+    with_statement,
+)
+from .lower import batch_functions, stabilize
+from .parse import parse_expression, parse_statement
+
+__all__ = ["Generated", "generate", "codegen_source"]
+
+#: Nodes no backend computes elementwise: a formula holding one gets no forward kernel.
+_NOT_ELEMENTWISE = (sp.Indexed, sp.Sum, sp.Product, sp.Derivative,
+                    sp.core.function.AppliedUndef)
+
+
+@dataclass
+class Generated:
+    """The functions made for one formula, or why none could be."""
+
+    formula: Formula
+    functions: list[str]
+    skipped: list[str]
+
+
+def slug(text: str) -> str:
+    """A Python name from an id or a variant label ("tanh, squared loss" -> tanh_squared_loss)."""
+    name = re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").lower()
+    return name if name and not name[0].isdigit() else f"f_{name}"
+
+
+def _verified(result: CheckResult | FormulaResult) -> str:
+    if isinstance(result, FormulaResult):
+        error = result.worst_error
+        worst = f", worst relative error {error:.1e}" if error is not None else ""
+        return f"symnn verify: {result.status} ({result.how}{worst})"
+    error = (f", worst relative error {result.max_rel_error:.1e}"
+             if result.max_rel_error is not None else "")
+    state = "passed" if result.ok else "FAILED"
+    return f"symnn check: {state}, {result.method}, {result.points} points{error}"
+
+
+def _doc(formula: Formula, what: str, latex: str, verified: str) -> str:
+    return (f"{formula.title_en} / {formula.title_fr}: {what}.\n\n"
+            f"    LaTeX: {latex}\n"
+            f"    Verified: {verified} (seeded; formula file {formula.id}).\n    ")
+
+
+def _args(expr: sp.Expr) -> list[sp.Symbol]:
+    return sorted(expr.free_symbols, key=lambda s: s.name)
+
+
+def _elementwise(expr: sp.Expr, backend: str) -> str:
+    """Why expr cannot be a kernel, or ""."""
+    if expr.has(*_NOT_ELEMENTWISE) or expr.atoms(sp.core.function.AppliedUndef):
+        return "it holds sums, indexed names, derivatives or undefined functions"
+    if not expr.is_commutative:
+        return "matrix products are not generated yet"
+    if not expr.free_symbols:
+        return "a constant: nothing to compute"
+    try:
+        BACKENDS[backend].printer().doprint(expr)
+    except Exception as exc:
+        return f"the {backend} printer cannot print it ({type(exc).__name__})"
+    return ""
+
+
+def generate(formula: Formula, backend: str = "numpy", seed: int = 0) -> Generated:
+    """The functions for one formula (verified with ``seed``)."""
+    out = Generated(formula, [], [])
+    result = verify_formula(formula, seed=seed)
+    base = slug(formula.id)
+    if formula.program is not None:
+        deriv = batch_derivation(formula)
+        out.functions = [_with_batch_doc(f, formula, result)
+                         for f in batch_functions(deriv, backend=backend)]
+        return out
+    latex = formula.corrected if formula.expect == "refuted" else formula.latex
+    made: set[str] = set()
+    for label, defs, checks, _ in definition_groups(formula):
+        defs = Definitions({k: stabilize(v) for k, v in defs.symbols.items()},
+                           {f: (p, stabilize(b)) for f, (p, b) in defs.functions.items()},
+                           defs.sources)
+        name = base + (f"__{slug(label)}" if label else "")
+        st = parse_statement(latex, formula.table)
+        forward = evaluate(st.rhs, defs)
+        # a derivative written as a chain of factors: its simplified form is the kernel
+        forward = stabilize(simplified(forward) if st.rhs.has(sp.Derivative) else forward)
+        why = _elementwise(forward, backend)
+        if why:
+            out.skipped.append(f"{name}: {why}")
+        else:
+            what = "the right side" + (f", variant {label}" if label else "")
+            if formula.expect == "refuted":
+                what += " in its corrected form (the printed form is refuted)"
+            out.functions.append(expr_function(forward, _args(forward), name,
+                                               _doc(formula, what, latex, _verified(result)),
+                                               backend))
+        for check in checks:
+            if check.kind != "gradient":
+                continue
+            scoped = with_statement(st, defs)
+            of, wrt, derived = gradient_parts(check, formula, scoped)
+            stated = (evaluate(parse_expression(check.latex, formula.table), scoped)
+                      if check.latex else derived)
+            why = _elementwise(of, backend) or _elementwise(stated, backend)
+            if why:
+                out.skipped.append(f"{name}: d {check.of} / d {wrt.name}: {why}")
+                continue
+            checked = check_gradient(of, wrt, stated, formula.table, seed=seed)
+            of_name = f"{name}__{slug(check.of.split('(')[0])}"
+            args = _args(of)
+            if of_name not in made:
+                made.add(of_name)
+                out.functions.append(expr_function(
+                    stabilize(of), args, of_name,
+                    _doc(formula, f"{check.of}, the function differentiated", check.of,
+                         "its derivatives below are checked against it"), backend))
+            grad = stabilize(stated)
+            out.functions.append(expr_function(
+                grad, sorted(set(args) | grad.free_symbols, key=lambda s: s.name),
+                f"{of_name}__d_{wrt.name}",
+                _doc(formula, f"d {check.of} / d {wrt.name}",
+                     check.latex or sp.latex(derived), _verified(checked)), backend))
+    return out
+
+
+def _with_batch_doc(source: str, formula: Formula, result: FormulaResult) -> str:
+    head, _, rest = source.partition('r"""')
+    doc, _, tail = rest.partition('"""')
+    what = doc.rstrip(".").split(": ", 1)[-1]
+    return (head + 'r"""' + _doc(formula, what, formula.latex, _verified(result))
+            + '"""' + tail)
+
+
+def codegen_source(formulas: list[Formula], backend: str = "numpy", seed: int = 0) -> str:
+    """The module's source for ``formulas`` (sorted by id)."""
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}; one of {', '.join(BACKENDS)}")
+    made = [generate(f, backend, seed) for f in sorted(formulas, key=lambda f: f.id)]
+    skipped = [s for g in made for s in g.skipped]
+    doc = (f"Kernels generated by symnn {__version__} ({backend}) from "
+           f"{len(made)} formula file(s); do not edit: regenerate with `symnn codegen`.\n\n"
+           "Every function's docstring gives the formula it computes and how symnn verified it."
+           "\nBatch kernels take the statistics over `axes` ((0,) for (m, d); (0, 2, 3) for"
+           " (m, c, h, w)).\n")
+    if skipped:
+        doc += "\nNot generated:\n" + "".join(f"- {s}\n" for s in skipped)
+    return module_source([f for g in made for f in g.functions], doc, backend)
