@@ -58,6 +58,19 @@ def _printer(base: type, sigmoid: str, softplus: str) -> type:
         def _print_softplus(self, e: sp.Expr) -> str:
             return f"{softplus}({self._print(e.args[0])})"
 
+    if base is TorchPrinter:  # torch.max(0, z) is not elementwise: torch.maximum is
+        def _print_Max(self, e: sp.Expr) -> str:
+            return self._extreme("torch.maximum", e)
+
+        def _print_Min(self, e: sp.Expr) -> str:
+            return self._extreme("torch.minimum", e)
+
+        def _extreme(self, fn: str, e: sp.Expr) -> str:
+            args = ", ".join(f"torch.as_tensor({self._print(a)})" for a in e.args)
+            return f"functools.reduce({fn}, [{args}])"
+
+        Printer._print_Max, Printer._print_Min = _print_Max, _print_Min
+        Printer._extreme = _extreme
     Printer.__name__ = f"Symnn{base.__name__}"
     return Printer
 
@@ -74,6 +87,7 @@ class Backend:
     sum_axes: str  # {0}: the body
     shape: str  # {0}: the array
     asarray: str
+    size: str = "{0}"  # the batch size from math.prod(...): {0}; the first array: {1}
 
 
 BACKENDS = {
@@ -88,7 +102,7 @@ BACKENDS = {
     "torch": Backend("torch", ("torch", "torch.nn.functional"), _printer(
         TorchPrinter, "torch.sigmoid", "torch.nn.functional.softplus"), "torch.Tensor", "torch",
                      "torch.sum({0}, dim=axes, keepdim=True)", "tuple(torch.as_tensor({0}).shape)",
-                     "torch.as_tensor"),
+                     "torch.as_tensor", "torch.as_tensor({0}, dtype={1}.dtype)"),
 }
 
 
@@ -135,7 +149,8 @@ def program_function(prog: Program, name: str, doc: str, per_sample: tuple[str, 
              f'    r"""{doc}"""',
              f"    shape = tuple(1 if a in axes else n for a, n in enumerate({shape}))"]
     if any(prog.size in s.expr.free_symbols for s in prog.steps):
-        lines.append(f"    {prog.size.name} = math.prod({shape}[a] for a in axes)")
+        size = b.size.format(f"math.prod({shape}[a] for a in axes)", first)
+        lines.append(f"    {prog.size.name} = {size}")
     if saved:
         lines.append(f"    {', '.join(saved)}, = saved")
     lines += [f"    {a}_ = _per_feature({a}, shape)" for a in per_feature if a in read]
@@ -189,5 +204,42 @@ def module_source(functions: list[str], doc: str, backend: str = "numpy") -> str
     std = "".join(f"import {m}\n" for m in ("functools", "math") if f"{m}." in code)
     std += "\n" if std else ""
     imports = std + "\n".join(f"import {m}" for m in b.imports if f"{m}." in code)
-    return f'r"""{doc}"""\n\n{imports}\n\n\n{code}'
+    lines = [wrapped for line in f'r"""{doc}"""\n\n{imports}\n\n\n{code}'.split("\n")
+             for wrapped in _wrap(line)]
+    return "\n".join(lines)
+
+
+#: Longest line of a generated module (the project's ruff line length).
+LINE = 100
+
+
+def _chunks(words: list[str], width: int, sep: str = " ") -> list[str]:
+    out: list[str] = []
+    for w in words:
+        if out and len(out[-1]) + len(sep) + len(w) <= width:
+            out[-1] += sep + w
+        else:
+            out.append(w)
+    return out
+
+
+def _wrap(line: str) -> list[str]:
+    """A line split to at most LINE characters: code inside parentheses at spaces, docstring
+    text at spaces and, inside long LaTeX, before a backslash (a line break is a space)."""
+    if len(line) <= LINE:
+        return [line]
+    indent = line[: len(line) - len(line.lstrip())]
+    body = line.strip()
+    head, sep, expr = body.partition(" = ")
+    code = (sep and head.isidentifier()) or body.startswith("return ")
+    if code:
+        target = f"{head} = " if sep else "return "
+        expr = expr if sep else body[len("return "):]
+        inner = _chunks(expr.split(" "), LINE - len(indent) - 4)
+        return [f"{indent}{target}(", *[f"{indent}    {c}" for c in inner], f"{indent})"]
+    words = []
+    for w in body.split(" "):
+        pieces = w.replace("\\", "\n\\").split("\n") if len(w) > LINE - len(indent) else [w]
+        words += [p for p in pieces if p]
+    return [f"{indent}{c}" for c in _chunks(words, LINE - len(indent))]
 

@@ -91,6 +91,13 @@ def _elementwise(expr: sp.Expr, backend: str) -> str:
     return ""
 
 
+def _stable(defs: Definitions) -> Definitions:
+    """The definitions with the stable rewrites applied (tanh for the exponential ratio, ...)."""
+    return Definitions({k: stabilize(v) for k, v in defs.symbols.items()},
+                       {f: (p, stabilize(b)) for f, (p, b) in defs.functions.items()},
+                       defs.sources)
+
+
 def generate(formula: Formula, backend: str = "numpy", seed: int = 0) -> Generated:
     """The functions for one formula (verified with ``seed``)."""
     out = Generated(formula, [], [])
@@ -104,9 +111,7 @@ def generate(formula: Formula, backend: str = "numpy", seed: int = 0) -> Generat
     latex = formula.corrected if formula.expect == "refuted" else formula.latex
     made: set[str] = set()
     for label, defs, checks, _ in definition_groups(formula):
-        defs = Definitions({k: stabilize(v) for k, v in defs.symbols.items()},
-                           {f: (p, stabilize(b)) for f, (p, b) in defs.functions.items()},
-                           defs.sources)
+        defs = _stable(defs)
         name = base + (f"__{slug(label)}" if label else "")
         st = parse_statement(latex, formula.table)
         forward = evaluate(st.rhs, defs)
@@ -125,7 +130,7 @@ def generate(formula: Formula, backend: str = "numpy", seed: int = 0) -> Generat
         for check in checks:
             if check.kind != "gradient":
                 continue
-            scoped = with_statement(st, defs)
+            scoped = _stable(with_statement(st, defs))
             of, wrt, derived = gradient_parts(check, formula, scoped)
             stated = (evaluate(parse_expression(check.latex, formula.table), scoped)
                       if check.latex else derived)

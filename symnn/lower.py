@@ -62,6 +62,11 @@ def _exp_arg(e: sp.Basic) -> sp.Expr | None:
     return e.args[0] if isinstance(e, sp.exp) else None
 
 
+def _tanh_arg(e: sp.Add) -> sp.Expr:
+    t = next(a for a in e.args if a != 1)
+    return (t if isinstance(t, sp.tanh) else -t).args[0]
+
+
 def _is_logistic(e: sp.Basic) -> bool:
     """1 / (1 + exp(u))."""
     return (isinstance(e, sp.Pow) and e.exp == -1 and isinstance(e.base, sp.Add)
@@ -90,8 +95,20 @@ def _tanh_of(e: sp.Mul) -> sp.Expr:
     return sp.tanh(u) if sp.expand(num - (sp.exp(u) - sp.exp(-u))) == 0 else -sp.tanh(u)
 
 
+def _log_one_plus_tanh(e: sp.Basic) -> int:
+    """+1 for log(1 + tanh(x)), -1 for log(1 - tanh(x)), 0 otherwise."""
+    inner = e.args[0] if isinstance(e, sp.log) else None
+    if not (isinstance(inner, sp.Add) and len(inner.args) == 2 and sp.S.One in inner.args):
+        return 0
+    t = next(a for a in inner.args if a != 1)
+    return 1 if isinstance(t, sp.tanh) else -1 if isinstance(-t, sp.tanh) else 0
+
+
 #: Exact rewrites to stable forms: (name, matches, replacement), applied in order.
 STABLE_REWRITES = (
+    ("log(1 -+ tanh(x)) -> log(2) - softplus(+-2x)", _log_one_plus_tanh,
+     lambda e: sp.log(2) - softplus(-2 * _log_one_plus_tanh(e) * sp.tanh(
+         _tanh_arg(e.args[0])).args[0])),
     ("1/(1 + exp(-x)) -> sigmoid(x)", _is_logistic,
      lambda e: sigmoid(-next(t for t in e.base.args if isinstance(t, sp.exp)).args[0])),
     ("(exp(x) - exp(-x))/(exp(x) + exp(-x)) -> tanh(x)", _is_tanh_ratio, _tanh_of),
