@@ -105,11 +105,13 @@ class Formula:
     variants: tuple[Variant, ...] = ()
     program: BatchSpec | None = None
     aliases: tuple[str, ...] = ()  # other names for the command line (symnn derive batchnorm)
+    plots: tuple[dict, ...] = ()  # extra documentation plots ({kind = "holds", ...})
 
 
 _TOP = {"id", "title", "latex", "symbols", "definitions", "checks", "expect", "erratum",
         "source", "reading", "notes", "labels", "constraints", "variants", "program",
-        "aliases"}
+        "aliases", "plots"}
+_PLOT_KEYS = {"kind", "x", "y", "x_range", "y_range", "fixed"}
 _PROGRAM_KEYS = {"output", "inputs", "index", "size", "upstream", "parameters", "constants",
                  "layouts"}
 _SYMBOL_KEYS = {"kind", "domain", "shape", "args", "name", "note"}
@@ -302,6 +304,17 @@ def load_formula(path: str | Path, text: str | None = None) -> Formula:
     aliases = data.get("aliases", [])
     _want(isinstance(aliases, list) and all(isinstance(a, str) and _ID.match(a) for a in aliases),
           where, "aliases", "an array of short names like the id (lower-case, digits, '-')")
+    plots = data.get("plots", [])
+    _want(isinstance(plots, list) and all(
+        isinstance(p, dict) and p.get("kind") == "holds" and set(p) <= _PLOT_KEYS
+        and all(isinstance(p.get(k), str) and table.get(p[k]) for k in ("x", "y"))
+        and all(isinstance(p.get(k), list) and len(p[k]) == 2
+                and all(isinstance(v, int) for v in p[k]) for k in ("x_range", "y_range"))
+        and isinstance(p.get("fixed", {}), dict)
+        and all(table.get(k) and isinstance(v, int | float) for k, v in p.get("fixed", {}).items())
+        for p in plots), where, "plots",
+          'tables { kind = "holds", x = name, y = name, x_range = [lo, hi], y_range = [lo, hi],'
+          " fixed = { name = value } } over declared names")
     labels = data.get("labels", {})
     _want(isinstance(labels, dict) and all(isinstance(v, str) for v in labels.values()), where,
           "labels", "a table of strings")
@@ -309,7 +322,7 @@ def load_formula(path: str | Path, text: str | None = None) -> Formula:
         id=fid, title_en=_string(title, "en", where, prefix="title."),
         title_fr=_string(title, "fr", where, prefix="title."),
         latex=_string(data, "latex", where), table=table, program=program,
-        aliases=tuple(aliases),
+        aliases=tuple(aliases), plots=tuple(plots),
         path=where, definitions=tuple(defs), checks=tuple(checks), expect=expect,
         erratum_note=_string(erratum, "note", where, prefix="erratum.") if erratum else "",
         corrected=_string(erratum, "corrected", where, prefix="erratum.") if erratum else "",

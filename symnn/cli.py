@@ -183,6 +183,30 @@ def _cmd_codegen(args: argparse.Namespace) -> int:
     return EXIT_UNREADABLE if bad else EXIT_OK
 
 
+def _cmd_docs(args: argparse.Namespace) -> int:
+    loaded = load_catalog(args.paths or None)
+    bad = [f for f in loaded if isinstance(f, CatalogError)]
+    for exc in bad:
+        print(f"error: {exc}", file=sys.stderr)
+    formulas = [f for f in loaded if not isinstance(f, CatalogError)]
+    if args.ids:
+        known = {name: f for f in formulas for name in (*f.aliases, f.id)}
+        missing = [i for i in args.ids if i not in known]
+        if missing:
+            print(f"error: no formula {', '.join(map(repr, missing))}", file=sys.stderr)
+            return EXIT_UNREADABLE
+        formulas = list({known[i].id: known[i] for i in args.ids}.values())
+    try:
+        from .docs import build_docs
+    except ImportError as exc:  # matplotlib / latex2mathml: the docs extra
+        print(f"error: {exc}; pip install 'symnn[docs]'", file=sys.stderr)
+        return EXIT_UNREADABLE
+    formats = ("md", "html") if args.format == "both" else (args.format,)
+    written = build_docs(Path(args.output), formulas, args.seed, formats)
+    print(f"wrote {len(written)} files under {args.output}", file=sys.stderr)
+    return EXIT_UNREADABLE if bad else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="symnn", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"symnn {__version__}")
@@ -206,6 +230,14 @@ def build_parser() -> argparse.ArgumentParser:
     codegen.add_argument("--catalog", dest="paths", action="append", default=[],
                          metavar="PATH", help="formula files or folders (default: catalog)")
     codegen.set_defaults(run=_cmd_codegen)
+    docs = sub.add_parser("docs", help="write the documentation pages (English and French)")
+    docs.add_argument("ids", nargs="*", help="formula ids or aliases (default: all)")
+    docs.add_argument("-o", "--output", required=True, help="the folder to write")
+    docs.add_argument("--format", choices=["md", "html", "both"], default="both")
+    docs.add_argument("--seed", type=int, default=0, help="seed of the verification")
+    docs.add_argument("--catalog", dest="paths", action="append", default=[],
+                      metavar="PATH", help="formula files or folders (default: catalog)")
+    docs.set_defaults(run=_cmd_docs)
     check = sub.add_parser("check", help="check one claim typed in LaTeX")
     check.add_argument("claim", help=r"an equation, e.g. '\frac{d}{dz}e^{2z} = 2e^{2z}'")
     check.add_argument("--assume", action="append", default=[], metavar="COND",

@@ -98,10 +98,11 @@ def _stable(defs: Definitions) -> Definitions:
                        defs.sources)
 
 
-def generate(formula: Formula, backend: str = "numpy", seed: int = 0) -> Generated:
-    """The functions for one formula (verified with ``seed``)."""
+def generate(formula: Formula, backend: str = "numpy", seed: int = 0,
+             result: FormulaResult | None = None) -> Generated:
+    """The functions for one formula (verified with ``seed`` unless ``result`` is given)."""
     out = Generated(formula, [], [])
-    result = verify_formula(formula, seed=seed)
+    result = result or verify_formula(formula, seed=seed)
     base = slug(formula.id)
     if formula.program is not None:
         deriv = batch_derivation(formula)

@@ -281,7 +281,9 @@ def derivations(formula: Formula) -> list[Derivation]:
     """The gradients a formula's gradient checks ask for, derived by symnn, for the formula and
     each of its variants."""
     out = []
+    st = parse_statement(formula.latex, formula.table)
     for label, defs, checks, _ in definition_groups(formula):
+        defs = with_statement(st, defs)  # the statement g(z) = ... defines g, as in the checks
         for check in checks:
             if check.kind == "gradient":
                 _, wrt, gradient = gradient_parts(check, formula, defs)

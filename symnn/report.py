@@ -14,7 +14,8 @@ from .check import CheckResult, FormulaResult
 from .derive import batch_derivation
 from .parse import parse_expression
 
-__all__ = ["formula_table", "results_json", "check_text", "claim_json"]
+__all__ = ["formula_table", "results_json", "check_text", "claim_json", "backward_text",
+           "moment_latex"]
 
 _MARK = {"verified": "verified", "read": "read", "erratum": "ERRATUM", "refuted": "REFUTED",
          "error": "ERROR"}
@@ -101,7 +102,7 @@ def _program_lines(prog: Program) -> list[str]:
     return out
 
 
-def _latex(expr: sp.Expr, formula: Formula, elem: set[sp.Symbol], size: sp.Symbol) -> str:
+def moment_latex(expr: sp.Expr, formula: Formula, elem: set[sp.Symbol], size: sp.Symbol) -> str:
     """Moment form in the formula's own notation: x -> x_i, a moment -> sum over j of x_j."""
     latex = {d.pyname: d.latex for d in formula.table.decls.values()}
     i, j = sp.Symbol("i", integer=True), sp.Symbol("j", integer=True)
@@ -124,7 +125,7 @@ def backward_text(formula: Formula) -> str:
     lines = ["", "Backward pass for any batch size m, of L = "
              f"{sp.latex(deriv.loss)} (the upstream gradient {ctx.upstream} = dL/dy)"]
     def tex(e: sp.Expr) -> str:
-        return _latex(e, formula, ctx.elem, ctx.size)
+        return moment_latex(e, formula, ctx.elem, ctx.size)
 
     rules = ", ".join(f"{tex(k)} = {tex(sp.factor(v))}" for k, v in ctx.rules.items())
     for check in formula.checks:

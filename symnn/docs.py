@@ -1,0 +1,267 @@
+"""``symnn docs``: a page per formula in English and French, built from the proofs.
+
+Each page: the statement as the cheatsheet prints it, what symnn read it as, the derivations,
+the check table, the generated code and the plots. Two outputs from the same blocks: Markdown
+with ``$$`` math (GitHub, MkDocs) and a static HTML site that works offline (MathML: the
+printed LaTeX through latex2mathml, symnn's reading through SymPy's MathML printer; no CDN).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+import sympy as sp
+from sympy.printing.mathml import mathml
+
+from . import _plots
+from ._results import FormulaResult
+from .catalog import Formula
+from .check import verify_formula
+from .codegen import generate
+from .derive import batch_derivation, derivations
+from .parse import parse_statement
+from .report import moment_latex
+
+__all__ = ["STRINGS", "build_docs", "formula_blocks", "to_markdown", "to_html", "FORMATS"]
+
+FORMATS = ("md", "html")
+#: Every word a page shows, per language.
+STRINGS = {
+    "en": {"printed": "As printed", "read": "What symnn read", "derivations": "Derivations",
+           "checks": "Checks", "code": "Generated code (NumPy)", "plots": "Plots",
+           "status": "Status", "index": "symnn: the verified catalog", "formula": "Formula",
+           "title": "Title", "kind": "check", "ok": "result", "method": "method",
+           "points": "points", "error": "worst rel. error", "margin": "margin",
+           "pass": "passed", "fail": "FAILED", "nocode": "No kernel", "corrected": "Corrected",
+           "note": "Note", "other": "Français", "reading": "Reading", "source": "Source",
+           "back": "All formulas", "none": "nothing to derive: no gradient check",
+           "verified": "verified", "read_only": "read", "erratum": "erratum",
+           "refuted": "refuted", "error_status": "error"},
+    "fr": {"printed": "Tel qu'imprimé", "read": "Ce que symnn a lu", "derivations": "Dérivations",
+           "checks": "Vérifications", "code": "Code généré (NumPy)", "plots": "Figures",
+           "status": "Statut", "index": "symnn : le catalogue vérifié", "formula": "Formule",
+           "title": "Titre", "kind": "vérification", "ok": "résultat", "method": "méthode",
+           "points": "points", "error": "pire erreur rel.", "margin": "marge",
+           "pass": "réussie", "fail": "ÉCHEC", "nocode": "Pas de noyau", "corrected": "Corrigée",
+           "note": "Remarque", "other": "English", "reading": "Lecture", "source": "Source",
+           "back": "Toutes les formules", "none": "rien à dériver : aucune vérification de "
+           "gradient", "verified": "vérifiée", "read_only": "lue", "erratum": "erratum",
+           "refuted": "réfutée", "error_status": "erreur"},
+}
+_STATUS = {"verified": "verified", "read": "read_only", "erratum": "erratum",
+           "refuted": "refuted", "error": "error_status"}
+
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of a page: h1, h2, p, tex (display math), sym (a SymPy statement), table,
+    code, img, link."""
+
+    kind: str
+    value: object
+
+
+def _title(formula: Formula, lang: str) -> str:
+    return formula.title_fr if lang == "fr" else formula.title_en
+
+
+def _reading(formula: Formula) -> tuple[str, sp.Basic, sp.Basic] | None:
+    st = parse_statement(formula.latex, formula.table)
+    return (st.rel or "", st.lhs, st.rhs) if st.lhs is not None else ("", None, st.rhs)
+
+
+def formula_blocks(formula: Formula, result: FormulaResult, lang: str,
+                   images: list[str]) -> list[Block]:
+    """The page of one formula, as blocks."""
+    s = STRINGS[lang]
+    out = [Block("h1", _title(formula, lang)),
+           Block("p", f"{s['status']}: **{s[_STATUS[result.status]]}** ({result.how})"),
+           Block("h2", s["printed"]), Block("tex", formula.latex)]
+    if formula.corrected:
+        out += [Block("p", f"{s['corrected']}:"), Block("tex", formula.corrected),
+                Block("p", f"{s['note']}: {formula.erratum_note}")]
+    out += [Block("h2", s["read"]), Block("sym", _reading(formula))]
+    if formula.reading:
+        out.append(Block("p", f"{s['reading']}: {formula.reading.strip()}"))
+    out.append(Block("h2", s["derivations"]))
+    found = [d.latex() for d in derivations(formula)]
+    if formula.program is not None:
+        deriv = batch_derivation(formula)
+        ctx = deriv.ctx
+        for w, expr in deriv.indexed.items():
+            found.append(rf"\frac{{\partial L}}{{\partial {sp.latex(w)}}} = "
+                         + moment_latex(sp.factor(expr), formula, ctx.elem, ctx.size))
+    out += [Block("tex", t) for t in found] or [Block("p", s["none"])]
+    out.append(Block("h2", s["checks"]))
+    rows = [[s["kind"], s["ok"], s["method"], s["points"], s["error"], s["margin"]]]
+    for c in [*result.checks, *result.corrected_checks]:
+        rows.append([c.kind, s["pass"] if c.ok else s["fail"], c.method or "-",
+                     str(c.points or "-"),
+                     f"{c.max_rel_error:.1e}" if c.max_rel_error is not None else "-",
+                     f"{c.margin:.2g}" if c.margin is not None else "-"])
+    out.append(Block("table", rows))
+    made = generate(formula, result=result)
+    out.append(Block("h2", s["code"]))
+    if made.functions:
+        out.append(Block("code", "\n\n".join(made.functions)))
+    for reason in made.skipped:
+        out.append(Block("p", f"{s['nocode']}: {reason}"))
+    if images:
+        out.append(Block("h2", s["plots"]))
+        out += [Block("img", name) for name in images]
+    if formula.source:
+        out.append(Block("p", f"{s['source']}: {formula.source}"))
+    return out
+
+
+def to_markdown(blocks: list[Block], image_dir: str) -> str:
+    """GitHub / MkDocs Markdown with ``$$`` display math."""
+    lines: list[str] = []
+    for b in blocks:
+        if b.kind == "h1":
+            lines += [f"# {b.value}", ""]
+        elif b.kind == "h2":
+            lines += [f"## {b.value}", ""]
+        elif b.kind == "p":
+            lines += [str(b.value), ""]
+        elif b.kind == "tex":
+            lines += ["$$", str(b.value), "$$", ""]
+        elif b.kind == "sym":
+            lines += ["$$", _sym_latex(b.value), "$$", ""]
+        elif b.kind == "table":
+            head, *rows = b.value
+            lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+            lines += ["| " + " | ".join(r) + " |" for r in rows] + [""]
+        elif b.kind == "code":
+            lines += ["```python", str(b.value).rstrip(), "```", ""]
+        elif b.kind == "img":
+            lines += [f"![{b.value}]({image_dir}/{b.value})", ""]
+        elif b.kind == "link":
+            text, href = b.value
+            lines += [f"[{text}]({href})", ""]
+    return "\n".join(lines)
+
+
+def _sym_latex(reading: tuple) -> str:
+    rel, lhs, rhs = reading
+    arrow = {"eq": "=", "assign": r"\leftarrow"}.get(rel, "=")
+    return sp.latex(rhs) if lhs is None else f"{sp.latex(lhs)} {arrow} {sp.latex(rhs)}"
+
+
+def _sym_mathml(reading: tuple) -> str:
+    rel, lhs, rhs = reading
+    arrow = {"eq": "=", "assign": "&#x2190;"}.get(rel, "=")
+    body = mathml(rhs, printer="presentation")
+    if lhs is not None:
+        body = f"<mrow>{mathml(lhs, printer='presentation')}<mo>{arrow}</mo>{body}</mrow>"
+    return f'<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">{body}</math>'
+
+
+def _tex_mathml(latex: str) -> str:
+    from latex2mathml.converter import convert
+
+    return convert(latex, display="block")
+
+
+def _inline(text: str) -> str:
+    out = html.escape(text)
+    parts = out.split("**")
+    return "".join(f"<strong>{p}</strong>" if i % 2 else p for i, p in enumerate(parts))
+
+
+_CSS = ("body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;"
+        "line-height:1.5}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
+        "padding:.2rem .5rem}pre{background:#f6f6f6;padding:.8rem;overflow-x:auto}"
+        "math[display=block]{margin:1rem 0;font-size:1.2em}img{max-width:100%}")
+
+
+def to_html(blocks: list[Block], title: str, lang: str, image_dir: str,
+            nav: list[tuple[str, str]]) -> str:
+    """A standalone HTML page (MathML math, inline CSS, nothing fetched)."""
+    parts = [" · ".join(f'<a href="{html.escape(h)}">{html.escape(t)}</a>' for t, h in nav)]
+    for b in blocks:
+        if b.kind in ("h1", "h2"):
+            parts.append(f"<{b.kind}>{html.escape(str(b.value))}</{b.kind}>")
+        elif b.kind == "p":
+            parts.append(f"<p>{_inline(str(b.value))}</p>")
+        elif b.kind == "tex":
+            parts.append(_tex_mathml(str(b.value)))
+        elif b.kind == "sym":
+            parts.append(_sym_mathml(b.value))
+        elif b.kind == "table":
+            head, *rows = b.value
+            cells = "".join(f"<th>{html.escape(c)}</th>" for c in head)
+            body = "".join("<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in r) + "</tr>"
+                           for r in rows)
+            parts.append(f"<table><tr>{cells}</tr>{body}</table>")
+        elif b.kind == "code":
+            parts.append(f"<pre><code>{html.escape(str(b.value))}</code></pre>")
+        elif b.kind == "img":
+            parts.append(f'<p><img src="{image_dir}/{b.value}" alt="{b.value}"></p>')
+        elif b.kind == "link":
+            text, href = b.value
+            parts.append(f'<p><a href="{html.escape(href)}">{html.escape(text)}</a></p>')
+    return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+            f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>\n"
+            + "\n".join(parts) + "\n</body></html>\n")
+
+
+def _images(formula: Formula, folder: Path, lang: str) -> list[str]:
+    made = [_plots.activation_plot(formula, folder / f"{formula.id}-{lang}-activation.png",
+                                   lang),
+            _plots.step_error_plot(formula, folder / f"{formula.id}-{lang}-step-error.png",
+                                   lang)]
+    made += [_plots.holds_map(formula, spec, folder / f"{formula.id}-{lang}-holds-{n}.png", lang)
+             for n, spec in enumerate(formula.plots)]
+    return [m for m in made if m]
+
+
+def build_docs(out: Path, formulas: list[Formula], seed: int = 0,
+               formats: tuple[str, ...] = FORMATS) -> list[Path]:
+    """Write ``out/{en,fr}/{id}.{md,html}``, ``out/{en,fr}/index.*``, ``out/img/*.png`` and
+    ``out/index.html``; return the files written."""
+    formulas = sorted(formulas, key=lambda f: f.id)
+    results = {f.id: verify_formula(f, seed=seed) for f in formulas}
+    written: list[Path] = []
+
+    def write(path: Path, text: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+
+    (out / "img").mkdir(parents=True, exist_ok=True)
+    for lang in STRINGS:
+        s, other = STRINGS[lang], "fr" if lang == "en" else "en"
+        rows = [[s["formula"], s["title"], s["status"]]]
+        for f in formulas:
+            images = _images(f, out / "img", lang)
+            written += [out / "img" / i for i in images]
+            blocks = formula_blocks(f, results[f.id], lang, images)
+            nav = [(s["back"], "index.html"), (s["other"], f"../{other}/{f.id}.html")]
+            if "md" in formats:
+                write(out / lang / f"{f.id}.md", to_markdown(
+                    [Block("link", (s["back"], "index.md")), *blocks], "../img"))
+            if "html" in formats:
+                write(out / lang / f"{f.id}.html", to_html(blocks, _title(f, lang), lang,
+                                                           "../img", nav))
+            rows.append([f"[{f.id}]({f.id}.md)", _title(f, lang),
+                         s[_STATUS[results[f.id].status]]])
+        index = [Block("h1", s["index"]), Block("table", rows)]
+        if "md" in formats:
+            write(out / lang / "index.md", to_markdown(index, "../img"))
+        if "html" in formats:
+            html_rows = [[r[0].split("]")[0].lstrip("[") if i else r[0], *r[1:]]
+                         for i, r in enumerate(rows)]
+            page = to_html([Block("h1", s["index"]), Block("table", html_rows)], s["index"],
+                           lang, "../img", [(s["other"], f"../{other}/index.html")])
+            for f in formulas:  # the ids become links
+                page = page.replace(f"<td>{f.id}</td>", f'<td><a href="{f.id}.html">{f.id}'
+                                    "</a></td>", 1)
+            write(out / lang / "index.html", page)
+    if "html" in formats:
+        write(out / "index.html", to_html(
+            [Block("h1", "symnn"), Block("link", ("English", "en/index.html")),
+             Block("link", ("Français", "fr/index.html"))], "symnn", "en", "img", []))
+    return written

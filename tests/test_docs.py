@@ -1,0 +1,91 @@
+"""`symnn docs`: English and French pages, Markdown kept up to date, HTML that renders offline."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from symnn.catalog import load_catalog
+from symnn.cli import EXIT_OK, main
+from symnn.docs import build_docs
+
+ROOT = Path(__file__).resolve().parent.parent
+BY_ID = {f.id: f for f in load_catalog()}
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    build_docs(out, [BY_ID[i] for i in ("sigmoid", "batch-normalization", "conv-output-size")])
+    return out
+
+
+def test_committed_catalog_pages_are_up_to_date(tmp_path):
+    """docs/catalog/ is what `symnn docs -o docs/catalog --format md` writes today."""
+    assert main(["docs", "-o", str(tmp_path), "--format", "md"]) == EXIT_OK
+    fresh = {p.relative_to(tmp_path).as_posix(): p.read_text(encoding="utf-8")
+             for p in tmp_path.rglob("*.md")}
+    committed = {p.relative_to(ROOT / "docs/catalog").as_posix(): p.read_text(encoding="utf-8")
+                 for p in (ROOT / "docs/catalog").rglob("*.md")}
+    stale = sorted(k for k in fresh.keys() | committed.keys() if fresh.get(k) != committed.get(k))
+    assert not stale, f"regenerate with `symnn docs -o docs/catalog --format md`: {stale}"
+
+
+def test_every_page_exists_in_both_languages(site):
+    """Each formula has an English and a French page, in Markdown and HTML, and an index."""
+    for lang in ("en", "fr"):
+        for name in ("index", "sigmoid", "batch-normalization", "conv-output-size"):
+            assert (site / lang / f"{name}.md").is_file()
+            assert (site / lang / f"{name}.html").is_file()
+    assert "Vérifications" in (site / "fr" / "sigmoid.md").read_text(encoding="utf-8")
+    assert "Checks" in (site / "en" / "sigmoid.md").read_text(encoding="utf-8")
+
+
+def test_pages_carry_statement_reading_checks_code_and_plots(site):
+    """The sigmoid page: the printed LaTeX, symnn's reading, the check table, code, plots."""
+    page = (site / "en" / "sigmoid.md").read_text(encoding="utf-8")
+    assert r"g(z)=\displaystyle\frac{1}{1+e^{-z}}" in page
+    assert "| gradient | passed | complex step |" in page
+    assert "def sigmoid__g__d_z(" in page
+    assert "![sigmoid-en-activation.png](../img/sigmoid-en-activation.png)" in page
+    assert (site / "img" / "sigmoid-en-step-error.png").stat().st_size > 1000
+    conv = (site / "fr" / "conv-output-size.md").read_text(encoding="utf-8")
+    assert "conv-output-size-fr-holds-0.png" in conv and "erratum" in conv
+
+
+def test_html_uses_mathml_and_fetches_nothing(site):
+    """The HTML pages hold MathML and no script, stylesheet or image from another host."""
+    page = (site / "en" / "batch-normalization.html").read_text(encoding="utf-8")
+    assert "<math" in page and "<mfrac>" in page
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
+    assert "<script" not in page
+
+
+def _strip_code(dom: str) -> str:
+    return re.sub(r"<pre>.*?</pre>", "", dom, flags=re.S)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (.ci/run installs it)")
+@pytest.mark.parametrize("page", ["index.html", "en/batch-normalization.html"])
+def test_html_renders_math_in_headless_chromium(site, tmp_path, page):
+    """Chromium renders the page: a non-blank screenshot, no raw LaTeX outside code blocks, no
+    MathML error element."""
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+    url = (site / page).as_uri()
+    shot = tmp_path / "shot.png"
+    subprocess.run([CHROMIUM, *flags, f"--screenshot={shot}", "--window-size=1000,1400", url],
+                   capture_output=True, timeout=120, check=True)
+    import matplotlib.image
+
+    pixels = matplotlib.image.imread(shot)
+    assert pixels.std() > 0.02  # not a blank page
+    dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", url], capture_output=True,
+                         text=True, timeout=120, check=True).stdout
+    text = re.sub(r"<[^>]+>", " ", _strip_code(dom))
+    assert not re.search(r"\\[A-Za-z]+", text), "raw LaTeX on the page"
+    assert "<merror" not in dom and "Traceback" not in text
