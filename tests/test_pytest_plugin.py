@@ -1,0 +1,38 @@
+"""The pytest plugin: formula files collected as tests; a refuted one fails with its
+counterexample."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+ROOT = Path(__file__).resolve().parent.parent
+SIGMOID = (ROOT / "formulas" / "11-sigmoid.toml").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def folder(pytester: pytest.Pytester) -> Path:
+    pytester.makefile(".toml", sigmoid=SIGMOID,
+                      wrong=SIGMOID.replace('id = "sigmoid"', 'id = "sigmoid-wrong"')
+                      .replace("{1+e^{-z}}", "{1+e^{z}}", 1),
+                      pyproject="[tool.other]\nkey = 1\n")
+    return pytester.path
+
+
+def test_each_formula_file_is_one_test_and_a_refuted_one_fails(pytester, folder):
+    """Two formula files give two tests; the planted error fails, the other passes; the
+    TOML file that is not a formula is not collected."""
+    result = pytester.runpytest(str(folder))
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*counterexample at z = *"])
+
+
+def test_an_unreadable_formula_file_fails_with_the_catalog_error(pytester):
+    """A formula file that breaks the schema fails and names the key."""
+    pytester.makefile(".toml", broken=SIGMOID.replace("title =", "titel ="))
+    result = pytester.runpytest(str(pytester.path))
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*key 'titel'*"])
