@@ -127,6 +127,7 @@ class Decl:
     pyname: str
     shape: tuple[str, ...] = ()
     args: tuple[str, ...] = ()
+    distribution: str = ""  # a random variable: e.g. 'Bernoulli(1-p)' (see _stochastic)
 
     def sympy(self) -> sp.Basic:
         """The sympy object that stands for this name."""
@@ -154,7 +155,7 @@ class SymbolTable:
         taken = {d.pyname: d.latex for d in self.decls.values()}
         if decl.pyname in taken and taken[decl.pyname] != decl.latex:
             decl = Decl(decl.latex, decl.kind, decl.domain, decl.pyname + f"_{len(taken)}",
-                        decl.shape, decl.args)
+                        decl.shape, decl.args, decl.distribution)
         self.decls[decl.latex] = decl
         return decl
 

@@ -29,13 +29,21 @@ CHECK_KINDS = {
                  "respect to `wrt`, against a numerical derivative of `of`", False),
     "descent": ("the update (the statement's right side) decreases `of` for a small positive "
                 "`step` wherever the gradient in `wrt` is not 0", False),
+    "expectation": ("the expectation of the statement's right side over its random symbols "
+                    "(declared with a `distribution`) is `latex`: proved with sympy.stats, and "
+                    "the lowered kernel's Monte-Carlo mean lies within 5 standard errors", True),
+    "variance": ("the variance of the statement's right side over its random symbols is "
+                 "`latex`: proved with sympy.stats, and checked by Monte Carlo", True),
+    "windows": ("the statement's right side counts the positions of a `window`-wide window "
+                "moved by `stride` over `length` cells, for every integer point of `ranges` "
+                "(brute force, and numpy's sliding_window_view)", False),
     "backward": ("`latex` is the gradient of sum_i dy_i y_i with respect to `wrt` (a batch "
                  "program, see [program]): proved for symbolic m two ways, for m = 2..6 by "
                  "plain differentiation, and checked through the generated kernels", True),
 }
 #: Keys each check kind takes besides kind, latex and note.
 _CHECK_KEYS = {"gradient": {"of", "wrt"}, "descent": {"of", "wrt", "step"},
-               "backward": {"wrt"}}
+               "backward": {"wrt"}, "windows": {"length", "window", "stride", "ranges"}}
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
@@ -56,6 +64,10 @@ class Check:
     of: str = ""  # gradient and descent checks: the function differentiated
     wrt: str = ""  # gradient and descent checks: the variable
     step: str = ""  # descent checks: the step-size symbol
+    length: str = ""  # windows checks: LaTeX of the padded length, the window, the stride
+    window: str = ""
+    stride: str = ""
+    ranges: tuple[tuple[str, int, int], ...] = ()  # windows checks: name, low, high
 
 
 @dataclass(frozen=True)
@@ -114,7 +126,8 @@ _TOP = {"id", "title", "latex", "symbols", "definitions", "checks", "expect", "e
 _PLOT_KEYS = {"kind", "x", "y", "x_range", "y_range", "fixed"}
 _PROGRAM_KEYS = {"output", "inputs", "index", "size", "upstream", "parameters", "constants",
                  "layouts"}
-_SYMBOL_KEYS = {"kind", "domain", "shape", "args", "name", "note"}
+_SYMBOL_KEYS = {"kind", "domain", "shape", "args", "name", "note", "distribution"}
+_DISTRIBUTION = re.compile(r"^(Bernoulli)\((.+)\)$")
 
 
 def _want(cond: bool, path: str, key: str, expected: str) -> None:
@@ -166,8 +179,11 @@ def _symbols(raw: object, path: str) -> SymbolTable:
             args = [canonical_name(a) for a in args]
         except (ValueError, ParseError) as exc:
             raise CatalogError(path, f"{key}.name", str(exc)) from None
+        dist = spec.get("distribution", "")
+        _want(dist == "" or (isinstance(dist, str) and bool(_DISTRIBUTION.match(dist))), path,
+              f"{key}.distribution", "a distribution such as 'Bernoulli(1-p)'")
         table.declare(Decl(canon, kind, domain, pyname, tuple(str(s) for s in shape),
-                           tuple(args)))
+                           tuple(args), dist))
     for decl in table.decls.values():
         for a in decl.args:
             _want(a in table.decls, path, f"symbols.{decl.latex}.args",
@@ -191,6 +207,14 @@ def _checks(raw: object, where: str, prefix: str) -> tuple[Check, ...]:
         latex = _string(c, "latex", where, required=CHECK_KINDS[c["kind"]][1], prefix=key + ".")
         names = {}
         for field_ in sorted(_CHECK_KEYS.get(c["kind"], ())):
+            if field_ == "ranges":
+                ranges = c.get("ranges")
+                _want(isinstance(ranges, dict) and bool(ranges) and all(
+                    isinstance(v, list) and len(v) == 2 and all(isinstance(x, int) for x in v)
+                    for v in ranges.values()), where, f"{key}.ranges",
+                      "a table name = [low, high] of integers")
+                names[field_] = tuple((k, v[0], v[1]) for k, v in ranges.items())
+                continue
             text = _string(c, field_, where, prefix=key + ".")
             if field_ in ("wrt", "step"):
                 try:

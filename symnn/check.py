@@ -12,6 +12,7 @@ import dataclasses
 import numpy as np
 import sympy as sp
 
+from ._enumerate import check_moment, check_windows
 from ._gradcheck import check_descent, check_gradient
 from ._kernelcheck import check_backward, check_kernels, kernel_module
 from ._latex import ParseError
@@ -210,6 +211,25 @@ def _check_descent(st, check, formula, defs, seed):
                          constraints=_constraints(formula))
 
 
+def _check_moment(st, check, formula, defs, seed):
+    stated = evaluate(parse_expression(check.latex, formula.table), defs)
+    return check_moment(evaluate(st.rhs, defs), stated, formula.table, check.kind, seed)
+
+
+def _check_windows(st, check, formula, defs, seed):
+    def read(text: str) -> sp.Expr:
+        return evaluate(parse_expression(text, formula.table), defs)
+
+    ranges = {}
+    for name, lo, hi in check.ranges:
+        decl = formula.table.get(name)
+        if decl is None:
+            raise ParseError(f"{name!r} in ranges is not declared", name, 0)
+        ranges[decl.sympy()] = (lo, hi)
+    return check_windows(evaluate(st.rhs, defs), read(check.length), read(check.window),
+                         read(check.stride), ranges)
+
+
 def _check_backward(st, check, formula, defs, seed):
     deriv = batch_derivation(formula)
     wrt = deriv.ctx.symbol(check.wrt)
@@ -227,7 +247,8 @@ def _check_kernels(formula: Formula, seed: int) -> list[CheckResult]:
 
 _CHECKERS = {"parse": _check_parse, "equality": _check_equality,
              "reference": _check_reference, "claim": _check_claim, "gradient": _check_gradient,
-             "descent": _check_descent, "backward": _check_backward}
+             "descent": _check_descent, "backward": _check_backward,
+             "expectation": _check_moment, "variance": _check_moment, "windows": _check_windows}
 assert set(_CHECKERS) == set(CHECK_KINDS)
 
 

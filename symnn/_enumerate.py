@@ -1,0 +1,148 @@
+"""Checks that count or sample instead of sampling a domain: expectations and variances over
+declared random symbols (sympy.stats, then Monte Carlo of the lowered kernel), and counts of
+sliding-window positions by brute force.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import numpy as np
+import sympy as sp
+import sympy.stats as stats
+
+from ._results import CheckResult
+from ._symbols import SymbolTable
+from .derive import try_prove
+from .lower import to_numpy
+from .parse import parse_expression
+
+__all__ = ["DISTRIBUTIONS", "check_moment", "check_windows", "MC_SAMPLES", "MC_SIGMAS"]
+
+#: A declared distribution: sympy.stats constructor and NumPy sampler, by name.
+DISTRIBUTIONS = {
+    "Bernoulli": (lambda name, q: stats.Bernoulli(name, q),
+                  lambda rng, q, n: (rng.random(n) < q).astype(float)),
+}
+#: Monte Carlo: draws per point, and how many standard errors a mean may stray.
+MC_SAMPLES = 200_000
+MC_SIGMAS = 5.0
+MC_POINTS = 6
+
+
+def _random_symbols(expr: sp.Expr, table: SymbolTable) -> dict[sp.Symbol, tuple[str, sp.Expr]]:
+    out = {}
+    for d in table.decls.values():
+        if d.distribution and d.sympy() in expr.free_symbols:
+            name, arg = re.match(r"^(\w+)\((.+)\)$", d.distribution).groups()
+            out[d.sympy()] = (name, parse_expression(arg, table))
+    return out
+
+
+def check_moment(expr: sp.Expr, stated: sp.Expr, table: SymbolTable, kind: str,
+                 seed: int = 0) -> CheckResult:
+    """E[expr] (kind "expectation") or Var[expr] ("variance") over the random symbols equals
+    ``stated``: a sympy.stats proof, and Monte Carlo of the lowered expr at sampled points."""
+    randoms = _random_symbols(expr, table)
+    if not randoms:
+        return CheckResult(kind, False, "no symbol of the expression has a distribution")
+    rvs = {s: DISTRIBUTIONS[name][0](s.name, arg) for s, (name, arg) in randoms.items()}
+    moment = (stats.E if kind == "expectation" else stats.variance)(expr.xreplace(rvs))
+    proved, how = try_prove(sp.simplify(moment), stated)
+    rng = np.random.default_rng(seed)
+    params = set().union(*(arg.free_symbols for _, arg in randoms.values()))
+    others = sorted((expr.free_symbols | params) - set(randoms), key=lambda s: s.name)
+    decls = {d.pyname: d for d in table.decls.values()}
+    kernel = to_numpy(expr, [*others, *randoms])
+    target = to_numpy(stated, others)
+    worst, counterexample = 0.0, None
+    for _ in range(MC_POINTS):
+        point = {s: float(decls[s.name].domain.sample(rng, 1)[0]) for s in others}
+        draws = []
+        for s, (name, arg) in randoms.items():
+            q = float(arg.subs(point))
+            draws.append(DISTRIBUTIONS[name][1](rng, q, MC_SAMPLES))
+        values = np.asarray(kernel(*point.values(), *draws), dtype=float)
+        values = np.broadcast_to(values, (MC_SAMPLES,))
+        want = float(target(*point.values()))
+        if kind == "expectation":
+            got, se = values.mean(), values.std() / np.sqrt(MC_SAMPLES)
+        else:
+            centred = values - values.mean()
+            got = centred.var(ddof=1)
+            se = np.sqrt(max(np.mean(centred ** 4) - got ** 2, 0.0) / MC_SAMPLES)
+        gap = abs(got - want) / (MC_SIGMAS * se + 1e-12 * max(1.0, abs(want)))
+        worst = max(worst, gap)
+        if gap > 1 and counterexample is None:
+            counterexample = {"point": {s.name: v for s, v in point.items()},
+                              "lhs": float(got), "rhs": want}
+    ok = counterexample is None
+    detail = (f"sympy.stats: {kind} = {sp.simplify(moment)}; "
+              + ("proved equal to the stated form" if proved else f"not proved ({how})")
+              + f"; Monte Carlo of the kernel: {MC_POINTS} points x {MC_SAMPLES} draws, "
+              f"within {MC_SIGMAS:g} standard errors" + ("" if ok else " FAILED"))
+    method = "sympy.stats + Monte Carlo" if proved else "Monte Carlo"
+    return CheckResult(kind, ok, detail, method, MC_POINTS * MC_SAMPLES,
+                       counterexample=counterexample, seed=seed, margin=worst)
+
+
+def _windows(length: int, window: int, stride: int) -> tuple[int, int]:
+    """Positions of the window by counting, and by numpy's sliding_window_view."""
+    counted = len(range(0, length - window + 1, stride))
+    view = np.lib.stride_tricks.sliding_window_view(np.zeros(length), window)[::stride]
+    return counted, view.shape[0]
+
+
+def check_windows(rhs: sp.Expr, length: sp.Expr, window: sp.Expr, stride: sp.Expr,
+                  ranges: dict[sp.Symbol, tuple[int, int]]) -> CheckResult:
+    """rhs equals the number of window positions at every integer point of ``ranges`` with
+    window <= length; says where it holds when it does not hold everywhere."""
+    syms = list(ranges)
+    f = to_numpy(rhs, syms)
+    sizes = to_numpy(sp.Tuple(length, window, stride), syms)
+    total = holds = 0
+    counterexample, misses = None, []
+    for point in itertools.product(*[range(lo, hi + 1) for lo, hi in ranges.values()]):
+        n, w, s = (int(v) for v in sizes(*point))
+        if w > n or s < 1:
+            continue
+        counted, viewed = _windows(n, w, s)
+        if counted != viewed:
+            raise AssertionError(f"brute force disagrees with sliding_window_view at {point}")
+        total += 1
+        value = float(f(*point))
+        if abs(value - counted) < 1e-9:
+            holds += 1
+        else:
+            misses.append(point)
+            if counterexample is None:
+                counterexample = {"point": dict(zip((s_.name for s_ in syms), map(float, point),
+                                                    strict=True)),
+                                  "lhs": value, "rhs": float(counted)}
+    where = ", ".join(f"{s} in [{lo}, {hi}]" for s, (lo, hi) in ranges.items())
+    detail = (f"holds at {holds} of {total} points ({where}, window <= length), counted "
+              "by brute force and by numpy's sliding_window_view")
+    if misses:
+        ok_where = _where_it_holds(rhs, length, window, stride, ranges, misses, total - holds)
+        detail += f"; wrong at {total - holds}: {ok_where}"
+    return CheckResult("windows", not misses, detail, "enumeration", total,
+                       max_abs_error=None, counterexample=counterexample,
+                       margin=(total - holds) / max(total, 1))
+
+
+def _where_it_holds(rhs, length, window, stride, ranges, misses, n_wrong) -> str:
+    """A one-line description: is the miss set exactly 'stride does not divide length -
+    window'?"""
+    syms = list(ranges)
+    g = to_numpy(sp.Tuple(length, window, stride), syms)
+    missed = set(misses)
+    nondivisible = set()
+    for point in itertools.product(*[range(lo, hi + 1) for lo, hi in ranges.values()]):
+        n, w, s = (int(v) for v in g(*point))
+        if w <= n and s >= 1 and (n - w) % s:
+            nondivisible.add(point)
+    if nondivisible == missed:
+        return (f"exactly where the stride {sp.latex(stride)} does not divide "
+                f"{sp.latex(length - window)} (the quotient is not an integer)")
+    return f"{n_wrong} points, first at {min(missed)}"
