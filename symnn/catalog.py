@@ -37,13 +37,15 @@ CHECK_KINDS = {
     "windows": ("the statement's right side counts the positions of a `window`-wide window "
                 "moved by `stride` over `length` cells, for every integer point of `ranges` "
                 "(brute force, and numpy's sliding_window_view)", False),
+    "mdp": ("on random MDPs (2-6 states and actions), the statement plays `role`: bellman, "
+            "iteration, greedy, q-learning or mle (see symnn/_mdp.py)", False),
     "backward": ("`latex` is the gradient of sum_i dy_i y_i with respect to `wrt` (a batch "
                  "program, see [program]): proved for symbolic m two ways, for m = 2..6 by "
                  "plain differentiation, and checked through the generated kernels", True),
 }
 #: Keys each check kind takes besides kind, latex and note.
 _CHECK_KEYS = {"gradient": {"of", "wrt"}, "descent": {"of", "wrt", "step"},
-               "backward": {"wrt"}, "windows": {"length", "window", "stride", "ranges"}}
+               "backward": {"wrt"}, "mdp": {"role"}, "windows": {"length", "window", "stride", "ranges"}}
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
@@ -68,6 +70,7 @@ class Check:
     window: str = ""
     stride: str = ""
     ranges: tuple[tuple[str, int, int], ...] = ()  # windows checks: name, low, high
+    role: str = ""  # mdp checks: bellman, iteration, greedy, q-learning, mle
 
 
 @dataclass(frozen=True)
@@ -118,11 +121,16 @@ class Formula:
     program: BatchSpec | None = None
     aliases: tuple[str, ...] = ()  # other names for the command line (symnn derive batchnorm)
     plots: tuple[dict, ...] = ()  # extra documentation plots ({kind = "holds", ...})
+    mdp: dict = field(default_factory=dict)  # [mdp]: role -> Python name(s)
 
 
 _TOP = {"id", "title", "latex", "symbols", "definitions", "checks", "expect", "erratum",
         "source", "reading", "notes", "labels", "constraints", "variants", "program",
-        "aliases", "plots"}
+        "aliases", "plots", "mdp"}
+#: The [mdp] table: which declared names play which part (lists or single names).
+_MDP_KEYS = {"states": True, "actions": True, "values": True, "reward": False,
+             "transition": False, "discount": False, "state": False, "action": False,
+             "next_state": False, "next_action": False, "rate": False}
 _PLOT_KEYS = {"kind", "x", "y", "x_range", "y_range", "fixed"}
 _PROGRAM_KEYS = {"output", "inputs", "index", "size", "upstream", "parameters", "constants",
                  "layouts"}
@@ -284,6 +292,29 @@ def _program(raw: object, where: str, table: SymbolTable) -> BatchSpec | None:
                      tuple((k, tuple(v)) for k, v in layouts.items()))
 
 
+def _mdp(raw: object, where: str, table: SymbolTable) -> dict:
+    if raw is None:
+        return {}
+    _want(isinstance(raw, dict) and set(raw) <= set(_MDP_KEYS), where, "mdp",
+          f"a table with keys among {sorted(_MDP_KEYS)}")
+    out: dict = {}
+    for key, value in raw.items():
+        many = _MDP_KEYS[key]
+        items = value if many else [value]
+        _want(isinstance(items, list) and all(isinstance(v, str) for v in items), where,
+              f"mdp.{key}", "an array of declared names" if many else "a declared name")
+        names = []
+        for v in items:
+            try:
+                decl = table.get(canonical_name(v))
+            except ParseError:
+                decl = None
+            _want(decl is not None, where, f"mdp.{key}", f"declared names; {v!r} is not")
+            names.append(decl.pyname)
+        out[key] = names if many else names[0]
+    return out
+
+
 def symbol_table(spec: dict, path: str = "<symbols>") -> SymbolTable:
     """A symbol table from the ``[symbols]`` table of a formula file (a dict), validated."""
     return _symbols(spec, path)
@@ -328,6 +359,7 @@ def load_formula(path: str | Path, text: str | None = None) -> Formula:
     aliases = data.get("aliases", [])
     _want(isinstance(aliases, list) and all(isinstance(a, str) and _ID.match(a) for a in aliases),
           where, "aliases", "an array of short names like the id (lower-case, digits, '-')")
+    mdp = _mdp(data.get("mdp"), where, table)
     plots = data.get("plots", [])
     _want(isinstance(plots, list) and all(
         isinstance(p, dict) and p.get("kind") == "holds" and set(p) <= _PLOT_KEYS
@@ -346,7 +378,7 @@ def load_formula(path: str | Path, text: str | None = None) -> Formula:
         id=fid, title_en=_string(title, "en", where, prefix="title."),
         title_fr=_string(title, "fr", where, prefix="title."),
         latex=_string(data, "latex", where), table=table, program=program,
-        aliases=tuple(aliases), plots=tuple(plots),
+        aliases=tuple(aliases), plots=tuple(plots), mdp=mdp,
         path=where, definitions=tuple(defs), checks=tuple(checks), expect=expect,
         erratum_note=_string(erratum, "note", where, prefix="erratum.") if erratum else "",
         corrected=_string(erratum, "corrected", where, prefix="erratum.") if erratum else "",

@@ -16,6 +16,7 @@ from ._enumerate import check_moment, check_windows
 from ._gradcheck import check_descent, check_gradient
 from ._kernelcheck import check_backward, check_kernels, kernel_module
 from ._latex import ParseError
+from ._mdp import ROLES, check_mdp
 from ._points import (
     abstract_nodes,
     concrete_sizes,
@@ -230,6 +231,13 @@ def _check_windows(st, check, formula, defs, seed):
                          read(check.stride), ranges)
 
 
+def _check_mdp(st, check, formula, defs, seed):
+    if check.role not in ROLES:
+        raise ParseError(f"unknown mdp role {check.role!r}; one of {', '.join(ROLES)}",
+                         check.role, 0)
+    return check_mdp(check.role, st.lhs, evaluate(st.rhs, defs), formula.mdp, seed)
+
+
 def _check_backward(st, check, formula, defs, seed):
     deriv = batch_derivation(formula)
     wrt = deriv.ctx.symbol(check.wrt)
@@ -248,7 +256,8 @@ def _check_kernels(formula: Formula, seed: int) -> list[CheckResult]:
 _CHECKERS = {"parse": _check_parse, "equality": _check_equality,
              "reference": _check_reference, "claim": _check_claim, "gradient": _check_gradient,
              "descent": _check_descent, "backward": _check_backward,
-             "expectation": _check_moment, "variance": _check_moment, "windows": _check_windows}
+             "expectation": _check_moment, "variance": _check_moment, "windows": _check_windows,
+             "mdp": _check_mdp}
 assert set(_CHECKERS) == set(CHECK_KINDS)
 
 
