@@ -60,7 +60,7 @@ def check_moment(expr: sp.Expr, stated: sp.Expr, table: SymbolTable, kind: str,
     for _ in range(MC_POINTS):
         point = {s: float(decls[s.name].domain.sample(rng, 1)[0]) for s in others}
         draws = []
-        for s, (name, arg) in randoms.items():
+        for name, arg in randoms.values():
             q = float(arg.subs(point))
             draws.append(DISTRIBUTIONS[name][1](rng, q, MC_SAMPLES))
         values = np.asarray(kernel(*point.values(), *draws), dtype=float)

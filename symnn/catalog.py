@@ -45,7 +45,8 @@ CHECK_KINDS = {
 }
 #: Keys each check kind takes besides kind, latex and note.
 _CHECK_KEYS = {"gradient": {"of", "wrt"}, "descent": {"of", "wrt", "step"},
-               "backward": {"wrt"}, "mdp": {"role"}, "windows": {"length", "window", "stride", "ranges"}}
+               "backward": {"wrt"}, "mdp": {"role"},
+               "windows": {"length", "window", "stride", "ranges"}}
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
