@@ -241,8 +241,52 @@ def _mle(lhs, rhs, roles, mdp, rng):
     return worst, f"a perturbation keeping the sum raises the log-likelihood by {worst:.2e}e-12"
 
 
+def _policy_value(lhs, rhs, roles, mdp, rng):
+    """E[sum of printed terms, continued | s_0 = s, pi] by Monte Carlo against the exact
+    V^pi = (I - gamma P_pi)^(-1) R, for a random deterministic policy."""
+    from ._notation import Etc, Expectation
+
+    if not isinstance(rhs, Expectation):
+        return 1e6, "the right side is not an expectation over trajectories"
+    series = rhs.args[0]
+    reward, g = roles.get("reward", "R"), mdp["gamma"]
+    coeffs: dict[int, float] = {}
+    for term in sp.Add.make_args(series):
+        if isinstance(term, Etc):
+            continue
+        calls = [f for f in term.atoms(sp.core.function.AppliedUndef)
+                 if type(f).__name__ == reward]
+        if len(calls) != 1 or not isinstance(calls[0].args[0], sp.Symbol):
+            return 1e6, f"the term {term} is not (coefficient) R(s_k)"
+        k = roles["trajectory"].index(calls[0].args[0].name)
+        coeff = term / calls[0]
+        coeffs[k] = float(coeff.subs({x: g for x in coeff.free_symbols
+                                      if x.name == roles.get("discount")}))
+    last = max(coeffs)
+    ratio = coeffs[last] / coeffs[last - 1] if series.has(Etc) and last >= 1 else 0.0
+    pi = rng.integers(mdp["n_a"], size=mdp["n_s"])
+    p_pi = mdp["P"][np.arange(mdp["n_s"]), pi]
+    exact = np.linalg.solve(np.eye(mdp["n_s"]) - g * p_pi, mdp["R"])
+    n, horizon = 4000, int(np.ceil(np.log(1e-9) / np.log(max(abs(ratio), 1e-3)))) + last + 1
+    cum = np.cumsum(p_pi, axis=1)
+    worst = 0.0
+    for s0 in range(mdp["n_s"]):
+        state = np.full(n, s0)
+        total = np.zeros(n)
+        for k in range(min(horizon, 2000)):
+            c = coeffs.get(k, coeffs[last] * ratio ** (k - last) if k > last else 0.0)
+            total += c * mdp["R"][state]
+            state = (rng.random((n, 1)) > cum[state]).sum(axis=1)
+        se = total.std() / np.sqrt(n) + 1e-12
+        worst = max(worst, abs(total.mean() - exact[s0]) / (5 * se))
+    return worst, f"Monte Carlo of the printed series is {worst:.1f} x 5 standard errors off"
+
+
 #: role -> (what is checked, how)
 ROLES = {
+    "policy-value": ("the printed series, continued, averaged over 4000 trajectories of a "
+                     "random policy, matches (I - gamma P_pi)^-1 R within 5 standard errors",
+                     _policy_value),
     "bellman": ("V* (reference value iteration) satisfies the printed fixed point to 1e-10",
                 _bellman),
     "iteration": ("the printed update iterated from V_0 = 0 converges to V* (to 1e-10)",

@@ -131,7 +131,7 @@ _TOP = {"id", "title", "latex", "symbols", "definitions", "checks", "expect", "e
 #: The [mdp] table: which declared names play which part (lists or single names).
 _MDP_KEYS = {"states": True, "actions": True, "values": True, "reward": False,
              "transition": False, "discount": False, "state": False, "action": False,
-             "next_state": False, "next_action": False, "rate": False}
+             "next_state": False, "next_action": False, "rate": False, "trajectory": True}
 _PLOT_KEYS = {"kind", "x", "y", "x_range", "y_range", "fixed"}
 _PROGRAM_KEYS = {"output", "inputs", "index", "size", "upstream", "parameters", "constants",
                  "layouts"}
