@@ -264,6 +264,8 @@ def _policy_value(lhs, rhs, roles, mdp, rng):
                                       if x.name == roles.get("discount")}))
     last = max(coeffs)
     ratio = coeffs[last] / coeffs[last - 1] if series.has(Etc) and last >= 1 else 0.0
+    if abs(ratio) >= 1:
+        return 1e6, f"the printed series continues with ratio {ratio:.3f}: it diverges"
     pi = rng.integers(mdp["n_a"], size=mdp["n_s"])
     p_pi = mdp["P"][np.arange(mdp["n_s"]), pi]
     exact = np.linalg.solve(np.eye(mdp["n_s"]) - g * p_pi, mdp["R"])
