@@ -199,7 +199,7 @@ def _q_learning(lhs, rhs, roles, mdp, rng):
         interp.axis(a2)
         q = _on_states(interp(rhs), interp, (roles["state"], roles["action"]))
     gap = float(np.max(np.abs(q - q_star)) / max(1.0, np.max(np.abs(q_star))))
-    return gap / 0.05, f"Q after 6000 synchronous rounds is {gap:.3f} (relative) from Q*"
+    return gap / 0.10, f"Q after 6000 synchronous rounds is {gap:.3f} (relative) from Q*"
 
 
 def _mle(lhs, rhs, roles, mdp, rng):
@@ -295,7 +295,7 @@ ROLES = {
                   _iteration),
     "greedy": ("the printed policy is greedy with respect to Q* (to 1e-12)", _greedy),
     "q-learning": ("the printed update (synchronous, sampled s', rate 1/(1 + t/10)) "
-                   "converges to the Bellman-optimal Q within 5 % of max |Q*|", _q_learning),
+                   "converges to the Bellman-optimal Q within 10 % of max |Q*|", _q_learning),
     "mle": ("from 3000 sampled transitions, the printed estimate sums to 1 and no "
             "perturbation that keeps the sum raises the log-likelihood", _mle),
 }

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ._identifiers import canonical_name
 from ._latex import ParseError
+from ._schema import BatchSpec, CatalogError, _mdp, _plots, _program, _want
 from ._symbols import KINDS, Decl, SymbolTable, check_pyname, parse_domain, pyname_of
 
 __all__ = ["CatalogError", "Check", "Variant", "Formula", "BatchSpec", "load_formula",
@@ -51,14 +52,6 @@ _CHECK_KEYS = {"gradient": {"of", "wrt"}, "descent": {"of", "wrt", "step"},
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
-class CatalogError(ValueError):
-    """A formula file that does not fit the schema: which file, which key, what was expected."""
-
-    def __init__(self, path: str, key: str, expected: str) -> None:
-        super().__init__(f"{path}: key '{key}': {expected}")
-        self.path, self.key, self.expected = path, key, expected
-
-
 @dataclass(frozen=True)
 class Check:
     kind: str
@@ -82,20 +75,6 @@ class Variant:
     definitions: tuple[str, ...]
     checks: tuple[Check, ...]
     constraints: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class BatchSpec:
-    """The ``[program]`` table: how the formula runs over a batch (canonical LaTeX names)."""
-
-    output: str  # the kernel's name for the per-sample result
-    inputs: tuple[str, ...]  # per-sample inputs, written x_i in the formula
-    index: str  # the batch index i
-    size: str  # the batch size m
-    upstream: str  # the per-sample upstream gradient dL/dy_i
-    parameters: tuple[str, ...] = ()  # per-feature inputs whose gradient is reported
-    constants: tuple[str, ...] = ()  # per-feature or scalar inputs without gradient
-    layouts: tuple[tuple[str, tuple[int, ...]], ...] = (("dense", (0,)),)
 
 
 @dataclass
@@ -128,20 +107,8 @@ class Formula:
 _TOP = {"id", "title", "latex", "symbols", "definitions", "checks", "expect", "erratum",
         "source", "reading", "notes", "labels", "constraints", "variants", "program",
         "aliases", "plots", "mdp"}
-#: The [mdp] table: which declared names play which part (lists or single names).
-_MDP_KEYS = {"states": True, "actions": True, "values": True, "reward": False,
-             "transition": False, "discount": False, "state": False, "action": False,
-             "next_state": False, "next_action": False, "rate": False, "trajectory": True}
-_PLOT_KEYS = {"kind", "x", "y", "x_range", "y_range", "fixed"}
-_PROGRAM_KEYS = {"output", "inputs", "index", "size", "upstream", "parameters", "constants",
-                 "layouts"}
 _SYMBOL_KEYS = {"kind", "domain", "shape", "args", "name", "note", "distribution"}
 _DISTRIBUTION = re.compile(r"^(Bernoulli)\((.+)\)$")
-
-
-def _want(cond: bool, path: str, key: str, expected: str) -> None:
-    if not cond:
-        raise CatalogError(path, key, expected)
 
 
 def _string(data: dict, key: str, path: str, required: bool = True, prefix: str = "") -> str:
@@ -255,67 +222,6 @@ def _variants(raw: object, where: str) -> tuple[Variant, ...]:
     return tuple(out)
 
 
-def _program(raw: object, where: str, table: SymbolTable) -> BatchSpec | None:
-    if raw is None:
-        return None
-    _want(isinstance(raw, dict) and set(raw) <= _PROGRAM_KEYS, where, "program",
-          f"a table with keys among {sorted(_PROGRAM_KEYS)}")
-
-    def names(key: str, kinds: tuple[str, ...], many: bool) -> tuple[str, ...]:
-        value = raw.get(key, [] if many else None)
-        items = value if many else [value]
-        _want(isinstance(value, list) if many else isinstance(value, str), where,
-              f"program.{key}", "an array of declared names" if many else "a declared name")
-        out = []
-        for item in items:
-            try:
-                name = canonical_name(item)
-            except (ParseError, TypeError):
-                name = ""
-            decl = table.get(name)
-            _want(decl is not None and decl.kind in kinds, where, f"program.{key}",
-                  f"declared names of kind {' or '.join(kinds)}; {item!r} is not")
-            out.append(name)
-        return tuple(out)
-
-    output = raw.get("output")
-    _want(isinstance(output, str) and output.isidentifier(), where, "program.output",
-          "a Python name for the result, such as \"y\"")
-    layouts = raw.get("layouts", {"dense": [0]})
-    _want(isinstance(layouts, dict) and bool(layouts) and all(
-        isinstance(v, list) and v and all(isinstance(a, int) and a >= 0 for a in v)
-        and k.isidentifier() for k, v in layouts.items()), where, "program.layouts",
-          "a table name = [axes of the statistics], such as dense = [0]")
-    return BatchSpec(output, names("inputs", ("vector",), True),
-                     names("index", ("index",), False)[0], names("size", ("scalar",), False)[0],
-                     names("upstream", ("vector",), False)[0],
-                     names("parameters", ("scalar",), True), names("constants", ("scalar",), True),
-                     tuple((k, tuple(v)) for k, v in layouts.items()))
-
-
-def _mdp(raw: object, where: str, table: SymbolTable) -> dict:
-    if raw is None:
-        return {}
-    _want(isinstance(raw, dict) and set(raw) <= set(_MDP_KEYS), where, "mdp",
-          f"a table with keys among {sorted(_MDP_KEYS)}")
-    out: dict = {}
-    for key, value in raw.items():
-        many = _MDP_KEYS[key]
-        items = value if many else [value]
-        _want(isinstance(items, list) and all(isinstance(v, str) for v in items), where,
-              f"mdp.{key}", "an array of declared names" if many else "a declared name")
-        names = []
-        for v in items:
-            try:
-                decl = table.get(canonical_name(v))
-            except ParseError:
-                decl = None
-            _want(decl is not None, where, f"mdp.{key}", f"declared names; {v!r} is not")
-            names.append(decl.pyname)
-        out[key] = names if many else names[0]
-    return out
-
-
 def symbol_table(spec: dict, path: str = "<symbols>") -> SymbolTable:
     """A symbol table from the ``[symbols]`` table of a formula file (a dict), validated."""
     return _symbols(spec, path)
@@ -361,17 +267,7 @@ def load_formula(path: str | Path, text: str | None = None) -> Formula:
     _want(isinstance(aliases, list) and all(isinstance(a, str) and _ID.match(a) for a in aliases),
           where, "aliases", "an array of short names like the id (lower-case, digits, '-')")
     mdp = _mdp(data.get("mdp"), where, table)
-    plots = data.get("plots", [])
-    _want(isinstance(plots, list) and all(
-        isinstance(p, dict) and p.get("kind") == "holds" and set(p) <= _PLOT_KEYS
-        and all(isinstance(p.get(k), str) and table.get(p[k]) for k in ("x", "y"))
-        and all(isinstance(p.get(k), list) and len(p[k]) == 2
-                and all(isinstance(v, int) for v in p[k]) for k in ("x_range", "y_range"))
-        and isinstance(p.get("fixed", {}), dict)
-        and all(table.get(k) and isinstance(v, int | float) for k, v in p.get("fixed", {}).items())
-        for p in plots), where, "plots",
-          'tables { kind = "holds", x = name, y = name, x_range = [lo, hi], y_range = [lo, hi],'
-          " fixed = { name = value } } over declared names")
+    plots = _plots(data.get("plots", []), where, table)
     labels = data.get("labels", {})
     _want(isinstance(labels, dict) and all(isinstance(v, str) for v in labels.values()), where,
           "labels", "a table of strings")
