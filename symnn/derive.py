@@ -9,7 +9,6 @@ rest: the chain rule as the cheatsheet writes it, with intermediate variables.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import sympy as sp
 
@@ -171,11 +170,27 @@ def proof_form(expr: sp.Expr) -> sp.Expr:
     return expr
 
 
-@lru_cache(maxsize=1024)  # a proof does not depend on the sampling seed: reruns reuse it
+_PROOFS: dict[tuple, tuple[bool, str]] = {}
+
+
 def try_prove(a: sp.Expr, b: sp.Expr, unit: tuple[sp.Symbol, ...] = ()) -> tuple[bool, str]:
     """(True, how) when a - b simplifies to 0; otherwise (False, why not): *not proved*, never
     *refuted*. Each attempt runs under the simplify budget. ``unit`` lists symbols known to lie
-    in (0, 1), which a proof by cases may use."""
+    in (0, 1), which a proof by cases may use. A proof does not depend on the sampling seed, so
+    results are kept, except a budget that ran out (another run, with more time, may prove)."""
+    key = (a, b, unit)
+    if key not in _PROOFS:
+        result = _try_prove(a, b, unit)
+        if "exceeded" in result[1]:
+            return result
+        _PROOFS[key] = result
+    return _PROOFS[key]
+
+
+try_prove.cache_clear = _PROOFS.clear  # type: ignore[attr-defined]
+
+
+def _try_prove(a: sp.Expr, b: sp.Expr, unit: tuple[sp.Symbol, ...]) -> tuple[bool, str]:
     diff = proof_form(a - b)
     if diff == 0:
         return True, ""
@@ -222,16 +237,23 @@ def prove_equal(a: sp.Expr, b: sp.Expr) -> bool:
     return try_prove(a, b)[0]
 
 
-@lru_cache(maxsize=256)
+_SIMPLIFIED: dict[sp.Expr, sp.Expr] = {}
+
+
 def simplified(expr: sp.Expr) -> sp.Expr:
-    """expr simplified under the simplify budget (unchanged when the budget runs out)."""
+    """expr simplified under the simplify budget (unchanged when the budget runs out; that
+    outcome is not kept, so a later call with more time may do better)."""
     if sp.count_ops(expr) > PROOF_BUDGET_OPS:
         return expr
-    try:
-        with time_limit(BUDGETS["simplify_seconds"], "simplify"):
-            return sp.factor_terms(sp.simplify(expr))
-    except (BudgetExceeded, TypeError, ValueError, NotImplementedError, RecursionError):
-        return expr
+    if expr not in _SIMPLIFIED:
+        try:
+            with time_limit(BUDGETS["simplify_seconds"], "simplify"):
+                _SIMPLIFIED[expr] = sp.factor_terms(sp.simplify(expr))
+        except BudgetExceeded:
+            return expr
+        except (TypeError, ValueError, NotImplementedError, RecursionError):
+            _SIMPLIFIED[expr] = expr
+    return _SIMPLIFIED[expr]
 
 
 def _simplify(e: sp.Expr) -> sp.Expr:

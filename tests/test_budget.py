@@ -83,3 +83,14 @@ def test_slow_formula_is_an_error_and_the_others_still_verify(tmp_path, monkeypa
     results = {r["id"]: r for r in json.loads(capsys.readouterr().out)["results"]}
     assert results["fast"]["status"] == "verified"
     assert results["slow"]["status"] == "error" and "exceeded 3 s" in results["slow"]["error"]
+
+
+def test_a_proof_cut_short_by_the_budget_is_not_remembered(monkeypatch):
+    """After a run whose simplify budget ran out, a run with the normal budget proves."""
+    table = SymbolTable(auto=True)
+    st = parse_statement(r"\frac{e^{z}-e^{-z}}{e^{z}+e^{-z}} = \tanh(z)", table)
+    try_prove.cache_clear()
+    with monkeypatch.context() as m:
+        m.setitem(BUDGETS, "simplify_seconds", 1e-4)
+        assert compare(st.lhs, st.rhs, table).method == "numeric only"
+    assert compare(st.lhs, st.rhs, table).method == "symbolic proof"
