@@ -106,7 +106,31 @@ _FORBIDDEN = {
 }
 
 
-def fill(expr: sp.Expr, holes: dict[int, sp.Basic], allowed: set[str], src: str) -> sp.Expr:
+def _hole_number(s: sp.Basic) -> int | None:
+    m = re.match(r"^omicron_\{?(\d+)\}?$", s.name) if isinstance(s, sp.Symbol) else None
+    return int(m.group(1)) if m else None
+
+
+def _in_written_order(expr: sp.Expr, holes: dict[int, sp.Basic],
+                      positions: dict[int, int], commutes: dict[int, bool]) -> sp.Expr:
+    """Products of placeholders for matrices and vectors, rebuilt in the order they are written
+    (the grammar's placeholders commute, so SymPy sorted them by name: W x could become x W)."""
+    def reorder(m: sp.Mul) -> sp.Expr:
+        numbered = [(a, _hole_number(a)) for a in m.args]
+        nc = [(positions.get(n, 0), a) for a, n in numbered
+              if n is not None and not commutes.get(n, True)]
+        if len(nc) < 2:
+            return m
+        rest = [a for a, n in numbered if n is None or commutes.get(n, True)]
+        ordered = [a for _, a in sorted(nc, key=lambda p: p[0])]
+        # the filled values: a placeholder still inside would make the factor commute again
+        return sp.Mul(*rest) * sp.Mul(*[holes[_hole_number(a)] for a in ordered])
+
+    return expr.replace(lambda e: isinstance(e, sp.Mul), reorder)
+
+
+def fill(expr: sp.Expr, holes: dict[int, sp.Basic], allowed: set[str], src: str,
+         positions: dict[int, int] | None = None) -> sp.Expr:
     """Substitute placeholders and apply the strict accounting; ParseError when it fails."""
     for s in expr.free_symbols:
         if not _HOLE.match(s.name):
@@ -114,6 +138,17 @@ def fill(expr: sp.Expr, holes: dict[int, sp.Basic], allowed: set[str], src: str)
                              src, 0)
     mapping = {sp.Symbol(f"omicron_{n}"): obj for n, obj in holes.items()}
     mapping.update({sp.Symbol(f"omicron_{{{n}}}"): obj for n, obj in holes.items()})
+    filled = dict(holes)  # what each placeholder finally stands for: does it commute?
+    for _ in range(len(holes) + 1):
+        filled = {n: o.xreplace(mapping) if isinstance(o, sp.Basic) else o
+                  for n, o in filled.items()}
+    commutes = {n: getattr(o, "is_commutative", True) is not False for n, o in filled.items()}
+    if not all(commutes.values()):
+        expr = _in_written_order(expr, filled, positions or {}, commutes)
+        holes = {n: _in_written_order(o, filled, positions or {}, commutes)
+                 if isinstance(o, sp.Basic) else o for n, o in holes.items()}
+        mapping = {sp.Symbol(f"omicron_{n}"): obj for n, obj in holes.items()}
+        mapping.update({sp.Symbol(f"omicron_{{{n}}}"): obj for n, obj in holes.items()})
     out = expr
     for _ in range(len(holes) + 1):
         if not _holes_in(out):

@@ -6,9 +6,10 @@ Adding a construct is adding a row here; :mod:`symnn.parse` only walks tokens an
 from __future__ import annotations
 
 import sympy as sp
+from sympy.core.logic import fuzzy_and
 
 __all__ = [
-    "sigmoid", "softplus", "hadamard", "Expectation", "Etc", "Count", "Norm", "SetSum",
+    "sigmoid", "softplus", "hadamard", "Expectation", "Etc", "Count", "Concat", "Norm", "SetSum",
     "SetMax", "ArgMax",
     "BUILTIN_FUNCTIONS", "RELATIONS", "DROPPED", "GREEK", "ACCENTS", "FONTS", "FRAC_ALIASES",
     "HADAMARD_OPS", "NAME_COMMANDS", "TRANSPOSE_MARKS", "PASSTHROUGH", "DERIVATIVE_RULES",
@@ -69,6 +70,14 @@ class Etc(sp.Function):
     """``...`` / ``\\dots``: the written-out pattern continues; an abstract rest of a series."""
 
     nargs = 0
+
+
+class Concat(sp.Function):
+    """``[u, v]``: u stacked on v (vertical concatenation, as in W_c[a, x]); not commutative
+    when its parts are vectors."""
+
+    def _eval_is_commutative(self) -> bool | None:
+        return fuzzy_and(a.is_commutative for a in self.args)
 
 
 class Count(sp.Function):

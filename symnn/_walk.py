@@ -23,6 +23,7 @@ from ._notation import (
     PASSTHROUGH,
     RELATIONS,
     TRANSPOSE_MARKS,
+    Concat,
     Etc,
     hadamard,
 )
@@ -176,6 +177,11 @@ class Walker:
             return self.grouped(lo, end, nxt, hi, k, out)
         if t.kind == "char" and t.text in "([":
             close = find_close(self.toks, k, hi, self.src)
+            parts = self.split_commas(k + 1, close) if t.text == "[" else []
+            if len(parts) > 1:  # [u, v]: stacked vectors, as in W_c[a, x]
+                stacked = Concat(*[self.parse(a, b) for a, b in parts])
+                out.append((self.hole(stacked, k), t.pos))
+                return self.power(close + 1, hi, out)
             return self.grouped(k + 1, close, close + 1, hi, k, out)
         if t.text in FRAC_ALIASES:
             return self.fraction(k, hi, out)

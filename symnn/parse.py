@@ -62,7 +62,8 @@ def _finish(reader: _Reader, *exprs: sp.Expr) -> list[sp.Expr]:
         names = ", ".join(sorted(reader.undeclared))
         raise ParseError(f"undeclared name(s): {names}", reader.src, pos,
                          tuple(sorted(reader.undeclared)))
-    return [_grammar.fill(e, reader.holes, reader.allowed, reader.src) for e in exprs]
+    return [_grammar.fill(e, reader.holes, reader.allowed, reader.src, reader.hole_pos)
+            for e in exprs]
 
 
 def _unbox(reader: _Reader) -> tuple[int, int]:
