@@ -16,6 +16,7 @@ from ._enumerate import check_moment, check_windows
 from ._gradcheck import check_descent, check_gradient
 from ._kernelcheck import check_backward, check_kernels, kernel_module
 from ._latex import ParseError
+from ._matrices import matrix_compare
 from ._mdp import ROLES, check_mdp
 from ._points import (
     abstract_nodes,
@@ -61,6 +62,11 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
             ) -> CheckResult:
     """Decide whether lhs == rhs on the declared domains (and constraints): a proof, or
     numbers, or a refutation with a counterexample."""
+    if not (lhs.is_commutative and rhs.is_commutative):  # matrices and vectors
+        result = matrix_compare(lhs, rhs, table, kind=kind, seed=seed)
+        if result.ok and prove and prove_equal(lhs, rhs):
+            result.method, result.detail = "symbolic proof", "proved; " + result.detail
+        return result
     decls = {d.pyname: d for d in table.decls.values()}
     both = sp.Tuple(lhs, rhs)  # not lhs - rhs, which may cancel to 0
     abstract = abstract_nodes(both)

@@ -120,3 +120,30 @@ def test_crosscheck_agrees_on_catalog_arithmetic():
     st = parse_statement(r"N=\frac{W-F+2P}{S}+1", make_table(
         {"N": "scalar", "W": "scalar", "F": "scalar", "P": "scalar", "S": "scalar"}))
     assert st.crosscheck == "agree"
+
+
+_MATRICES = {"W_c": {"kind": "matrix", "shape": ["n_a", "n_a + n_x"]},
+             "W": {"kind": "matrix", "shape": ["n_a", "n_x"]},
+             "U": {"kind": "matrix", "shape": ["n_a", "n_a"]},
+             "a": {"kind": "vector", "shape": ["n_a"]}, "x": {"kind": "vector", "shape": ["n_x"]},
+             "b": {"kind": "vector", "shape": ["n_a"]},
+             r"\Gamma_r": {"kind": "vector", "shape": ["n_a"]}}
+
+
+def test_brackets_with_a_comma_stack_vectors_in_written_order():
+    """W_c[Gamma_r * a, x] is W_c times the stacked vector, in that order."""
+    from symnn._notation import Concat, hadamard
+
+    table = make_table(_MATRICES)
+    w, g, a, x = (table.decls[k].sympy() for k in ("W_{c}", r"\Gamma_{r}", "a", "x"))
+    got = parse_expression(r"W_c[\Gamma_r\star a, x]", table)
+    assert got == w * Concat(hadamard(g, a), x)
+    assert got != Concat(hadamard(g, a), x) * w
+
+
+def test_matrix_products_keep_their_order_with_many_placeholders():
+    """With more than ten placeholders (their names then sort out of order) W x stays W x."""
+    table = make_table(_MATRICES)
+    w, x, u, a = (table.decls[k].sympy() for k in ("W", "x", "U", "a"))
+    got = parse_expression(r"\tanh(Wx + Ua + b) + Ua + Wx + Ua + Wx + Ua", table)
+    assert got.has(w * x) and got.has(u * a) and not got.has(x * w) and not got.has(a * u)

@@ -1,0 +1,108 @@
+"""Numeric comparison of statements over matrices and vectors (the RNN gates and cells).
+
+Sizes named in the declared shapes (``["n_a", "n_a + n_x"]``) are drawn between 1 and 4 at each
+trial, every matrix and vector is drawn inside its domain, and both sides are evaluated with
+NumPy: a product of non-commuting factors is a matrix product in the written order, ``\\star``
+is elementwise, ``[u, v]`` stacks, sigma / tanh / exp / log act elementwise. Shapes that do not
+fit are an error that names them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from ._notation import Concat, hadamard, sigmoid
+from ._printers import stable_sigmoid
+from ._results import CheckResult
+from ._symbols import SymbolTable
+
+__all__ = ["matrix_compare", "evaluate_arrays", "ELEMENTWISE", "TRIALS"]
+
+TRIALS = 24
+#: Elementwise functions on arrays.
+ELEMENTWISE = {sigmoid: stable_sigmoid, sp.tanh: np.tanh, sp.exp: np.exp, sp.log: np.log}
+
+
+def _size(entry: str, sizes: dict[str, int]) -> int:
+    """A shape entry: an integer, a size name, or names and integers joined by '+'."""
+    total = 0
+    for part in str(entry).split("+"):
+        part = part.strip()
+        total += int(part) if part.isdigit() else sizes[part]
+    return total
+
+
+def evaluate_arrays(expr: sp.Basic, values: dict[sp.Symbol, object]) -> np.ndarray | float:
+    """expr with matrices and vectors as NumPy arrays (vectors are columns)."""
+    if expr.is_Number:
+        return float(expr)
+    if isinstance(expr, sp.Symbol):
+        return values[expr]
+    args = [evaluate_arrays(a, values) for a in expr.args]
+    if isinstance(expr, sp.Add):
+        return sum(args[1:], args[0])
+    if isinstance(expr, sp.Mul):
+        out: object = 1.0
+        for a in args:
+            both = np.ndim(out) == 2 and np.ndim(a) == 2
+            out = out @ a if both else out * a
+        return out
+    if isinstance(expr, hadamard):
+        out = args[0]
+        for a in args[1:]:
+            if np.shape(out) != np.shape(a):
+                raise ValueError(f"elementwise product of shapes {np.shape(out)} and "
+                                 f"{np.shape(a)}")
+            out = out * a
+        return out
+    if isinstance(expr, Concat):
+        return np.vstack([np.atleast_2d(a) for a in args])
+    if isinstance(expr, sp.Pow) and expr.exp.is_integer and np.ndim(args[0]) == 0:
+        return args[0] ** args[1]
+    func = ELEMENTWISE.get(type(expr))
+    if func is not None:
+        return func(args[0])
+    raise ValueError(f"{type(expr).__name__} has no meaning on matrices here")
+
+
+def matrix_compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "claim",
+                   seed: int = 0) -> CheckResult:
+    """lhs == rhs at TRIALS draws of sizes and values; a counterexample names the sizes."""
+    rng = np.random.default_rng(seed)
+    decls = {d.pyname: d for d in table.decls.values()}
+    syms = sorted((lhs.free_symbols | rhs.free_symbols), key=lambda s: s.name)
+    names = sorted({p.strip() for s in syms if s.name in decls for e in decls[s.name].shape
+                    for p in str(e).split("+") if not p.strip().isdigit()})
+    worst, counterexample = 0.0, None
+    for _ in range(TRIALS):
+        sizes = {n: int(rng.integers(1, 5)) for n in names}
+        values = {}
+        for s in syms:
+            d = decls.get(s.name)
+            if d is None:
+                raise ValueError(f"no declaration for {s}")
+            shape = tuple(_size(e, sizes) for e in d.shape)
+            if d.kind == "vector":
+                shape = (shape[0], 1)
+            n = int(np.prod(shape)) if shape else 1
+            drawn = d.domain.sample(rng, n)
+            values[s] = drawn.reshape(shape) if shape else float(drawn[0])
+        with np.errstate(all="ignore"):
+            a, b = evaluate_arrays(lhs, values), evaluate_arrays(rhs, values)
+        if np.shape(a) != np.shape(b):
+            raise ValueError(f"the sides have shapes {np.shape(a)} and {np.shape(b)} at sizes "
+                             f"{sizes}")
+        gap = np.abs(np.asarray(a) - np.asarray(b)) / np.maximum(
+            1.0, np.maximum(np.abs(a), np.abs(b)))
+        worst = max(worst, float(np.max(gap)))
+        if float(np.max(gap)) > 1e-9 and counterexample is None:
+            i = np.unravel_index(int(np.argmax(gap)), np.shape(gap))
+            counterexample = {"point": {k: float(v) for k, v in sizes.items()},
+                              "lhs": float(np.asarray(a)[i]), "rhs": float(np.asarray(b)[i]),
+                              "case": f"sizes {sizes}, component {tuple(map(int, i))}"}
+    ok = counterexample is None
+    detail = (f"{TRIALS} draws of sizes (1..4) and values; worst mixed error {worst:.1e}"
+              if ok else f"refuted: the sides differ by {worst:.3g} (tolerance 1e-09)")
+    return CheckResult(kind, ok, detail, "numeric (matrices)", TRIALS, max_rel_error=worst,
+                       counterexample=counterexample, seed=seed, margin=worst / 1e-9)
