@@ -58,11 +58,13 @@ def check_moment(expr: sp.Expr, stated: sp.Expr, table: SymbolTable, kind: str,
     target = to_numpy(stated, others)
     worst, counterexample = 0.0, None
     for _ in range(MC_POINTS):
-        point = {s: float(decls[s.name].domain.sample(rng, 1)[0]) for s in others}
-        draws = []
-        for name, arg in randoms.values():
-            q = float(arg.subs(point))
-            draws.append(DISTRIBUTIONS[name][1](rng, q, MC_SAMPLES))
+        for _attempt in range(100):  # rare outcomes (q N < 2000) make the error bars unreliable
+            point = {s: float(decls[s.name].domain.sample(rng, 1)[0]) for s in others}
+            qs = [float(arg.subs(point)) for _, arg in randoms.values()]
+            if all(min(q, 1 - q) * MC_SAMPLES >= 2000 for q in qs):
+                break
+        draws = [DISTRIBUTIONS[name][1](rng, q, MC_SAMPLES)
+                 for (name, _), q in zip(randoms.values(), qs, strict=True)]
         values = np.asarray(kernel(*point.values(), *draws), dtype=float)
         values = np.broadcast_to(values, (MC_SAMPLES,))
         want = float(target(*point.values()))
@@ -71,7 +73,9 @@ def check_moment(expr: sp.Expr, stated: sp.Expr, table: SymbolTable, kind: str,
         else:
             centred = values - values.mean()
             got = centred.var(ddof=1)
-            se = np.sqrt(max(np.mean(centred ** 4) - got ** 2, 0.0) / MC_SAMPLES)
+            n = MC_SAMPLES  # the exact variance of a sample variance (not the delta method,
+            # which is 0 for a fair coin): (mu4 - sigma^4 (n - 3)/(n - 1)) / n
+            se = np.sqrt(max(np.mean(centred ** 4) - got ** 2 * (n - 3) / (n - 1), 0.0) / n)
         gap = abs(got - want) / (MC_SIGMAS * se + 1e-12 * max(1.0, abs(want)))
         worst = max(worst, gap)
         if gap > 1 and counterexample is None:
