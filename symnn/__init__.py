@@ -3,6 +3,7 @@
 from ._latex import ParseError
 from .catalog import CatalogError, Formula, load_catalog, load_formula
 from .check import CheckResult, FormulaResult, check_gradient, compare, verify_formula
+from .codegen import codegen_source
 from .derive import DeriveError, derivations, evaluate, prove_equal, read_definitions
 from .parse import Statement, parse_expression, parse_statement
 
@@ -10,7 +11,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CatalogError", "CheckResult", "DeriveError", "Formula", "FormulaResult", "ParseError",
-    "Statement", "__version__", "check_gradient", "compare", "derivations", "evaluate",
+    "Statement", "__version__", "check_gradient", "codegen_source", "compare", "derivations",
+    "evaluate",
     "load_catalog", "load_formula",
     "parse_expression", "parse_statement", "prove_equal", "read_definitions", "verify_formula",
 ]

@@ -53,8 +53,10 @@ class FormulaResult:
             return "read only"
         names = {"symbolic proof": "proved", "numeric only": "numeric only",
                  "numeric": "numeric", "undecided": "undecided",
-                 "central differences + Richardson": "Richardson"}
-        return " + ".join(names.get(m, m) for m in sorted(methods))
+                 "central differences + Richardson": "Richardson", "proof": "proved"}
+        parts = {names.get(p, p) for m in methods
+                 for p in ([m] if m in names else m.split(" + "))}
+        return " + ".join(sorted(parts))
 
     @property
     def worst_margin(self) -> float | None:
