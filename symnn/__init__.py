@@ -8,7 +8,6 @@ from .derive import DeriveError, derivations, evaluate, prove_equal, read_defini
 from .parse import Statement, parse_expression, parse_statement
 
 __version__ = "0.1.0"
-
 __all__ = [
     "CatalogError", "CheckResult", "DeriveError", "Formula", "FormulaResult", "ParseError",
     "Statement", "__version__", "check_gradient", "codegen_source", "compare", "derivations",

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from . import __version__
 from ._printers import BACKENDS, expr_function, module_source
 from ._results import CheckResult, FormulaResult
 from .catalog import Formula
@@ -167,6 +166,8 @@ def _with_batch_doc(source: str, formula: Formula, result: FormulaResult) -> str
 
 def codegen_source(formulas: list[Formula], backend: str = "numpy", seed: int = 0) -> str:
     """The module's source for ``formulas`` (sorted by id)."""
+    from . import __version__  # the package imports this module first
+
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; one of {', '.join(BACKENDS)}")
     made = [generate(f, backend, seed) for f in sorted(formulas, key=lambda f: f.id)]
