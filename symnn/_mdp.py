@@ -88,6 +88,8 @@ class Interpreter:
             return self(e.base) ** self(e.exp)
         if isinstance(e, SetSum | SetMax | ArgMax):
             body, var = e.args[0], e.args[1]
+            if len(e.args) > 2 and isinstance(e.args[2], sp.Symbol):  # the variable ranges
+                self.kinds[var.name] = self.kinds.get(e.args[2].name, self.kinds[var.name])
             ax = self.axis(var.name)
             self.var(var.name)
             value = np.broadcast_to(self(body), np.broadcast_shapes(
@@ -124,7 +126,10 @@ def check_mdp(role: str, lhs: sp.Basic, rhs: sp.Expr, roles: dict, seed: int = 0
     for k in range(MDP_SEEDS):
         rng = np.random.default_rng([seed, k])
         mdp = random_mdp(rng)
-        gap, detail = ROLES[role][1](lhs, rhs, roles, mdp, rng)
+        try:
+            gap, detail = ROLES[role][1](lhs, rhs, roles, mdp, rng)
+        except (IndexError, ValueError) as exc:  # e.g. a sum over actions indexing states
+            gap, detail = 1e12, f"the statement does not evaluate here ({exc})"
         worst = max(worst, gap)
         if gap > 1 and counterexample is None:
             counterexample = {"point": {"MDP": float(k), "states": float(mdp["n_s"]),

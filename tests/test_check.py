@@ -72,6 +72,8 @@ MUTANTS = [
     ("bellman-no-discount", "bellman-equation", "latex", r"\max_{a\in\mathcal{A}}\gamma\sum",
      r"\max_{a\in\mathcal{A}}\sum"),
     ("bellman-reward-doubled", "bellman-equation", "latex", "=R(s)+", "=2R(s)+"),
+    ("policy-sum-over-actions", "optimal-policy", "latex", r"\sum_{s'\in\mathcal{S}}",
+     r"\sum_{s'\in\mathcal{A}}"),
     ("policy-without-values", "optimal-policy", "latex", r"P_{sa}(s')V^*(s')", r"P_{sa}(s')"),
     ("value-iteration-gamma-squared", "value-iteration-step", "latex", r"\gamma P_{sa}",
      r"\gamma^2 P_{sa}"),
