@@ -88,6 +88,10 @@ class Interpreter:
             return self(e.base) ** self(e.exp)
         if isinstance(e, SetSum | SetMax | ArgMax):
             body, var = e.args[0], e.args[1]
+            sets = self.values.get("__sets__", ())
+            if var.name in sets or (len(e.args) > 2 and e.args[2].name not in sets):
+                raise ValueError(f"{type(e).__name__} over {var} in {e.args[2:]}: the variable "
+                                 "and the set are swapped")
             if len(e.args) > 2 and isinstance(e.args[2], sp.Symbol):  # the variable ranges
                 self.kinds[var.name] = self.kinds.get(e.args[2].name, self.kinds[var.name])
             ax = self.axis(var.name)
@@ -152,7 +156,8 @@ def _interp(roles: dict, mdp: dict, **extra: Callable) -> Interpreter:
                                                             interp.var(roles["action"]), s2],
                  **extra}
     interp = Interpreter(kinds, {"s": mdp["n_s"], "a": mdp["n_a"]}, functions,
-                         {roles.get("discount", "gamma"): mdp["gamma"]})
+                         {roles.get("discount", "gamma"): mdp["gamma"],
+                          "__sets__": tuple(roles.get("sets", ()))})
     return interp
 
 
@@ -255,6 +260,12 @@ def _policy_value(lhs, rhs, roles, mdp, rng):
     if not isinstance(rhs, Expectation):
         return 1e6, "the right side is not an expectation over trajectories"
     series = rhs.args[0]
+    start, argument = sp.Symbol(roles["trajectory"][0]), lhs.args[0] if lhs.args else None
+    conditions = rhs.args[1] if len(rhs.args) > 1 else ()
+    names = {start.name, getattr(argument, "name", None)}
+    if not any({getattr(c.lhs, "name", None), getattr(c.rhs, "name", None)} == names
+               for c in conditions if isinstance(c, sp.Eq)):
+        return 1e12, f"the expectation is not conditioned on {start} = {argument}"
     reward, g = roles.get("reward", "R"), mdp["gamma"]
     coeffs: dict[int, float] = {}
     for term in sp.Add.make_args(series):

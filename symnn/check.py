@@ -241,7 +241,9 @@ def _check_mdp(st, check, formula, defs, seed):
     if check.role not in ROLES:
         raise ParseError(f"unknown mdp role {check.role!r}; one of {', '.join(ROLES)}",
                          check.role, 0)
-    return check_mdp(check.role, st.lhs, evaluate(st.rhs, defs), formula.mdp, seed)
+    sets = [d.pyname for d in formula.table.decls.values() if d.kind == "constant"]
+    return check_mdp(check.role, st.lhs, evaluate(st.rhs, defs), {**formula.mdp, "sets": sets},
+                     seed)
 
 
 def _check_backward(st, check, formula, defs, seed):
