@@ -46,8 +46,9 @@ def stable_softplus(x: np.ndarray) -> np.ndarray:
     return np.where(np.real(x) > 0, positive, negative)
 
 
-def _printer(base: type, sigmoid: str, softplus: str) -> type:
-    """A strict printer of ``base`` that also prints symnn's own nodes."""
+def _printer(base: type, sigmoid: str, softplus: str, concat: str) -> type:
+    """A strict printer of ``base`` that also prints symnn's own nodes, and products of
+    matrices and vectors (non-commuting factors) as ``@`` in the written order."""
     class Printer(base):
         def __init__(self) -> None:
             super().__init__({"fully_qualified_modules": True, "strict": True})
@@ -57,6 +58,21 @@ def _printer(base: type, sigmoid: str, softplus: str) -> type:
 
         def _print_softplus(self, e: sp.Expr) -> str:
             return f"{softplus}({self._print(e.args[0])})"
+
+        def _print_hadamard(self, e: sp.Expr) -> str:
+            return "*".join(f"({self._print(a)})" for a in e.args)
+
+        def _print_Concat(self, e: sp.Expr) -> str:
+            return concat.format(", ".join(self._print(a) for a in e.args))
+
+        def _print_Mul(self, e: sp.Expr) -> str:
+            if e.is_commutative:
+                return super()._print_Mul(e)
+            scalars = [a for a in e.args if a.is_commutative]
+            chain = " @ ".join(self.parenthesize(a, 60) for a in e.args if not a.is_commutative)
+            if not scalars:
+                return chain
+            return f"{self._print(sp.Mul(*scalars))}*({chain})"
 
     if base is TorchPrinter:  # torch.max(0, z) is not elementwise: torch.maximum is
         def _print_Max(self, e: sp.Expr) -> str:
@@ -91,18 +107,24 @@ class Backend:
 
 
 BACKENDS = {
-    "numpy": Backend("numpy", ("numpy",), _printer(NumPyPrinter, "_sigmoid",
-                     "_softplus"), "numpy.ndarray", "numpy",
-                     "numpy.sum({0}, axis=axes, keepdims=True)", "numpy.shape({0})",
-                     "numpy.asarray"),
-    "jax": Backend("jax", ("jax.nn", "jax.numpy"), _printer(
-        JaxPrinter, "jax.nn.sigmoid", "jax.nn.softplus"), "jax.Array", "jax.numpy",
-                   "jax.numpy.sum({0}, axis=axes, keepdims=True)", "jax.numpy.shape({0})",
-                   "jax.numpy.asarray"),
-    "torch": Backend("torch", ("torch", "torch.nn.functional"), _printer(
-        TorchPrinter, "torch.sigmoid", "torch.nn.functional.softplus"), "torch.Tensor", "torch",
-                     "torch.sum({0}, dim=axes, keepdim=True)", "tuple(torch.as_tensor({0}).shape)",
-                     "torch.as_tensor", "torch.as_tensor({0}, dtype={1}.dtype)"),
+    "numpy": Backend(
+        "numpy", ("numpy",),
+        _printer(NumPyPrinter, "_sigmoid", "_softplus", "numpy.concatenate([{}], axis=0)"),
+        "numpy.ndarray", "numpy", "numpy.sum({0}, axis=axes, keepdims=True)", "numpy.shape({0})",
+        "numpy.asarray"),
+    "jax": Backend(
+        "jax", ("jax.nn", "jax.numpy"),
+        _printer(JaxPrinter, "jax.nn.sigmoid", "jax.nn.softplus",
+                 "jax.numpy.concatenate([{}], axis=0)"),
+        "jax.Array", "jax.numpy", "jax.numpy.sum({0}, axis=axes, keepdims=True)",
+        "jax.numpy.shape({0})", "jax.numpy.asarray"),
+    "torch": Backend(
+        "torch", ("torch", "torch.nn.functional"),
+        _printer(TorchPrinter, "torch.sigmoid", "torch.nn.functional.softplus",
+                 "torch.cat([{}], dim=0)"),
+        "torch.Tensor", "torch", "torch.sum({0}, dim=axes, keepdim=True)",
+        "tuple(torch.as_tensor({0}).shape)", "torch.as_tensor",
+        "torch.as_tensor({0}, dtype={1}.dtype)"),
 }
 
 

@@ -79,8 +79,6 @@ def _elementwise(expr: sp.Expr, backend: str) -> str:
     """Why expr cannot be a kernel, or ""."""
     if expr.has(*_NOT_ELEMENTWISE) or expr.atoms(sp.core.function.AppliedUndef):
         return "it holds sums, indexed names, derivatives or undefined functions"
-    if not expr.is_commutative:
-        return "matrix products are not generated yet"
     if not expr.free_symbols:
         return "a constant: nothing to compute"
     try:
@@ -122,8 +120,12 @@ def generate(formula: Formula, backend: str = "numpy", seed: int = 0,
             out.skipped.append(f"{name}: {why}")
         else:
             what = "the right side" + (f", variant {label}" if label else "")
+            columns = ("; vectors are columns, a batch of m is an (n, m) array, and products "
+                       "are matrix products") if not forward.is_commutative else ""
             if formula.expect == "refuted":
+                out.functions.append(_as_printed(formula, defs, name, what + columns, backend))
                 what += " in its corrected form (the printed form is refuted)"
+            what += columns
             out.functions.append(expr_function(forward, _args(forward), name,
                                                _doc(formula, what, latex, _verified(result)),
                                                backend))
@@ -154,6 +156,14 @@ def generate(formula: Formula, backend: str = "numpy", seed: int = 0,
                 _doc(formula, f"d {check.of} / d {wrt.name}",
                      check.latex or sp.latex(derived), _verified(checked)), backend))
     return out
+
+
+def _as_printed(formula: Formula, defs: Definitions, name: str, what: str, backend: str) -> str:
+    """The refuted printed form, under its own name, for comparison."""
+    printed = stabilize(evaluate(parse_statement(formula.latex, formula.table).rhs, defs))
+    note = f"{what} AS PRINTED (refuted: {formula.erratum_note})"
+    return expr_function(printed, _args(printed), f"{name}__as_printed",
+                         _doc(formula, note, formula.latex, "refuted by symnn verify"), backend)
 
 
 def _with_batch_doc(source: str, formula: Formula, result: FormulaResult) -> str:
