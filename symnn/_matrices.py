@@ -3,8 +3,8 @@
 Sizes named in the declared shapes (``["n_a", "n_a + n_x"]``) are drawn between 1 and 4 at each
 trial, every matrix and vector is drawn inside its domain, and both sides are evaluated with
 NumPy: a product of non-commuting factors is a matrix product in the written order, ``\\star``
-is elementwise, ``[u, v]`` stacks, sigma / tanh / exp / log act elementwise. Shapes that do not
-fit are an error that names them.
+is elementwise, a transpose transposes, ``[u, v]`` stacks, sigma / tanh / exp / log act
+elementwise. Shapes that do not fit are an error that names them.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ __all__ = ["matrix_compare", "evaluate_arrays", "ELEMENTWISE", "TRIALS"]
 
 TRIALS = 24
 #: Elementwise functions on arrays.
-ELEMENTWISE = {sigmoid: stable_sigmoid, sp.tanh: np.tanh, sp.exp: np.exp, sp.log: np.log}
+ELEMENTWISE = {sigmoid: stable_sigmoid, sp.tanh: np.tanh, sp.exp: np.exp, sp.log: np.log,
+               sp.transpose: np.transpose}
 
 
 def _size(entry: str, sizes: dict[str, int]) -> int:

@@ -46,7 +46,7 @@ def stable_softplus(x: np.ndarray) -> np.ndarray:
     return np.where(np.real(x) > 0, positive, negative)
 
 
-def _printer(base: type, sigmoid: str, softplus: str, concat: str) -> type:
+def _printer(base: type, sigmoid: str, softplus: str, concat: str, transpose: str) -> type:
     """A strict printer of ``base`` that also prints symnn's own nodes, and products of
     matrices and vectors (non-commuting factors) as ``@`` in the written order."""
     class Printer(base):
@@ -61,6 +61,9 @@ def _printer(base: type, sigmoid: str, softplus: str, concat: str) -> type:
 
         def _print_hadamard(self, e: sp.Expr) -> str:
             return "*".join(f"({self._print(a)})" for a in e.args)
+
+        def _print_transpose(self, e: sp.Expr) -> str:
+            return transpose.format(self._print(e.args[0]))
 
         def _print_Concat(self, e: sp.Expr) -> str:
             return concat.format(", ".join(self._print(a) for a in e.args))
@@ -109,19 +112,20 @@ class Backend:
 BACKENDS = {
     "numpy": Backend(
         "numpy", ("numpy",),
-        _printer(NumPyPrinter, "_sigmoid", "_softplus", "numpy.concatenate([{}], axis=0)"),
+        _printer(NumPyPrinter, "_sigmoid", "_softplus", "numpy.concatenate([{}], axis=0)",
+                 "numpy.transpose({})"),
         "numpy.ndarray", "numpy", "numpy.sum({0}, axis=axes, keepdims=True)", "numpy.shape({0})",
         "numpy.asarray"),
     "jax": Backend(
         "jax", ("jax.nn", "jax.numpy"),
         _printer(JaxPrinter, "jax.nn.sigmoid", "jax.nn.softplus",
-                 "jax.numpy.concatenate([{}], axis=0)"),
+                 "jax.numpy.concatenate([{}], axis=0)", "jax.numpy.transpose({})"),
         "jax.Array", "jax.numpy", "jax.numpy.sum({0}, axis=axes, keepdims=True)",
         "jax.numpy.shape({0})", "jax.numpy.asarray"),
     "torch": Backend(
         "torch", ("torch", "torch.nn.functional"),
         _printer(TorchPrinter, "torch.sigmoid", "torch.nn.functional.softplus",
-                 "torch.cat([{}], dim=0)"),
+                 "torch.cat([{}], dim=0)", "torch.transpose({}, 0, 1)"),
         "torch.Tensor", "torch", "torch.sum({0}, dim=axes, keepdim=True)",
         "tuple(torch.as_tensor({0}).shape)", "torch.as_tensor",
         "torch.as_tensor({0}, dtype={1}.dtype)"),

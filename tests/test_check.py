@@ -86,6 +86,7 @@ MUTANTS = [
     ("value-function-gamma-cubed", "value-function", "latex", r"\gamma^2 R(s_2)",
      r"\gamma^3 R(s_2)"),
     ("value-function-no-discount", "value-function", "latex", r"+\gamma^2 R(s_2)", "+R(s_2)"),
+    ("unit-output-bias-sign", "unit-output", "latex", "^Tx+b", "^Tx-b"),
     ("gru-gate-roles-swapped", "gru-cell", "latex",
      r"=\Gamma_u\star\tilde{c}^{< t >}+(1-\Gamma_u)\star c^{< t-1 >}",
      r"=(1-\Gamma_u)\star\tilde{c}^{< t >}+\Gamma_u\star c^{< t-1 >}"),
