@@ -19,7 +19,7 @@ import sympy as sp
 from symnn._mutate import mutants
 from symnn.catalog import CatalogError, load_catalog
 from symnn.check import check_gradient, check_statement, compare
-from symnn.derive import definition_groups, evaluate, gradient_parts, read_definitions
+from symnn.derive import evaluate, gradient_checks, read_definitions
 from symnn.parse import parse_expression, parse_statement
 
 
@@ -45,13 +45,11 @@ def _statement_targets(formula):
 
 
 def _gradient_targets(formula):
-    for label, defs, checks, constraints in definition_groups(formula):
-        for c in checks:
-            if c.kind == "gradient":
-                of, wrt, derived = gradient_parts(c, formula, defs)
-                stated = (evaluate(parse_expression(c.latex, formula.table), defs) if c.latex
-                          else derived)
-                yield f"{label} d/d{wrt}", of, wrt, stated, constraints
+    """The gradient checks as the checker reads them (the statement g(z) = ... defines g:
+    without it g stays undefined and every mutant would be 'caught' by an evaluation error)."""
+    for label, defs, c, of, wrt, derived, constraints in gradient_checks(formula):
+        stated = evaluate(parse_expression(c.latex, formula.table), defs) if c.latex else derived
+        yield f"{label} d/d{wrt}", of, wrt, stated, constraints
 
 
 def _judge_statement(formula, label, defs, st, checks, mutant) -> str:

@@ -18,7 +18,7 @@ import sympy as sp
 
 from ._numdiff import is_analytic
 from .catalog import Formula
-from .derive import definition_groups, gradient_parts, with_statement
+from .derive import gradient_checks
 from .lower import to_numpy
 from .parse import parse_condition, parse_statement
 
@@ -57,12 +57,8 @@ def _save(fig, path: Path) -> str:
 
 
 def _gradient_checks(formula: Formula):
-    label, defs, checks, _ = definition_groups(formula)[0]
-    st = parse_statement(formula.latex, formula.table)
-    scoped = with_statement(st, defs)
-    for check in checks:
-        if check.kind == "gradient":
-            yield check, *gradient_parts(check, formula, scoped)
+    for _, _, check, of, wrt, grad, _ in gradient_checks(formula, base_only=True):
+        yield check, of, wrt, grad
 
 
 def activation_plot(formula: Formula, path: Path, lang: str) -> str:

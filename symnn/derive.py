@@ -23,7 +23,7 @@ from .parse import Statement, parse_expression, parse_statement
 __all__ = ["Definitions", "DeriveError", "read_definitions", "expand", "evaluate", "fold",
            "prove_equal", "try_prove", "simplified", "derivations", "Derivation",
            "definition_groups", "gradient_parts", "batch_derivation", "BatchDerivation",
-           "with_statement",
+           "with_statement", "gradient_checks",
            "PROOF_BUDGET_OPS"]
 
 #: Expressions larger than this (sympy count_ops) are not handed to simplify: no proof attempt.
@@ -299,18 +299,24 @@ def gradient_parts(check: Check, formula: Formula, defs: Definitions
     return of, wrt, simplified(sp.diff(of, wrt))
 
 
+def gradient_checks(formula: Formula, base_only: bool = False):
+    """For each gradient check of the formula (and of its variants unless ``base_only``):
+    (label, definitions, check, function, variable, symnn's derivative, constraints), with the
+    statement g(z) = ... defining g, as the checker reads it."""
+    st = parse_statement(formula.latex, formula.table)
+    groups = definition_groups(formula)
+    for label, defs, checks, constraints in groups[:1] if base_only else groups:
+        defs = with_statement(st, defs)
+        for check in checks:
+            if check.kind == "gradient":
+                yield (label, defs, check, *gradient_parts(check, formula, defs), constraints)
+
+
 def derivations(formula: Formula) -> list[Derivation]:
     """The gradients a formula's gradient checks ask for, derived by symnn, for the formula and
     each of its variants."""
-    out = []
-    st = parse_statement(formula.latex, formula.table)
-    for label, defs, checks, _ in definition_groups(formula):
-        defs = with_statement(st, defs)  # the statement g(z) = ... defines g, as in the checks
-        for check in checks:
-            if check.kind == "gradient":
-                _, wrt, gradient = gradient_parts(check, formula, defs)
-                out.append(Derivation(label, check.of, wrt, gradient, fold(gradient, defs)))
-    return out
+    return [Derivation(label, check.of, wrt, gradient, fold(gradient, defs))
+            for label, defs, check, _, wrt, gradient, _ in gradient_checks(formula)]
 
 
 _BATCH_CACHE: dict[tuple, BatchDerivation] = {}
