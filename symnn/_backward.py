@@ -131,8 +131,6 @@ class BatchDerivation:
         made = {s.name for s in self.forward.steps}
         return tuple(sorted(n.name for n in self.backward.reads() & made))
 
-    def grad_name(self, wrt: sp.Symbol) -> sp.Symbol:
-        return sp.Symbol(f"grad_{wrt.name}")
 
 
 def _indexed(ctx: BatchContext, wrt: sp.Symbol) -> tuple[sp.Expr, sp.Expr, sp.Expr]:

@@ -48,8 +48,9 @@ def check_moment(expr: sp.Expr, stated: sp.Expr, table: SymbolTable, kind: str,
     if not randoms:
         return CheckResult(kind, False, "no symbol of the expression has a distribution")
     rvs = {s: DISTRIBUTIONS[name][0](s.name, arg) for s, (name, arg) in randoms.items()}
-    moment = (stats.E if kind == "expectation" else stats.variance)(expr.xreplace(rvs))
-    proved, how = try_prove(sp.simplify(moment), stated)
+    moment = sp.simplify((stats.E if kind == "expectation" else stats.variance)(
+        expr.xreplace(rvs)))
+    proved, how = try_prove(moment, stated)
     rng = np.random.default_rng(seed)
     params = set().union(*(arg.free_symbols for _, arg in randoms.values()))
     others = sorted((expr.free_symbols | params) - set(randoms), key=lambda s: s.name)
@@ -82,7 +83,7 @@ def check_moment(expr: sp.Expr, stated: sp.Expr, table: SymbolTable, kind: str,
             counterexample = {"point": {s.name: v for s, v in point.items()},
                               "lhs": float(got), "rhs": want}
     ok = counterexample is None
-    detail = (f"sympy.stats: {kind} = {sp.simplify(moment)}; "
+    detail = (f"sympy.stats: {kind} = {moment}; "
               + ("proved equal to the stated form" if proved else f"not proved ({how})")
               + f"; Monte Carlo of the kernel: {MC_POINTS} points x {MC_SAMPLES} draws, "
               f"within {MC_SIGMAS:g} standard errors" + ("" if ok else " FAILED"))
@@ -105,8 +106,8 @@ def check_windows(rhs: sp.Expr, length: sp.Expr, window: sp.Expr, stride: sp.Exp
     syms = list(ranges)
     f = to_numpy(rhs, syms)
     sizes = to_numpy(sp.Tuple(length, window, stride), syms)
-    total = holds = 0
-    counterexample, misses = None, []
+    total = 0
+    counterexample, misses, uneven = None, set(), set()  # uneven: stride does not divide
     for point in itertools.product(*[range(lo, hi + 1) for lo, hi in ranges.values()]):
         n, w, s = (int(v) for v in sizes(*point))
         if w > n or s < 1:
@@ -115,38 +116,23 @@ def check_windows(rhs: sp.Expr, length: sp.Expr, window: sp.Expr, stride: sp.Exp
         if counted != viewed:
             raise AssertionError(f"brute force disagrees with sliding_window_view at {point}")
         total += 1
+        if (n - w) % s:
+            uneven.add(point)
         value = float(f(*point))
-        if abs(value - counted) < 1e-9:
-            holds += 1
-        else:
-            misses.append(point)
+        if abs(value - counted) >= 1e-9:
+            misses.add(point)
             if counterexample is None:
                 counterexample = {"point": dict(zip((s_.name for s_ in syms), map(float, point),
                                                     strict=True)),
                                   "lhs": value, "rhs": float(counted)}
     where = ", ".join(f"{s} in [{lo}, {hi}]" for s, (lo, hi) in ranges.items())
-    detail = (f"holds at {holds} of {total} points ({where}, window <= length), counted "
-              "by brute force and by numpy's sliding_window_view")
+    detail = (f"holds at {total - len(misses)} of {total} points ({where}, window <= length), "
+              "counted by brute force and by numpy's sliding_window_view")
     if misses:
-        ok_where = _where_it_holds(rhs, length, window, stride, ranges, misses, total - holds)
-        detail += f"; wrong at {total - holds}: {ok_where}"
+        pattern = (f"exactly where the stride {sp.latex(stride)} does not divide "
+                   f"{sp.latex(length - window)} (the quotient is not an integer)"
+                   if misses == uneven else f"first at {min(misses)}")
+        detail += f"; wrong at {len(misses)}: {pattern}"
     return CheckResult("windows", not misses, detail, "enumeration", total,
                        max_abs_error=None, counterexample=counterexample,
-                       margin=(total - holds) / max(total, 1))
-
-
-def _where_it_holds(rhs, length, window, stride, ranges, misses, n_wrong) -> str:
-    """A one-line description: is the miss set exactly 'stride does not divide length -
-    window'?"""
-    syms = list(ranges)
-    g = to_numpy(sp.Tuple(length, window, stride), syms)
-    missed = set(misses)
-    nondivisible = set()
-    for point in itertools.product(*[range(lo, hi + 1) for lo, hi in ranges.values()]):
-        n, w, s = (int(v) for v in g(*point))
-        if w <= n and s >= 1 and (n - w) % s:
-            nondivisible.add(point)
-    if nondivisible == missed:
-        return (f"exactly where the stride {sp.latex(stride)} does not divide "
-                f"{sp.latex(length - window)} (the quotient is not an integer)")
-    return f"{n_wrong} points, first at {min(missed)}"
+                       margin=len(misses) / max(total, 1))

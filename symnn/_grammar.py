@@ -129,6 +129,12 @@ def _in_written_order(expr: sp.Expr, holes: dict[int, sp.Basic],
     return expr.replace(lambda e: isinstance(e, sp.Mul), reorder)
 
 
+def _mapping(holes: dict[int, sp.Basic]) -> dict[sp.Symbol, sp.Basic]:
+    """Placeholder symbol (as the grammar spells it, with or without braces) -> object."""
+    return {sp.Symbol(name.format(n)): obj for n, obj in holes.items()
+            for name in ("omicron_{}", "omicron_{{{}}}")}
+
+
 def fill(expr: sp.Expr, holes: dict[int, sp.Basic], allowed: set[str], src: str,
          positions: dict[int, int] | None = None) -> sp.Expr:
     """Substitute placeholders and apply the strict accounting; ParseError when it fails."""
@@ -136,19 +142,19 @@ def fill(expr: sp.Expr, holes: dict[int, sp.Basic], allowed: set[str], src: str,
         if not _HOLE.match(s.name):
             raise ParseError(f"the grammar produced a name symnn did not give it: {s.name!r}",
                              src, 0)
-    mapping = {sp.Symbol(f"omicron_{n}"): obj for n, obj in holes.items()}
-    mapping.update({sp.Symbol(f"omicron_{{{n}}}"): obj for n, obj in holes.items()})
-    filled = dict(holes)  # what each placeholder finally stands for: does it commute?
-    for _ in range(len(holes) + 1):
-        filled = {n: o.xreplace(mapping) if isinstance(o, sp.Basic) else o
-                  for n, o in filled.items()}
-    commutes = {n: getattr(o, "is_commutative", True) is not False for n, o in filled.items()}
-    if not all(commutes.values()):
+    mapping = _mapping(holes)
+    if any(not a.is_commutative for o in holes.values() if isinstance(o, sp.Basic)
+           for a in o.atoms(sp.Symbol)):  # matrices or vectors: products keep their order
+        filled = dict(holes)  # what each placeholder finally stands for: does it commute?
+        for _ in range(len(holes) + 1):
+            filled = {n: o.xreplace(mapping) if isinstance(o, sp.Basic) else o
+                      for n, o in filled.items()}
+        commutes = {n: getattr(o, "is_commutative", True) is not False
+                    for n, o in filled.items()}
         expr = _in_written_order(expr, filled, positions or {}, commutes)
         holes = {n: _in_written_order(o, filled, positions or {}, commutes)
                  if isinstance(o, sp.Basic) else o for n, o in holes.items()}
-        mapping = {sp.Symbol(f"omicron_{n}"): obj for n, obj in holes.items()}
-        mapping.update({sp.Symbol(f"omicron_{{{n}}}"): obj for n, obj in holes.items()})
+        mapping = _mapping(holes)
     out = expr
     for _ in range(len(holes) + 1):
         if not _holes_in(out):

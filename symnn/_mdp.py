@@ -95,10 +95,9 @@ class Interpreter:
             if len(e.args) > 2 and isinstance(e.args[2], sp.Symbol):  # the variable ranges
                 self.kinds[var.name] = self.kinds.get(e.args[2].name, self.kinds[var.name])
             ax = self.axis(var.name)
-            self.var(var.name)
-            value = np.broadcast_to(self(body), np.broadcast_shapes(
-                np.shape(self(body)), tuple(self.sizes[self.kinds[var.name]] if i == ax else 1
-                                            for i in range(_AXES))))
+            body_value = self(body)  # once: bodies nest (a max over a sum), so no re-evaluation
+            full = tuple(self.sizes[self.kinds[var.name]] if i == ax else 1 for i in range(_AXES))
+            value = np.broadcast_to(body_value, np.broadcast_shapes(np.shape(body_value), full))
             reduce = {SetSum: np.sum, SetMax: np.max, ArgMax: np.argmax}[type(e)]
             return np.expand_dims(reduce(value, axis=ax), ax)
         if isinstance(e, Count):

@@ -120,16 +120,28 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK if all(r.as_expected for r in results) else EXIT_REFUTED
 
 
+def _select(paths: list[str], ids: list[str]) -> tuple[list[Formula] | None,
+                                                     list[CatalogError]]:
+    """The formulas named by id or alias (all when ``ids`` is empty) and the files that could
+    not be read; None (after saying which) when a name is unknown."""
+    loaded = load_catalog(paths or None)
+    bad = [f for f in loaded if isinstance(f, CatalogError)]
+    known = {name: f for f in loaded if not isinstance(f, CatalogError)
+             for name in (*f.aliases, f.id)}
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        print(f"error: no formula {', '.join(map(repr, unknown))}; known: "
+              f"{', '.join(sorted({f.id for f in known.values()}))}", file=sys.stderr)
+        return None, bad
+    chosen = [known[i] for i in ids] if ids else list(known.values())
+    return list({f.id: f for f in chosen}.values()), bad
+
+
 def _cmd_derive(args: argparse.Namespace) -> int:
-    formulas = {}
-    for f in load_catalog(args.paths or None):
-        if not isinstance(f, CatalogError):
-            formulas.update({name: f for name in (*f.aliases, f.id)})
-    if args.id not in formulas:
-        print(f"error: no formula {args.id!r}; known: {', '.join(sorted(formulas))}",
-              file=sys.stderr)
+    chosen, _ = _select(args.paths, [args.id])
+    if chosen is None:
         return EXIT_UNREADABLE
-    formula = formulas[args.id]
+    formula = chosen[0]
     try:
         found = derivations(formula)
         batch = backward_text(formula) if formula.program else ""
@@ -150,21 +162,11 @@ def _cmd_derive(args: argparse.Namespace) -> int:
 
 
 def _cmd_codegen(args: argparse.Namespace) -> int:
-    loaded = load_catalog(args.paths or None)
-    bad = [f for f in loaded if isinstance(f, CatalogError)]
+    chosen, bad = _select(args.paths, args.ids)
     for exc in bad:
         print(f"error: {exc}", file=sys.stderr)
-    formulas = {}
-    for f in loaded:
-        if not isinstance(f, CatalogError):
-            formulas.update({name: f for name in (*f.aliases, f.id)})
-    unknown = [i for i in args.ids if i not in formulas]
-    if unknown:
-        print(f"error: no formula {', '.join(map(repr, unknown))}; known: "
-              f"{', '.join(sorted({f.id for f in formulas.values()}))}", file=sys.stderr)
+    if chosen is None:
         return EXIT_UNREADABLE
-    chosen = list({formulas[i].id: formulas[i] for i in args.ids}.values()) if args.ids else \
-        list({f.id: f for f in formulas.values()}.values())
     try:
         source = codegen_source(chosen, args.backend, args.seed)
     except (ParseError, DeriveError, ValueError) as exc:
@@ -184,18 +186,11 @@ def _cmd_codegen(args: argparse.Namespace) -> int:
 
 
 def _cmd_docs(args: argparse.Namespace) -> int:
-    loaded = load_catalog(args.paths or None)
-    bad = [f for f in loaded if isinstance(f, CatalogError)]
+    formulas, bad = _select(args.paths, args.ids)
     for exc in bad:
         print(f"error: {exc}", file=sys.stderr)
-    formulas = [f for f in loaded if not isinstance(f, CatalogError)]
-    if args.ids:
-        known = {name: f for f in formulas for name in (*f.aliases, f.id)}
-        missing = [i for i in args.ids if i not in known]
-        if missing:
-            print(f"error: no formula {', '.join(map(repr, missing))}", file=sys.stderr)
-            return EXIT_UNREADABLE
-        formulas = list({known[i].id: known[i] for i in args.ids}.values())
+    if formulas is None:
+        return EXIT_UNREADABLE
     try:
         from .docs import build_docs
     except ImportError as exc:  # matplotlib / latex2mathml: the docs extra

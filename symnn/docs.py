@@ -9,6 +9,7 @@ printed LaTeX through latex2mathml, symnn's reading through SymPy's MathML print
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,12 +20,13 @@ from . import _plots
 from ._results import FormulaResult
 from .catalog import Formula
 from .check import verify_formula
-from .codegen import generate
+from .codegen import Generated, generate
 from .derive import batch_derivation, derivations
 from .parse import parse_statement
 from .report import moment_latex
 
-__all__ = ["STRINGS", "build_docs", "formula_blocks", "to_markdown", "to_html", "FORMATS"]
+__all__ = ["STRINGS", "Facts", "build_docs", "formula_facts", "formula_blocks", "to_markdown",
+           "to_html", "FORMATS"]
 
 FORMATS = ("md", "html")
 #: Every word a page shows, per language.
@@ -72,10 +74,31 @@ def _reading(formula: Formula) -> tuple[str, sp.Basic, sp.Basic] | None:
     return (st.rel or "", st.lhs, st.rhs) if st.lhs is not None else ("", None, st.rhs)
 
 
-def formula_blocks(formula: Formula, result: FormulaResult, lang: str,
+@dataclass(frozen=True)
+class Facts:
+    """What a page shows that does not depend on its language: worked out once per formula."""
+
+    result: FormulaResult
+    derived: list[str]  # LaTeX of each derivation
+    code: Generated
+
+
+def formula_facts(formula: Formula, seed: int = 0) -> Facts:
+    result = verify_formula(formula, seed=seed)
+    derived = [d.latex() for d in derivations(formula)]
+    if formula.program is not None:
+        deriv = batch_derivation(formula)
+        ctx = deriv.ctx
+        for w, expr in deriv.indexed.items():
+            derived.append(rf"\frac{{\partial L}}{{\partial {sp.latex(w)}}} = "
+                           + moment_latex(sp.factor(expr), formula, ctx.elem, ctx.size))
+    return Facts(result, derived, generate(formula, result=result))
+
+
+def formula_blocks(formula: Formula, facts: Facts, lang: str,
                    images: list[str]) -> list[Block]:
     """The page of one formula, as blocks."""
-    s = STRINGS[lang]
+    s, result = STRINGS[lang], facts.result
     out = [Block("h1", _title(formula, lang)),
            Block("p", f"{s['status']}: **{s[_STATUS[result.status]]}** ({result.how})"),
            Block("h2", s["printed"]), Block("tex", formula.latex)]
@@ -86,14 +109,7 @@ def formula_blocks(formula: Formula, result: FormulaResult, lang: str,
     if formula.reading:
         out.append(Block("p", f"{s['reading']}: {formula.reading.strip()}"))
     out.append(Block("h2", s["derivations"]))
-    found = [d.latex() for d in derivations(formula)]
-    if formula.program is not None:
-        deriv = batch_derivation(formula)
-        ctx = deriv.ctx
-        for w, expr in deriv.indexed.items():
-            found.append(rf"\frac{{\partial L}}{{\partial {sp.latex(w)}}} = "
-                         + moment_latex(sp.factor(expr), formula, ctx.elem, ctx.size))
-    out += [Block("tex", t) for t in found] or [Block("p", s["none"])]
+    out += [Block("tex", t) for t in facts.derived] or [Block("p", s["none"])]
     out.append(Block("h2", s["checks"]))
     rows = [[s["kind"], s["ok"], s["method"], s["points"], s["error"], s["margin"]]]
     for c in [*result.checks, *result.corrected_checks]:
@@ -102,7 +118,7 @@ def formula_blocks(formula: Formula, result: FormulaResult, lang: str,
                      f"{c.max_rel_error:.1e}" if c.max_rel_error is not None else "-",
                      f"{c.margin:.2g}" if c.margin is not None else "-"])
     out.append(Block("table", rows))
-    made = generate(formula, result=result)
+    made = facts.code
     out.append(Block("h2", s["code"]))
     if made.functions:
         out.append(Block("code", "\n\n".join(made.functions)))
@@ -166,7 +182,10 @@ def _tex_mathml(latex: str) -> str:
 
 
 def _inline(text: str) -> str:
+    """The little Markdown a page's text uses: **bold** and [text](page.md) links (to the
+    page's HTML twin)."""
     out = html.escape(text)
+    out = re.sub(r"\[([^\]]+)\]\(([\w.-]+)\.md\)", r'<a href="\2.html">\1</a>', out)
     parts = out.split("**")
     return "".join(f"<strong>{p}</strong>" if i % 2 else p for i, p in enumerate(parts))
 
@@ -223,7 +242,7 @@ def build_docs(out: Path, formulas: list[Formula], seed: int = 0,
     """Write ``out/{en,fr}/{id}.{md,html}``, ``out/{en,fr}/index.*``, ``out/img/*.png`` and
     ``out/index.html``; return the files written."""
     formulas = sorted(formulas, key=lambda f: f.id)
-    results = {f.id: verify_formula(f, seed=seed) for f in formulas}
+    facts = {f.id: formula_facts(f, seed) for f in formulas}
     written: list[Path] = []
 
     def write(path: Path, text: str) -> None:
@@ -238,7 +257,7 @@ def build_docs(out: Path, formulas: list[Formula], seed: int = 0,
         for f in formulas:
             images = _images(f, out / "img", lang)
             written += [out / "img" / i for i in images]
-            blocks = formula_blocks(f, results[f.id], lang, images)
+            blocks = formula_blocks(f, facts[f.id], lang, images)
             nav = [(s["back"], "index.html"), (s["other"], f"../{other}/{f.id}.html")]
             if "md" in formats:
                 write(out / lang / f"{f.id}.md", to_markdown(
@@ -247,19 +266,13 @@ def build_docs(out: Path, formulas: list[Formula], seed: int = 0,
                 write(out / lang / f"{f.id}.html", to_html(blocks, _title(f, lang), lang,
                                                            "../img", nav))
             rows.append([f"[{f.id}]({f.id}.md)", _title(f, lang),
-                         s[_STATUS[results[f.id].status]]])
+                         s[_STATUS[facts[f.id].result.status]]])
         index = [Block("h1", s["index"]), Block("table", rows)]
         if "md" in formats:
             write(out / lang / "index.md", to_markdown(index, "../img"))
         if "html" in formats:
-            html_rows = [[r[0].split("]")[0].lstrip("[") if i else r[0], *r[1:]]
-                         for i, r in enumerate(rows)]
-            page = to_html([Block("h1", s["index"]), Block("table", html_rows)], s["index"],
-                           lang, "../img", [(s["other"], f"../{other}/index.html")])
-            for f in formulas:  # the ids become links
-                page = page.replace(f"<td>{f.id}</td>", f'<td><a href="{f.id}.html">{f.id}'
-                                    "</a></td>", 1)
-            write(out / lang / "index.html", page)
+            write(out / lang / "index.html", to_html(
+                index, s["index"], lang, "../img", [(s["other"], f"../{other}/index.html")]))
     if "html" in formats:
         write(out / "index.html", to_html(
             [Block("h1", "symnn"), Block("link", ("English", "en/index.html")),

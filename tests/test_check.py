@@ -16,21 +16,20 @@ CATALOG = {f.id: f for f in load_catalog()}
 
 def _verify_mutant(fid: str, field: str, old: str, new: str):
     formula = CATALOG[fid]
+
+    def edit(checks):
+        return tuple(dataclasses.replace(c, latex=c.latex.replace(old, new)) for c in checks)
+
+    original = getattr(formula, field)
     if field == "definitions":
-        value = tuple(d.replace(old, new) for d in formula.definitions)
-        assert value != formula.definitions, f"{old!r} not found in the definitions of {fid}"
+        value = tuple(d.replace(old, new) for d in original)
     elif field == "variants":
-        value = tuple(dataclasses.replace(v, checks=tuple(
-            dataclasses.replace(c, latex=c.latex.replace(old, new)) for c in v.checks))
-            for v in formula.variants)
-        assert value != formula.variants, f"{old!r} not found in the variants of {fid}"
+        value = tuple(dataclasses.replace(v, checks=edit(v.checks)) for v in original)
     elif field == "checks":
-        value = tuple(dataclasses.replace(c, latex=c.latex.replace(old, new))
-                      for c in formula.checks)
-        assert value != formula.checks, f"{old!r} not found in the checks of {fid}"
+        value = edit(original)
     else:
-        value = getattr(formula, field).replace(old, new)
-        assert value != getattr(formula, field), f"{old!r} not found in {field} of {fid}"
+        value = original.replace(old, new)
+    assert value != original, f"{old!r} not found in {field} of {fid}"
     return verify_formula(dataclasses.replace(formula, **{field: value}))
 
 

@@ -58,6 +58,20 @@ def test_pages_carry_statement_reading_checks_code_and_plots(site):
     assert "conv-output-size-fr-holds-0.png" in conv and "erratum" in conv
 
 
+def test_both_languages_have_every_word():
+    """The French and English word tables have the same keys: no page falls back silently."""
+    from symnn.docs import STRINGS
+
+    assert STRINGS["en"].keys() == STRINGS["fr"].keys()
+
+
+def test_html_index_links_every_formula_page(site):
+    """The HTML index links each formula's HTML page."""
+    page = (site / "en" / "index.html").read_text(encoding="utf-8")
+    for fid in ("sigmoid", "batch-normalization", "conv-output-size"):
+        assert f'<a href="{fid}.html">{fid}</a>' in page
+
+
 def test_html_uses_mathml_and_fetches_nothing(site):
     """The HTML pages hold MathML and no script, stylesheet or image from another host."""
     page = (site / "en" / "batch-normalization.html").read_text(encoding="utf-8")
