@@ -46,7 +46,8 @@ def stable_softplus(x: np.ndarray) -> np.ndarray:
     return np.where(np.real(x) > 0, positive, negative)
 
 
-def _printer(base: type, sigmoid: str, softplus: str, concat: str, transpose: str) -> type:
+def _printer(base: type, sigmoid: str, softplus: str, concat: str, transpose: str,
+             columns: str) -> type:
     """A strict printer of ``base`` that also prints symnn's own nodes, and products of
     matrices and vectors (non-commuting factors) as ``@`` in the written order."""
     class Printer(base):
@@ -68,14 +69,21 @@ def _printer(base: type, sigmoid: str, softplus: str, concat: str, transpose: st
         def _print_Concat(self, e: sp.Expr) -> str:
             return concat.format(", ".join(self._print(a) for a in e.args))
 
+        def _print_BatchSum(self, e: sp.Expr) -> str:
+            return columns.format(self._print(e.args[0]))
+
+        def _print_Block(self, e: sp.Expr) -> str:
+            return f"_block({', '.join(self._print(a) for a in e.args)})"
+
         def _print_Mul(self, e: sp.Expr) -> str:
             if e.is_commutative:
                 return super()._print_Mul(e)
             scalars = [a for a in e.args if a.is_commutative]
             chain = " @ ".join(self.parenthesize(a, 60) for a in e.args if not a.is_commutative)
-            if not scalars:
-                return chain
-            return f"{self._print(sp.Mul(*scalars))}*({chain})"
+            coeff = sp.Mul(*scalars)
+            if coeff in (1, -1):
+                return chain if coeff == 1 else f"-{chain}"
+            return f"{self._print(coeff)}*({chain})"
 
     if base is TorchPrinter:  # torch.max(0, z) is not elementwise: torch.maximum is
         def _print_Max(self, e: sp.Expr) -> str:
@@ -113,19 +121,21 @@ BACKENDS = {
     "numpy": Backend(
         "numpy", ("numpy",),
         _printer(NumPyPrinter, "_sigmoid", "_softplus", "numpy.concatenate([{}], axis=0)",
-                 "numpy.transpose({})"),
+                 "numpy.transpose({})", "numpy.sum({}, axis=1, keepdims=True)"),
         "numpy.ndarray", "numpy", "numpy.sum({0}, axis=axes, keepdims=True)", "numpy.shape({0})",
         "numpy.asarray"),
     "jax": Backend(
         "jax", ("jax.nn", "jax.numpy"),
         _printer(JaxPrinter, "jax.nn.sigmoid", "jax.nn.softplus",
-                 "jax.numpy.concatenate([{}], axis=0)", "jax.numpy.transpose({})"),
+                 "jax.numpy.concatenate([{}], axis=0)", "jax.numpy.transpose({})",
+                 "jax.numpy.sum({}, axis=1, keepdims=True)"),
         "jax.Array", "jax.numpy", "jax.numpy.sum({0}, axis=axes, keepdims=True)",
         "jax.numpy.shape({0})", "jax.numpy.asarray"),
     "torch": Backend(
         "torch", ("torch", "torch.nn.functional"),
         _printer(TorchPrinter, "torch.sigmoid", "torch.nn.functional.softplus",
-                 "torch.cat([{}], dim=0)", "torch.transpose({}, 0, 1)"),
+                 "torch.cat([{}], dim=0)", "torch.transpose({}, 0, 1)",
+                 "torch.sum({}, dim=1, keepdim=True)"),
         "torch.Tensor", "torch", "torch.sum({0}, dim=axes, keepdim=True)",
         "tuple(torch.as_tensor({0}).shape)", "torch.as_tensor",
         "torch.as_tensor({0}, dtype={1}.dtype)"),
@@ -140,6 +150,11 @@ def _helpers(backend: Backend) -> dict[str, str]:
     """A per-feature input (one value per feature, or a scalar) shaped to broadcast."""
     v = {backend.asarray}(v)
     return v if v.ndim == 0 else {m}.reshape(v, shape)
+''',
+        "_block": '''def _block(g, k, *parts):
+    """The rows of g that the k-th of the stacked parts came from."""
+    start = sum(p.shape[0] for p in parts[:k])
+    return g[start:start + parts[k].shape[0]]
 ''',
         "_like": f'''def _like(g, v):
     """A per-feature result in the shape of its input (summed when the input is a scalar)."""

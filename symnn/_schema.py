@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from ._identifiers import canonical_name
 from ._latex import ParseError
 from ._symbols import SymbolTable
+from ._tape import CellSpec
 
-__all__ = ["CatalogError", "BatchSpec"]
+__all__ = ["CatalogError", "BatchSpec", "CellSpec"]
 
 
 class CatalogError(ValueError):
@@ -88,6 +89,39 @@ def _program(raw: object, where: str, table: SymbolTable) -> BatchSpec | None:
                      names("upstream", ("vector",), False)[0],
                      names("parameters", ("scalar",), True), names("constants", ("scalar",), True),
                      tuple((k, tuple(v)) for k, v in layouts.items()))
+
+
+_CELL_KEYS = {"inputs", "carry", "parameters"}
+
+
+def _cell(raw: object, where: str, table: SymbolTable) -> CellSpec | None:
+    """The [cell] table: per-step inputs, carry = { output = input at the next step },
+    parameters (all declared vectors or matrices)."""
+    if raw is None:
+        return None
+    _want(isinstance(raw, dict) and set(raw) == _CELL_KEYS, where, "cell",
+          f"a table with the keys {sorted(_CELL_KEYS)}")
+    carry = raw["carry"]
+    _want(isinstance(carry, dict) and bool(carry), where, "cell.carry",
+          "a table { output = the input it becomes at the next step }, such as "
+          "{ 'c^{< t >}' = 'c^{< t-1 >}' }")
+
+    def name(item: object, key: str) -> str:
+        try:
+            out = canonical_name(item) if isinstance(item, str) else ""
+        except ParseError:
+            out = ""
+        decl = table.get(out)
+        _want(decl is not None and decl.kind in ("vector", "matrix"), where, f"cell.{key}",
+              f"declared vectors or matrices; {item!r} is not")
+        return out
+
+    for key in ("inputs", "parameters"):
+        _want(isinstance(raw[key], list) and bool(raw[key]), where, f"cell.{key}",
+              "a non-empty array of declared names")
+    return CellSpec(tuple(name(i, "inputs") for i in raw["inputs"]),
+                    tuple((name(o, "carry"), name(i, "carry")) for o, i in carry.items()),
+                    tuple(name(p, "parameters") for p in raw["parameters"]))
 
 
 def _mdp(raw: object, where: str, table: SymbolTable) -> dict:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ._identifiers import canonical_name
 from ._latex import ParseError
-from ._schema import BatchSpec, CatalogError, _mdp, _plots, _program, _want
+from ._schema import BatchSpec, CatalogError, CellSpec, _cell, _mdp, _plots, _program, _want
 from ._symbols import KINDS, Decl, SymbolTable, check_pyname, parse_domain, pyname_of
 
 __all__ = ["CatalogError", "Check", "Variant", "Formula", "BatchSpec", "load_formula",
@@ -43,6 +43,13 @@ CHECK_KINDS = {
     "backward": ("`latex` is the gradient of sum_i dy_i y_i with respect to `wrt` (a batch "
                  "program, see [program]): proved for symbolic m two ways, for m = 2..6 by "
                  "plain differentiation, and checked through the generated kernels", True),
+    "cell-backward": ("the backward of one cell step (reverse mode through the [cell] table) "
+                      "gives the gradient of every input, carried state, weight and bias: the "
+                      "generated kernels against complex-step derivatives of the forward kernel "
+                      "at random sizes and batches", False),
+    "bptt": ("backpropagation through time over T = 1..5 steps: each step's contribution to a "
+             "shared weight is the derivative through that step's copy alone, and their sum is "
+             "the derivative of the unrolled sequence (complex step)", False),
 }
 #: Keys each check kind takes besides kind, latex and note.
 _CHECK_KEYS = {"gradient": {"of", "wrt"}, "descent": {"of", "wrt", "step"},
@@ -99,13 +106,14 @@ class Formula:
     constraints: tuple[str, ...] = ()
     variants: tuple[Variant, ...] = ()
     program: BatchSpec | None = None
+    cell: CellSpec | None = None
     aliases: tuple[str, ...] = ()  # other names for the command line (symnn derive batchnorm)
     plots: tuple[dict, ...] = ()  # extra documentation plots ({kind = "holds", ...})
     mdp: dict = field(default_factory=dict)  # [mdp]: role -> Python name(s)
 
 
 _TOP = {"id", "title", "latex", "symbols", "definitions", "checks", "expect", "erratum",
-        "source", "reading", "notes", "labels", "constraints", "variants", "program",
+        "source", "reading", "notes", "labels", "constraints", "variants", "program", "cell",
         "aliases", "plots", "mdp"}
 _SYMBOL_KEYS = {"kind", "domain", "shape", "args", "name", "note", "distribution"}
 _DISTRIBUTION = re.compile(r"^(Bernoulli)\((.+)\)$")
@@ -263,6 +271,9 @@ def load_formula(path: str | Path, text: str | None = None) -> Formula:
     program = _program(data.get("program"), where, table)
     _want(program is not None or not any(c.kind == "backward" for c in checks), where,
           "program", "a [program] table: the formula has backward checks")
+    cell = _cell(data.get("cell"), where, table)
+    _want(cell is not None or not any(c.kind in ("cell-backward", "bptt") for c in checks),
+          where, "cell", "a [cell] table: the formula has cell-backward or bptt checks")
     aliases = data.get("aliases", [])
     _want(isinstance(aliases, list) and all(isinstance(a, str) and _ID.match(a) for a in aliases),
           where, "aliases", "an array of short names like the id (lower-case, digits, '-')")
@@ -274,7 +285,7 @@ def load_formula(path: str | Path, text: str | None = None) -> Formula:
     return Formula(
         id=fid, title_en=_string(title, "en", where, prefix="title."),
         title_fr=_string(title, "fr", where, prefix="title."),
-        latex=_string(data, "latex", where), table=table, program=program,
+        latex=_string(data, "latex", where), table=table, program=program, cell=cell,
         aliases=tuple(aliases), plots=tuple(plots), mdp=mdp,
         path=where, definitions=tuple(defs), checks=tuple(checks), expect=expect,
         erratum_note=_string(erratum, "note", where, prefix="erratum.") if erratum else "",

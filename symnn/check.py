@@ -12,6 +12,7 @@ import dataclasses
 import numpy as np
 import sympy as sp
 
+from ._cellcheck import check_bptt, check_cell_step
 from ._enumerate import check_moment, check_windows
 from ._gradcheck import check_descent, check_gradient
 from ._kernelcheck import check_backward, check_kernels, kernel_module
@@ -33,6 +34,7 @@ from .derive import (
     Definitions,
     DeriveError,
     batch_derivation,
+    cell_tape,
     definition_groups,
     evaluate,
     fold,
@@ -42,7 +44,7 @@ from .derive import (
     try_prove,
     with_statement,
 )
-from .lower import to_numpy
+from .lower import cell_module, to_numpy
 from .parse import Statement, parse_condition, parse_expression, parse_statement
 
 __all__ = ["CheckResult", "FormulaResult", "compare", "check_gradient", "verify_formula",
@@ -253,6 +255,14 @@ def _check_backward(st, check, formula, defs, seed):
     return check_backward(deriv, wrt, check.latex, stated, seed)
 
 
+def _check_cell(st, check, formula, defs, seed):
+    tape = cell_tape(formula, st)
+    base = formula.id.replace("-", "_")
+    module = cell_module(tape, base, formula.title_en)
+    run = check_cell_step if check.kind == "cell-backward" else check_bptt
+    return run(tape, module, base, formula.table, seed)
+
+
 def _check_kernels(formula: Formula, seed: int) -> list[CheckResult]:
     """The generated forward and backward kernels of a formula with a [program] table."""
     if formula.program is None:
@@ -265,7 +275,7 @@ _CHECKERS = {"parse": _check_parse, "equality": _check_equality,
              "reference": _check_reference, "claim": _check_claim, "gradient": _check_gradient,
              "descent": _check_descent, "backward": _check_backward,
              "expectation": _check_moment, "variance": _check_moment, "windows": _check_windows,
-             "mdp": _check_mdp}
+             "mdp": _check_mdp, "cell-backward": _check_cell, "bptt": _check_cell}
 assert set(_CHECKERS) == set(CHECK_KINDS)
 
 

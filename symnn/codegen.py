@@ -23,13 +23,14 @@ from .check import check_gradient, verify_formula
 from .derive import (
     Definitions,
     batch_derivation,
+    cell_tape,
     definition_groups,
     evaluate,
     gradient_parts,
     simplified,
     with_statement,
 )
-from .lower import batch_functions, stabilize
+from .lower import batch_functions, cell_functions, stabilize
 from .parse import parse_expression, parse_statement
 
 __all__ = ["Generated", "generate", "codegen_source"]
@@ -107,6 +108,9 @@ def generate(formula: Formula, backend: str = "numpy", seed: int = 0,
                          for f in batch_functions(deriv, backend=backend)]
         return out
     latex = formula.corrected if formula.expect == "refuted" else formula.latex
+    if formula.cell is not None:
+        out.functions += [_with_batch_doc(f, formula, result, latex) for f in cell_functions(
+            cell_tape(formula), base, formula.title_en, backend)]
     made: set[str] = set()
     for label, defs, checks, _ in definition_groups(formula):
         defs = _stable(defs)
@@ -166,11 +170,12 @@ def _as_printed(formula: Formula, defs: Definitions, name: str, what: str, backe
                          _doc(formula, note, formula.latex, "refuted by symnn verify"), backend)
 
 
-def _with_batch_doc(source: str, formula: Formula, result: FormulaResult) -> str:
+def _with_batch_doc(source: str, formula: Formula, result: FormulaResult,
+                    latex: str = "") -> str:
     head, _, rest = source.partition('r"""')
     doc, _, tail = rest.partition('"""')
     what = doc.rstrip(".").split(": ", 1)[-1]
-    return (head + 'r"""' + _doc(formula, what, formula.latex, _verified(result))
+    return (head + 'r"""' + _doc(formula, what, latex or formula.latex, _verified(result))
             + '"""' + tail)
 
 

@@ -17,13 +17,14 @@ from ._budget import BUDGETS, BudgetExceeded, time_limit
 from ._latex import ParseError
 from ._notation import PROOF_FORMS
 from ._symbols import SymbolTable
+from ._tape import Tape, TapeError, make_tape
 from .catalog import Check, Formula
 from .parse import Statement, parse_expression, parse_statement
 
 __all__ = ["Definitions", "DeriveError", "read_definitions", "expand", "evaluate", "fold",
            "prove_equal", "try_prove", "simplified", "derivations", "Derivation",
            "definition_groups", "gradient_parts", "batch_derivation", "BatchDerivation",
-           "with_statement", "gradient_checks",
+           "with_statement", "gradient_checks", "cell_tape", "Tape",
            "PROOF_BUDGET_OPS"]
 
 #: Expressions larger than this (sympy count_ops) are not handed to simplify: no proof attempt.
@@ -333,3 +334,37 @@ def batch_derivation(formula: Formula) -> BatchDerivation:
         _BATCH_CACHE[key] = derive_batch(batch_context(formula, defs.symbols, rhs,
                                                        expand(rhs, defs)))
     return _BATCH_CACHE[key]
+
+
+_TAPE_CACHE: dict[tuple, Tape] = {}
+
+
+def cell_tape(formula: Formula, st: Statement | None = None) -> Tape:
+    """The forward and backward tapes of one step of a formula with a [cell] table, for the
+    statement ``st`` (default: the corrected form of an erratum, else the printed one)."""
+    spec = formula.cell
+    if spec is None:
+        raise DeriveError(f"{formula.id} has no [cell] table")
+    if st is None:
+        st = parse_statement(formula.corrected if formula.expect == "refuted" else formula.latex,
+                             formula.table)
+    key = (formula.path, sp.srepr(st.lhs), sp.srepr(st.rhs), formula.definitions, spec)
+    if key not in _TAPE_CACHE:
+        defs = read_definitions(formula.definitions, formula.table)
+
+        def sym(name: str) -> sp.Symbol:
+            return formula.table.get(name).sympy()
+
+        outputs = [(sym(o), st.rhs if sym(o) == st.lhs else None) for o, _ in spec.carry]
+        if st.lhs not in [o for o, _ in outputs]:
+            raise DeriveError(f"{st.lhs} (the statement's left side) is not a carried output "
+                              "of [cell]")
+        matrices = {d.sympy() for d in formula.table.decls.values() if d.kind == "matrix"}
+        try:
+            _TAPE_CACHE[key] = make_tape(
+                outputs, defs.symbols, tuple(sym(i) for i in spec.inputs),
+                tuple(sym(i) for _, i in spec.carry), tuple(sym(p) for p in spec.parameters),
+                matrices)
+        except TapeError as exc:
+            raise DeriveError(f"{formula.id}: {exc}") from exc
+    return _TAPE_CACHE[key]

@@ -30,10 +30,11 @@ from ._printers import (
 )
 from ._program import Program
 from ._symbols import check_pyname
+from ._tape import Tape
 
 __all__ = ["KERNELS", "STABLE_REWRITES", "stabilize", "to_numpy", "stable_sigmoid",
            "stable_softplus", "program_function", "module_source", "load_module",
-           "batch_functions", "expr_function", "BACKENDS"]
+           "batch_functions", "expr_function", "BACKENDS", "cell_functions", "cell_module"]
 
 
 #: Implementations of symnn's own function nodes, by the name lambdify prints.
@@ -187,3 +188,89 @@ def batch_functions(deriv: BatchDerivation, extra: dict[str, Program] | None = N
                                     (*per_sample, ctx.upstream.name), per_feature,
                                     backend=backend))
     return out
+
+
+def _names(symbols: tuple[sp.Symbol, ...] | list[sp.Symbol]) -> list[str]:
+    return [s.name for s in symbols]
+
+
+def cell_functions(tape: Tape, base: str, title: str, backend: str = "numpy") -> list[str]:
+    """Four functions of one recurrent cell: ``<base>_forward`` (one step; returns the carried
+    outputs and the saved values), ``<base>_backward`` (one step; the gradient of every input,
+    carried state and parameter), ``<base>_sequence`` (the cell over T steps) and
+    ``<base>_bptt`` (backpropagation through time: the per-step gradients, and the parameters'
+    summed over the steps). Vectors are columns; a batch of m is an (n, m) array."""
+    b = BACKENDS[backend]
+    printer = b.printer()
+    inputs, params = _names(tape.inputs), _names(tape.parameters)
+    per_step, carried = inputs[: tape.per_step], inputs[tape.per_step:]
+    outs, ups, grads = _names(tape.outputs), _names(tape.upstream), _names(tape.grads)
+    saved = _names(tape.saved)
+    for n in (base, *inputs, *params, *ups, *grads, *saved):
+        check_pyname(n)
+    arr = b.array
+
+    def head(name: str, args: list[str], doc: str) -> list[str]:
+        return [f"def {name}(", *[f"    {a}," for a in args], ") -> tuple:", f'    r"""{doc}"""']
+
+    def tup(names: list[str]) -> str:
+        return "(" + ", ".join(names) + ("," if len(names) == 1 else "") + ")"
+
+    forward = head(f"{base}_forward", [f"{a}: {arr}" for a in inputs + params],
+                   f"{title}: one step; vectors are columns, a batch of m is an (n, m) array. "
+                   f"Returns ({', '.join(outs)}, saved).")
+    forward += [f"    {ln.name.name} = {printer.doprint(ln.expr)}" for ln in tape.forward]
+    forward.append(f"    return {', '.join(outs)}, {tup(saved)}")
+    backward = head(f"{base}_backward",
+                    [f"{u}: {arr}" for u in ups] + ["saved: tuple"]
+                    + [f"{a}: {arr}" for a in params],
+                    f"{title}: the backward of one step, from the gradients of the loss with "
+                    f"respect to {', '.join(outs)} and the forward's saved values. Returns "
+                    f"({', '.join(grads)}); a parameter's gradient is summed over the batch.")
+    backward.append(f"    {', '.join(saved)}, = saved")
+    backward += [f"    {ln.name.name} = {printer.doprint(ln.expr)}" for ln in tape.backward]
+    backward.append(f"    return {', '.join(grads)}")
+    n_step, n_carry = len(per_step), len(carried)
+    sequence = head(f"{base}_sequence", [f"{a}: list" for a in per_step]
+                    + [f"{a}: {arr}" for a in carried + params],
+                    f"{title}: the cell over T steps; {', '.join(per_step)} hold one input per "
+                    f"step, {', '.join(carried)} the initial state. Returns (outputs, saves): "
+                    f"outputs[t] = {tup(outs)} after step t, saves[t] that step's saved values.")
+    shared = f"    params = {tup(params)}"
+    sequence += [shared, f"    state = {tup(carried)}", "    outputs, saves = [], []",
+                 f"    for step in zip({', '.join(per_step)}):",
+                 f"        *out, saved = {base}_forward(*step, *state, *params)",
+                 "        outputs.append(tuple(out))", "        saves.append(saved)",
+                 "        state = tuple(out)", "    return outputs, saves"]
+    bptt = head(f"{base}_bptt", [f"{u}: list" for u in ups] + ["saves: list"]
+                + [f"{a}: {arr}" for a in params],
+                f"{title}: backpropagation through time. {', '.join(ups)}[t] is the gradient "
+                f"of the loss with respect to {', '.join(outs)} at step t (from the loss alone); "
+                f"saves from {base}_sequence. Returns ([{', '.join(grads[:n_step])}] per step, "
+                f"{', '.join(grads[n_step:n_step + n_carry])} of the initial state, then each "
+                "parameter's gradient: the sum over the steps of each step's contribution).")
+    bptt += [shared, f"    carried = {tup(['0.0'] * n_carry)}  # reaches step t from step t + 1",
+             "    per_step, total = [None] * len(saves), None",
+             "    for t in reversed(range(len(saves))):",
+             f"        upstream = [u[t] + c for u, c in zip({tup(ups)}, carried, strict=True)]",
+             f"        grads = {base}_backward(*upstream, saves[t], *params)",
+             f"        per_step[t] = grads[:{n_step}]",
+             f"        carried = grads[{n_step}:{n_step + n_carry}]",
+             f"        step = grads[{n_step + n_carry}:]",
+             "        total = step if total is None else tuple(",
+             "            a + s for a, s in zip(total, step, strict=True))",
+             "    return [g[0] for g in per_step], *carried, *total" if n_step == 1 else
+             "    return per_step, *carried, *total"]
+    return ["\n".join(f) + "\n" for f in (forward, backward, sequence, bptt)]
+
+
+_CELL_MODULES: dict[int, tuple[Tape, ModuleType]] = {}
+
+
+def cell_module(tape: Tape, base: str, title: str) -> ModuleType:
+    """The NumPy cell functions of ``tape`` imported as a module (cached per tape)."""
+    key = id(tape)
+    if key not in _CELL_MODULES or _CELL_MODULES[key][0] is not tape:
+        source = module_source(cell_functions(tape, base, title), f"{title}: cell kernels.")
+        _CELL_MODULES[key] = (tape, load_module(source, f"symnn_{base}"))
+    return _CELL_MODULES[key][1]
