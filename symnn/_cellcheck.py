@@ -99,6 +99,14 @@ class _Tally:
             self.counterexample = {"point": dict(sizes), "lhs": got, "rhs": exact,
                                    "case": f"{what} at sizes {sizes}"}
 
+    def fail(self, what: str, exc: Exception, sizes: dict) -> None:
+        """A kernel that raised (shapes that do not fit): a counterexample, not a crash."""
+        self.count += 1
+        self.worst = np.inf
+        self.counterexample = self.counterexample or {
+            "point": dict(sizes), "lhs": float("nan"), "rhs": float("nan"),
+            "case": f"{what} raises {type(exc).__name__}: {exc}"}
+
     def result(self, kind: str, seed: int, what: str) -> CheckResult:
         ok = self.counterexample is None
         detail = (f"{what}; worst relative error {self.worst:.1e}" if ok else
@@ -157,10 +165,14 @@ def check_cell_step(tape: Tape, module: ModuleType, base: str, table: SymbolTabl
 
         *outs, saved = forward(*(values[n] for n in order))
         tally.floor = _rounding([outs], [upstream])
-        grads = backward(*upstream, saved, *(values[n] for n in order[n_in:]))
         precise = _long(values)
-        *_, saved = forward(*(precise[n] for n in order))
-        precise = backward(*_long(upstream), saved, *(precise[n] for n in order[n_in:]))
+        try:
+            grads = backward(*upstream, saved, *(values[n] for n in order[n_in:]))
+            *_, saved = forward(*(precise[n] for n in order))
+            precise = backward(*_long(upstream), saved, *(precise[n] for n in order[n_in:]))
+        except (ValueError, IndexError) as exc:
+            tally.fail("the backward", exc, draw.sizes)
+            continue
         for name, grad, exact in zip(order, grads, precise, strict=True):
             v = draw.direction(values[name])
             tally.compare(f"d {name}", grad, values[name], v,
@@ -219,9 +231,13 @@ def _bptt_trial(tape: Tape, module: ModuleType, base: str, draw: _Draw, steps: i
     def unrolled(v: dict, copies: dict | None = None) -> complex:
         return _unrolled(module, base, tape, steps, ups, v, copies)
 
-    got, contributions = _through(module, base, tape, steps, ups, values, tally)
-    exact_got, exact_contributions = _through(module, base, tape, steps, _long(ups),
-                                              _long(values), tally)
+    try:
+        got, contributions = _through(module, base, tape, steps, ups, values, tally)
+        exact_got, exact_contributions = _through(module, base, tape, steps, _long(ups),
+                                                  _long(values), tally)
+    except (ValueError, IndexError) as exc:
+        tally.fail(f"T={steps}: the backward through time", exc, draw.sizes)
+        return
 
     def step_input(got: tuple, t: int, k: int) -> np.ndarray:
         return got[0][t] if len(per_step) == 1 else got[0][t][k]

@@ -135,12 +135,12 @@ ADJOINTS = {sp.Add: _add, sp.Mul: _mul, hadamard: _hadamard, Concat: _concat,
             sp.transpose: _transpose, **{f: _function for f in ELEMENTWISE}}
 
 
-def _rule(node: sp.Expr):
-    for head, rule in ADJOINTS.items():
+def _rule(node: sp.Expr, rules: dict):
+    for head, rule in rules.items():
         if isinstance(node, head):
             return rule
     raise TapeError(f"{type(node).__name__} ({node}): no adjoint rule; the rules are for "
-                    f"{', '.join(getattr(h, '__name__', str(h)) for h in ADJOINTS)}")
+                    f"{', '.join(getattr(h, '__name__', str(h)) for h in rules)}")
 
 
 def _order(outputs: list[sp.Symbol], defs: dict[sp.Symbol, sp.Expr]) -> list[sp.Symbol]:
@@ -226,9 +226,12 @@ def _bar(s: sp.Symbol) -> sp.Symbol:
 
 def make_tape(outputs: list[tuple[sp.Symbol, sp.Expr | None]], defs: dict[sp.Symbol, sp.Expr],
               inputs: tuple[sp.Symbol, ...], carried: tuple[sp.Symbol, ...],
-              parameters: tuple[sp.Symbol, ...], matrices: set[sp.Symbol]) -> Tape:
+              parameters: tuple[sp.Symbol, ...], matrices: set[sp.Symbol],
+              rules: dict | None = None) -> Tape:
     """The forward and backward tapes of one step. ``outputs`` are (name, expression) for
-    the carried outputs (expression None for a name the definitions give)."""
+    the carried outputs (expression None for a name the definitions give); ``rules`` replaces
+    :data:`ADJOINTS` (the tests plant wrong rules)."""
+    rules = ADJOINTS if rules is None else rules
     defined = {**defs, **{o: e for o, e in outputs if e is not None}}
     outs = [o for o, _ in outputs]
     leaves = (*inputs, *carried, *parameters)
@@ -263,7 +266,7 @@ def make_tape(outputs: list[tuple[sp.Symbol, sp.Expr | None]], defs: dict[sp.Sym
         if parts != [g]:  # an output with no other reader keeps its upstream as it is
             backward.append(Line(g, sp.Add(*parts)))
         args = [ln.expr] if ln.expr.is_Atom else ln.expr.args
-        rule = _add if ln.expr.is_Atom else _rule(ln.expr)
+        rule = rules[sp.Add] if ln.expr.is_Atom else _rule(ln.expr, rules)
         for i, arg in enumerate(args):
             if not isinstance(arg, sp.Symbol):
                 continue

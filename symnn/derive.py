@@ -339,17 +339,19 @@ def batch_derivation(formula: Formula) -> BatchDerivation:
 _TAPE_CACHE: dict[tuple, Tape] = {}
 
 
-def cell_tape(formula: Formula, st: Statement | None = None) -> Tape:
+def cell_tape(formula: Formula, st: Statement | None = None, rules: dict | None = None) -> Tape:
     """The forward and backward tapes of one step of a formula with a [cell] table, for the
-    statement ``st`` (default: the corrected form of an erratum, else the printed one)."""
+    statement ``st`` (default: the corrected form of an erratum, else the printed one), with
+    the adjoint rules ``rules`` (default: :data:`symnn._tape.ADJOINTS`; others are not cached)."""
     spec = formula.cell
     if spec is None:
         raise DeriveError(f"{formula.id} has no [cell] table")
     if st is None:
         st = parse_statement(formula.corrected if formula.expect == "refuted" else formula.latex,
                              formula.table)
-    key = (formula.path, sp.srepr(st.lhs), sp.srepr(st.rhs), formula.definitions, spec)
-    if key not in _TAPE_CACHE:
+    key = (formula.path, sp.srepr(st.lhs), sp.srepr(st.rhs), formula.definitions, spec,
+           id(rules))
+    if key not in _TAPE_CACHE or rules is not None:
         defs = read_definitions(formula.definitions, formula.table)
 
         def sym(name: str) -> sp.Symbol:
@@ -364,7 +366,7 @@ def cell_tape(formula: Formula, st: Statement | None = None) -> Tape:
             _TAPE_CACHE[key] = make_tape(
                 outputs, defs.symbols, tuple(sym(i) for i in spec.inputs),
                 tuple(sym(i) for _, i in spec.carry), tuple(sym(p) for p in spec.parameters),
-                matrices)
+                matrices, rules)
         except TapeError as exc:
             raise DeriveError(f"{formula.id}: {exc}") from exc
     return _TAPE_CACHE[key]
