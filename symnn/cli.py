@@ -26,7 +26,7 @@ from .check import DEFAULT_POINTS, FormulaResult, compare, verify_formula
 from .codegen import codegen_source
 from .derive import Definitions, DeriveError, derivations, evaluate, read_definitions
 from .parse import parse_condition, parse_statement
-from .report import backward_text, check_text, claim_json, formula_table, results_json
+from .report import backward_text, cell_text, check_text, claim_json, formula_table, results_json
 
 __all__ = ["main", "EXIT_OK", "EXIT_REFUTED", "EXIT_UNREADABLE"]
 
@@ -145,6 +145,7 @@ def _cmd_derive(args: argparse.Namespace) -> int:
     try:
         found = derivations(formula)
         batch = backward_text(formula) if formula.program else ""
+        batch += cell_text(formula) if formula.cell else ""
     except (ParseError, DeriveError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE

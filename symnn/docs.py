@@ -23,7 +23,7 @@ from .check import verify_formula
 from .codegen import Generated, generate
 from .derive import batch_derivation, derivations
 from .parse import parse_statement
-from .report import moment_latex
+from .report import cell_text, moment_latex
 
 __all__ = ["STRINGS", "Facts", "build_docs", "formula_facts", "formula_blocks", "to_markdown",
            "to_html", "FORMATS"]
@@ -81,6 +81,7 @@ class Facts:
     result: FormulaResult
     derived: list[str]  # LaTeX of each derivation
     code: Generated
+    steps: str = ""  # a recurrent cell's forward and backward tapes, as text
 
 
 def formula_facts(formula: Formula, seed: int = 0) -> Facts:
@@ -92,7 +93,8 @@ def formula_facts(formula: Formula, seed: int = 0) -> Facts:
         for w, expr in deriv.indexed.items():
             derived.append(rf"\frac{{\partial L}}{{\partial {sp.latex(w)}}} = "
                            + moment_latex(sp.factor(expr), formula, ctx.elem, ctx.size))
-    return Facts(result, derived, generate(formula, result=result))
+    steps = cell_text(formula).strip() if formula.cell is not None else ""
+    return Facts(result, derived, generate(formula, result=result), steps)
 
 
 def formula_blocks(formula: Formula, facts: Facts, lang: str,
@@ -109,7 +111,11 @@ def formula_blocks(formula: Formula, facts: Facts, lang: str,
     if formula.reading:
         out.append(Block("p", f"{s['reading']}: {formula.reading.strip()}"))
     out.append(Block("h2", s["derivations"]))
-    out += [Block("tex", t) for t in facts.derived] or [Block("p", s["none"])]
+    out += [Block("tex", t) for t in facts.derived]
+    if facts.steps:
+        out.append(Block("code", facts.steps))
+    if not facts.derived and not facts.steps:
+        out.append(Block("p", s["none"]))
     out.append(Block("h2", s["checks"]))
     rows = [[s["kind"], s["ok"], s["method"], s["points"], s["error"], s["margin"]]]
     for c in [*result.checks, *result.corrected_checks]:

@@ -9,13 +9,14 @@ import sympy as sp
 from ._backward import prove_backward
 from ._moments import Moment
 from ._program import Program
+from ._tape import Tape
 from .catalog import Formula
 from .check import CheckResult, FormulaResult
-from .derive import batch_derivation
+from .derive import batch_derivation, cell_tape
 from .parse import parse_expression
 
 __all__ = ["formula_table", "results_json", "check_text", "claim_json", "backward_text",
-           "moment_latex"]
+           "moment_latex", "cell_text", "tape_lines"]
 
 _MARK = {"verified": "verified", "read": "read", "erratum": "ERRATUM", "refuted": "REFUTED",
          "error": "ERROR"}
@@ -152,3 +153,60 @@ def backward_text(formula: Formula) -> str:
         lines.append(f"  sums proved zero by the forward statistics and dropped: sum_i {dropped}")
     lines.append("  derived in " + ", ".join(f"{k} {v:.2f} s" for k, v in deriv.seconds.items()))
     return "\n".join(lines)
+
+
+class _CellPrinter(sp.StrPrinter):
+    """The cell's tapes as text: star for the elementwise product, [u, v], x^T, sum_batch."""
+
+    def _print_hadamard(self, e: sp.Expr) -> str:
+        return " * ".join(self.parenthesize(a, 50) for a in e.args)
+
+    def _print_Concat(self, e: sp.Expr) -> str:
+        return "[" + ", ".join(self._print(a) for a in e.args) + "]"
+
+    def _print_transpose(self, e: sp.Expr) -> str:
+        return f"{self.parenthesize(e.args[0], 1000, strict=True)}^T"
+
+    def _print_BatchSum(self, e: sp.Expr) -> str:
+        return f"sum_batch({self._print(e.args[0])})"
+
+    def _print_Block(self, e: sp.Expr) -> str:
+        g, k, *parts = e.args
+        return f"rows of {self._print(g)} for {self._print(parts[int(k)])}"
+
+    def _print_Mul(self, e: sp.Expr) -> str:
+        if e.is_commutative:
+            return super()._print_Mul(e)
+        coeff = sp.Mul(*(a for a in e.args if a.is_commutative))
+        chain = " ".join(self.parenthesize(a, 50) for a in e.args if not a.is_commutative)
+        if coeff in (1, -1):
+            return chain if coeff == 1 else f"-{chain}"
+        return f"{self._print(coeff)} {chain}"
+
+
+def tape_lines(tape: Tape) -> tuple[list[str], list[str]]:
+    """The forward and backward tapes, one assignment per line."""
+    printer = _CellPrinter()
+    return ([f"{ln.name} = {printer.doprint(ln.expr)}" for ln in tape.forward],
+            [f"{ln.name} = {printer.doprint(ln.expr)}" for ln in tape.backward])
+
+
+def cell_text(formula: Formula) -> str:
+    """``symnn derive`` for a formula with a [cell] table: one step's forward and backward
+    tapes (reverse mode through the adjoint rules of symnn._tape) and how BPTT uses them."""
+    tape = cell_tape(formula)
+    forward, backward = tape_lines(tape)
+    which = (f"the corrected form {formula.corrected}" if formula.expect == "refuted"
+             else "the statement")
+    ups = ", ".join(u.name for u in tape.upstream)
+    carry = ", ".join(f"{o} -> {i}" for o, i in zip(tape.outputs, tape.inputs[tape.per_step:],
+                                                      strict=True))
+    return "\n".join([
+        "", f"One step of the cell ({which}); vectors are columns, a batch of m is (n, m):",
+        "  forward:", *(f"    {ln}" for ln in forward),
+        f"  backward (from {ups}; reverse mode: W x gives W^T g and g x^T, [u, v] splits g by "
+        "rows, u * v gives g * v, f(u) gives g * f'(u), a bias sums g over the batch):",
+        *(f"    {ln}" for ln in backward),
+        f"Through time: the state carried to the next step is {carry}; step t's backward gets "
+        "the loss's gradient at step t plus what step t + 1 sends back, and each weight's "
+        "gradient is the sum of the steps' contributions (checked for T = 1..5)."])
