@@ -4,6 +4,8 @@ checks refuse. Goal: at least 99 % of the non-equivalent mutants.
 Mutants (symnn._mutate): flip a sign, drop a term or factor (an epsilon, a 1/m), a constant off
 by 1e-3 relative, an exponent off by one, two symbols swapped. A mutant equal to the original on
 the declared domains (e.g. swapping symmetric symbols) is "equivalent": listed, not counted.
+Targets: every checked statement, every gradient check, and every line of the RNN cells'
+derived backward tapes (judged by the cell-backward check through regenerated kernels).
 
 Run: python bench/mutation_score.py [--quick]   (--quick: first 6 mutants per target)
 """
@@ -16,10 +18,14 @@ import time
 
 import sympy as sp
 
+from symnn._cellcheck import check_cell_step
 from symnn._mutate import mutants
+from symnn._notation import hadamard
+from symnn._tape import Line
 from symnn.catalog import CatalogError, load_catalog
 from symnn.check import check_gradient, check_statement, compare
-from symnn.derive import evaluate, gradient_checks, read_definitions
+from symnn.derive import cell_tape, evaluate, gradient_checks, read_definitions
+from symnn.lower import cell_functions, load_module, module_source
 from symnn.parse import parse_expression, parse_statement
 
 
@@ -74,6 +80,40 @@ def _judge_gradient(formula, of, wrt, stated, joint, mutant) -> str:
         return "caught"
 
 
+def _cell_targets(formula):
+    """(label, tape, line index) for every line of a cell's backward tape."""
+    if formula.cell is None:
+        return
+    tape = cell_tape(formula)
+    for k, ln in enumerate(tape.backward):
+        yield f"backward line {ln.name}", tape, k
+
+
+def _commuted(expr: sp.Basic) -> sp.Basic:
+    """expr with the factors of every elementwise product in one order."""
+    if not expr.args:
+        return expr
+    args = [_commuted(a) for a in expr.args]
+    if isinstance(expr, hadamard):
+        args.sort(key=sp.srepr)
+    return expr.func(*args)
+
+
+def _judge_cell(formula, tape, k, mutant) -> str:
+    if _commuted(mutant) == _commuted(tape.backward[k].expr):
+        return "equivalent"  # u * v and v * u: the same elementwise product
+    lines = list(tape.backward)
+    lines[k] = Line(lines[k].name, mutant)
+    bad = dataclasses.replace(tape, backward=lines)
+    base = formula.id.replace("-", "_")
+    try:
+        module = load_module(module_source(cell_functions(bad, base, base), "mutant"),
+                             f"mutant_{base}")
+        return "survived" if check_cell_step(bad, module, base, formula.table).ok else "caught"
+    except Exception:  # a mutant that cannot be printed or imported is refused
+        return "caught"
+
+
 def main(quick: bool = False) -> int:
     from symnn.parse import parse_condition
 
@@ -91,6 +131,10 @@ def main(quick: bool = False) -> int:
             joint = tuple(parse_condition(c, formula.table) for c in constraints)
             for what, mutant in list(mutants(stated))[:limit]:
                 verdict = _judge_gradient(formula, of, wrt, stated, joint, mutant)
+                outcomes[verdict].append(f"{formula.id} {label}: {what}")
+        for label, tape, k in _cell_targets(formula):
+            for what, mutant in list(mutants(tape.backward[k].expr))[:limit]:
+                verdict = _judge_cell(formula, tape, k, mutant)
                 outcomes[verdict].append(f"{formula.id} {label}: {what}")
     caught, survived = len(outcomes["caught"]), len(outcomes["survived"])
     total = caught + survived

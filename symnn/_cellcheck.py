@@ -94,6 +94,7 @@ class _Tally:
         scale = max(float(np.sum(np.abs(grad * direction))), abs(exact), 1e-300)
         rounding = 0.0 if precise is None else abs(got - float(np.sum(precise * direction)))
         err = abs(got - exact) / max(scale, (100 * rounding + self.floor) / CELL_TOLERANCE)
+        err = err if np.isfinite(err) else np.inf  # a NaN is never within tolerance
         self.worst = max(self.worst, err)
         if err > CELL_TOLERANCE and self.counterexample is None:
             self.counterexample = {"point": dict(sizes), "lhs": got, "rhs": exact,

@@ -234,3 +234,10 @@ def test_the_torch_autograd_agrees_with_the_generated_gru_backward():
     (out * torch.tensor(upstream)).sum().backward()
     for mine, leaf in zip(ours, leaves, strict=True):
         assert np.allclose(mine, leaf.grad.numpy(), rtol=1e-12, atol=1e-14)
+
+
+def test_a_backward_that_returns_nan_is_refuted():
+    """A gradient that is NaN is never within tolerance (NaN compares false with everything)."""
+    step, _ = _checks("gru-cell", source_edit=lambda s: s.replace(
+        "    d_W_c = ", "    d_W_c = numpy.nan + "))
+    assert not step.ok
