@@ -120,6 +120,7 @@ def check_kernels(deriv: BatchDerivation, module, gradients: Callable | None = N
                 err /= max(1.0, ROUNDING_FACTOR * rounding / max(abs(cs), abs(dot), 1e-300)
                            / KERNEL_TOLERANCE)
                 points += 1
+                err = err if np.isfinite(err) else np.inf  # a NaN is never within tolerance
                 worst = max(worst, err)
                 if err > KERNEL_TOLERANCE and counterexample is None:
                     counterexample = {"case": f"{label}, direction {n_dir}",

@@ -96,6 +96,9 @@ def matrix_compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str 
                              f"{sizes}")
         gap = np.abs(np.asarray(a) - np.asarray(b)) / np.maximum(
             1.0, np.maximum(np.abs(a), np.abs(b)))
+        # undefined on both sides: not compared; on one side only: never within tolerance
+        both = ~np.isfinite(np.asarray(a, dtype=float)) & ~np.isfinite(np.asarray(b, dtype=float))
+        gap = np.where(both, 0.0, np.where(np.isfinite(gap), gap, np.inf))
         worst = max(worst, float(np.max(gap)))
         if float(np.max(gap)) > 1e-9 and counterexample is None:
             i = np.unravel_index(int(np.argmax(gap)), np.shape(gap))

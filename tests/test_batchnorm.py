@@ -110,6 +110,15 @@ def test_a_planted_error_in_the_generated_backward_is_refuted():
     assert results[0].counterexample["case"].startswith("dense (2, 1)")
 
 
+def test_a_backward_that_returns_nan_is_refuted():
+    """A NaN in the generated input gradient is a refutation, never 'within tolerance'."""
+    steps = [Step(s.name, s.kind, s.expr + sp.nan) if s.name == sp.Symbol("grad_x") else s
+             for s in DERIV.backward.steps]
+    broken = dataclasses.replace(DERIV, backward=dataclasses.replace(DERIV.backward,
+                                                                      steps=steps))
+    assert not any(r.ok for r in check_kernels(broken, kernel_module(broken)))
+
+
 def test_generated_backward_matches_torch_autograd():
     """Optional: torch's batch_norm backward (training mode) gives the same gradients."""
     torch = pytest.importorskip("torch")

@@ -263,3 +263,15 @@ def test_batch_counterexample_is_shrunk_to_the_smallest_failing_size():
                             r"\sigma_B^2 = \frac{1}{m-1}")
     shrunk = [c for c in result.checks if c.counterexample and "shrunk" in c.detail]
     assert shrunk and all(c.counterexample["point"]["m"] == 2 for c in shrunk)
+
+
+def test_a_matrix_side_undefined_where_the_other_is_defined_is_refuted():
+    """A NaN on one side of a matrix comparison is a refutation, never within tolerance."""
+    import sympy as sp
+
+    from symnn._matrices import matrix_compare
+    from symnn._notation import hadamard
+
+    gru = next(f for f in load_catalog() if f.id == "gru-cell")
+    x = sp.Symbol("x_t", commutative=False)
+    assert not matrix_compare(sp.log(-hadamard(x, x) - 1), x, gru.table).ok
