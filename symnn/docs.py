@@ -59,7 +59,7 @@ _STATUS = {"verified": "verified", "read": "read_only", "erratum": "erratum",
 @dataclass(frozen=True)
 class Block:
     """One piece of a page: h1, h2, p, tex (display math), sym (a SymPy statement), table,
-    code, img, link."""
+    code (Python), text (preformatted), img, link."""
 
     kind: str
     value: object
@@ -113,7 +113,7 @@ def formula_blocks(formula: Formula, facts: Facts, lang: str,
     out.append(Block("h2", s["derivations"]))
     out += [Block("tex", t) for t in facts.derived]
     if facts.steps:
-        out.append(Block("code", facts.steps))
+        out.append(Block("text", facts.steps))
     if not facts.derived and not facts.steps:
         out.append(Block("p", s["none"]))
     out.append(Block("h2", s["checks"]))
@@ -156,8 +156,9 @@ def to_markdown(blocks: list[Block], image_dir: str) -> str:
             head, *rows = b.value
             lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
             lines += ["| " + " | ".join(r) + " |" for r in rows] + [""]
-        elif b.kind == "code":
-            lines += ["```python", str(b.value).rstrip(), "```", ""]
+        elif b.kind in ("code", "text"):
+            lang = "python" if b.kind == "code" else "text"
+            lines += [f"```{lang}", str(b.value).rstrip(), "```", ""]
         elif b.kind == "img":
             lines += [f"![{b.value}]({image_dir}/{b.value})", ""]
         elif b.kind == "link":
@@ -221,7 +222,7 @@ def to_html(blocks: list[Block], title: str, lang: str, image_dir: str,
             body = "".join("<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in r) + "</tr>"
                            for r in rows)
             parts.append(f"<table><tr>{cells}</tr>{body}</table>")
-        elif b.kind == "code":
+        elif b.kind in ("code", "text"):
             parts.append(f"<pre><code>{html.escape(str(b.value))}</code></pre>")
         elif b.kind == "img":
             parts.append(f'<p><img src="{image_dir}/{b.value}" alt="{b.value}"></p>')
