@@ -22,7 +22,7 @@ from symnn.parse import parse_condition
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = [f for f in load_catalog() if not isinstance(f, Exception)]
 BY_ID = {f.id: f for f in CATALOG}
-SUBSET = [BY_ID[i] for i in ("sigmoid", "relu", "batch-normalization")]
+SUBSET = [BY_ID[i] for i in ("sigmoid", "relu", "batch-normalization", "gru-cell")]
 
 
 @pytest.fixture(scope="module")
@@ -163,8 +163,8 @@ def test_codegen_unknown_formula_exits_2(capsys):
 
 @pytest.mark.parametrize("backend", ["torch", "jax"])
 def test_other_backends_agree_with_the_numpy_module(backend, numpy_module):
-    """Optional: the PyTorch / JAX modules give the NumPy module's values (sigmoid, ReLU and
-    the batch-norm kernels)."""
+    """Optional: the PyTorch / JAX modules give the NumPy module's values (sigmoid, ReLU, the
+    batch-norm kernels, and the GRU sequence with its BPTT)."""
     lib = pytest.importorskip(backend)
     mod = load_module(codegen_source(SUBSET, backend), f"symnn_generated_{backend}")
     tensor = ((lambda a: lib.tensor(a, dtype=lib.float64)) if backend == "torch"
@@ -183,6 +183,17 @@ def test_other_backends_agree_with_the_numpy_module(backend, numpy_module):
     y_np, saved_np = numpy_module.batch_normalization_forward(x, gamma, beta, 1e-5)
     grads_np = numpy_module.batch_normalization_backward(dy, saved_np, gamma, beta)
     for a, b in zip((y, *grads), (y_np, *grads_np), strict=True):
+        np.testing.assert_allclose(np.asarray(a), b, rtol=1e-10, atol=1e-12)
+    shapes = [(3, 5), (3, 1), (3, 2), (3, 3), (3, 1), (3, 2), (3, 3), (3, 1)]
+    params = [rng.normal(size=s) for s in shapes]
+    xs, c0 = [rng.normal(size=(2, 4)) for _ in range(3)], rng.normal(size=(3, 4))
+    ups = [rng.normal(size=(3, 4)) for _ in range(3)]
+    _, saves = mod.gru_cell_sequence([tensor(x) for x in xs], tensor(c0),
+                                     *(tensor(p) for p in params))
+    theirs = mod.gru_cell_bptt([tensor(u) for u in ups], saves, *(tensor(p) for p in params))
+    _, saves_np = numpy_module.gru_cell_sequence(xs, c0, *params)
+    ours = numpy_module.gru_cell_bptt(ups, saves_np, *params)
+    for a, b in zip((*theirs[0], *theirs[1:]), (*ours[0], *ours[1:]), strict=True):
         np.testing.assert_allclose(np.asarray(a), b, rtol=1e-10, atol=1e-12)
 
 
