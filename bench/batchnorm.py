@@ -13,11 +13,11 @@ Run: python bench/batchnorm.py [--rounds N]
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 
 import numpy as np
 import sympy as sp
+from _timing import median_times
 
 from symnn._backward import concrete_gradient, prove_same
 from symnn._kernelcheck import kernel_module
@@ -47,15 +47,6 @@ def hand_backward(dy, cache, gamma):
     return dx, dgamma, dbeta
 
 
-def _time(kernels: dict, rounds: int, calls: int) -> dict[str, float]:
-    times = {k: [] for k in kernels}
-    for _ in range(rounds):
-        for name, fn in kernels.items():
-            start = time.perf_counter()
-            for _ in range(calls):
-                fn()
-            times[name].append((time.perf_counter() - start) / calls)
-    return {k: statistics.median(v) for k, v in times.items()}
 
 
 def kernels_ratio(rounds: int) -> None:
@@ -95,7 +86,7 @@ def kernels_ratio(rounds: int) -> None:
         kernels["torch 2.13 autograd backward, 1 thread"] = torch_backward
     except ImportError:
         print("(torch not installed: pip install -e '.[bench]' for the torch ratio)")
-    times = _time(kernels, rounds, 5)
+    times = median_times(kernels, rounds, 5)
     base = times[next(iter(kernels))]
     print(f"Backward at {SHAPE} float64, median of {rounds} rounds x 5 calls, ratio to the "
           f"hand-written NumPy backward ({base * 1e3:.2f} ms here):")

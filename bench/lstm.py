@@ -13,10 +13,9 @@ Run: python bench/lstm.py [--rounds N]
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 
 import numpy as np
+from _timing import median_times
 
 from symnn.catalog import load_catalog
 from symnn.codegen import codegen_source
@@ -75,15 +74,6 @@ def hand_bptt(d_as, caches, p):
     return dxs, da_next, dc_next, grads
 
 
-def _time(kernels: dict, rounds: int, calls: int) -> dict[str, float]:
-    times = {k: [] for k in kernels}
-    for _ in range(rounds):
-        for name, fn in kernels.items():
-            start = time.perf_counter()
-            for _ in range(calls):
-                fn()
-            times[name].append((time.perf_counter() - start) / calls)
-    return {k: statistics.median(v) for k, v in times.items()}
 
 
 def main() -> None:
@@ -137,7 +127,7 @@ def main() -> None:
         kernels["torch autograd (1 thread)"] = torch_autograd
     except ImportError:
         print("torch not installed: pip install torch==2.13.0 for the comparison")
-    times = _time(kernels, args.rounds, args.calls)
+    times = median_times(kernels, args.rounds, args.calls)
     base = times["hand-written NumPy"]
     print(f"forward + BPTT over {T} steps, median of {args.rounds} x {args.calls}:")
     for name, t in times.items():
