@@ -1,8 +1,8 @@
 """LSTM cell: the generated sequence + BPTT kernels against a hand-written NumPy LSTM and torch
 autograd, over T steps of a batch.
 
-The cell is the catalog's (standard output a = Gamma_o * tanh(c), the candidate with the
-relevance gate CS 230 prints). Shapes n_a = 128, n_x = 64, batch 64, T = 16, float64. Timed
+The cell is the catalog's corrected LSTM (the standard one: output a = Gamma_o * tanh(c), no
+relevance gate in the candidate). Shapes n_a = 128, n_x = 64, batch 64, T = 16, float64. Timed
 round-robin (ROUNDS x CALLS each, median per call), printed as ratios to the hand-written NumPy
 forward + backward of the same run. torch (optional, torch==2.13.0, 1 thread) differentiates the
 torch-backend generated forward with autograd. The gradients are compared first.
@@ -22,8 +22,7 @@ from symnn.codegen import codegen_source
 from symnn.lower import load_module
 
 N_A, N_X, M, T = 128, 64, 64, 16
-ORDER = ["W_c", "b_c", "W_u", "U_u", "b_u", "W_r", "U_r", "b_r", "W_f", "U_f", "b_f",
-         "W_o", "U_o", "b_o"]
+ORDER = ["W_c", "b_c", "W_u", "U_u", "b_u", "W_f", "U_f", "b_f", "W_o", "U_o", "b_o"]
 
 
 def _sigmoid(z):
@@ -34,9 +33,8 @@ def hand_sequence(xs, a, c, p):
     """The LSTM written out by hand, one matrix product per gate and input."""
     caches = []
     for x in xs:
-        gates = {g: _sigmoid(p[f"W_{g}"] @ x + p[f"U_{g}"] @ a + p[f"b_{g}"]) for g in "ufro"}
-        ra = gates["r"] * a
-        stacked = np.concatenate([ra, x], axis=0)
+        gates = {g: _sigmoid(p[f"W_{g}"] @ x + p[f"U_{g}"] @ a + p[f"b_{g}"]) for g in "ufo"}
+        stacked = np.concatenate([a, x], axis=0)
         cand = np.tanh(p["W_c"] @ stacked + p["b_c"])
         c_new = gates["u"] * cand + gates["f"] * c
         tc = np.tanh(c_new)
@@ -59,10 +57,9 @@ def hand_bptt(d_as, caches, p):
         dstacked = p["W_c"].T @ dcand
         grads["W_c"] += dcand @ stacked.T
         grads["b_c"] += dcand.sum(axis=1, keepdims=True)
-        dz["r"] = dstacked[:N_A] * a
         dx = dstacked[N_A:].copy()
-        da_prev = dstacked[:N_A] * g["r"]
-        for k in "ufro":
+        da_prev = dstacked[:N_A].copy()
+        for k in "ufo":
             dpre = dz[k] * g[k] * (1 - g[k])
             grads[f"W_{k}"] += dpre @ x.T
             grads[f"U_{k}"] += dpre @ a.T

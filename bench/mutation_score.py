@@ -24,7 +24,13 @@ from symnn._notation import hadamard
 from symnn._tape import Line
 from symnn.catalog import CatalogError, load_catalog
 from symnn.check import check_gradient, check_statement, compare
-from symnn.derive import cell_tape, evaluate, gradient_checks, read_definitions
+from symnn.derive import (
+    cell_tape,
+    corrected_definitions,
+    evaluate,
+    gradient_checks,
+    read_definitions,
+)
 from symnn.lower import cell_functions, load_module, module_source
 from symnn.parse import parse_expression, parse_statement
 
@@ -43,7 +49,8 @@ def _statement_targets(formula):
         return
     defs = read_definitions(formula.definitions, formula.table)
     latex = formula.corrected or formula.latex  # an erratum's corrected form is the true one
-    yield "", defs, parse_statement(latex, formula.table), formula.checks
+    yield "", corrected_definitions(formula, defs), parse_statement(latex, formula.table), \
+        formula.checks
     for v in formula.variants:
         vdefs = read_definitions(v.definitions, formula.table, base=defs)
         scoped = dataclasses.replace(formula, constraints=formula.constraints + v.constraints)

@@ -99,12 +99,13 @@ def matrix_compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str 
         # undefined on both sides: not compared; on one side only: never within tolerance
         both = ~np.isfinite(np.asarray(a, dtype=float)) & ~np.isfinite(np.asarray(b, dtype=float))
         gap = np.where(both, 0.0, np.where(np.isfinite(gap), gap, np.inf))
-        worst = max(worst, float(np.max(gap)))
-        if float(np.max(gap)) > 1e-9 and counterexample is None:
+        largest = float(np.max(gap))
+        if largest > max(worst, 1e-9):  # the counterexample is the worst one
             i = np.unravel_index(int(np.argmax(gap)), np.shape(gap))
             counterexample = {"point": {k: float(v) for k, v in sizes.items()},
                               "lhs": float(np.asarray(a)[i]), "rhs": float(np.asarray(b)[i]),
                               "case": f"sizes {sizes}, component {tuple(map(int, i))}"}
+        worst = max(worst, largest)
     ok = counterexample is None
     detail = (f"{TRIALS} draws of sizes (1..4) and values; worst mixed error {worst:.1e}"
               if ok else f"refuted: the sides differ by {worst:.3g} (tolerance 1e-09)")

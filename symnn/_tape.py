@@ -227,10 +227,11 @@ def _bar(s: sp.Symbol) -> sp.Symbol:
 def make_tape(outputs: list[tuple[sp.Symbol, sp.Expr | None]], defs: dict[sp.Symbol, sp.Expr],
               inputs: tuple[sp.Symbol, ...], carried: tuple[sp.Symbol, ...],
               parameters: tuple[sp.Symbol, ...], matrices: set[sp.Symbol],
-              rules: dict | None = None) -> Tape:
+              rules: dict | None = None, optional: set[sp.Symbol] | None = None) -> Tape:
     """The forward and backward tapes of one step. ``outputs`` are (name, expression) for
     the carried outputs (expression None for a name the definitions give); ``rules`` replaces
-    :data:`ADJOINTS` (the tests plant wrong rules)."""
+    :data:`ADJOINTS` (the tests plant wrong rules); ``optional`` parameters may go unread (they
+    are then left out of the step's arguments)."""
     rules = ADJOINTS if rules is None else rules
     defined = {**defs, **{o: e for o, e in outputs if e is not None}}
     outs = [o for o, _ in outputs]
@@ -242,6 +243,8 @@ def make_tape(outputs: list[tuple[sp.Symbol, sp.Expr | None]], defs: dict[sp.Sym
     if free - set(leaves):
         names = ", ".join(sorted(s.name for s in free - set(leaves)))
         raise TapeError(f"{names}: neither defined nor an input, state or parameter of the cell")
+    parameters = tuple(p for p in parameters if p in free or p not in (optional or set()))
+    leaves = (*inputs, *carried, *parameters)
     unused = [p.name for p in leaves if p not in free]
     if unused:
         raise TapeError(f"{', '.join(unused)}: declared in [cell] but the step never reads it")

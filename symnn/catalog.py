@@ -99,6 +99,7 @@ class Formula:
     expect: str = "verified"
     erratum_note: str = ""
     corrected: str = ""
+    corrected_definitions: tuple[str, ...] = ()  # replace printed definitions when corrected
     source: str = ""
     reading: str = ""
     notes: str = ""
@@ -263,8 +264,12 @@ def load_formula(path: str | Path, text: str | None = None) -> Formula:
     expect = data.get("expect", "verified")
     _want(expect in ("verified", "refuted"), where, "expect", "'verified' or 'refuted'")
     erratum = data.get("erratum", {})
-    _want(isinstance(erratum, dict) and set(erratum) <= {"note", "corrected"}, where, "erratum",
-          "a table with 'note' and 'corrected'")
+    _want(isinstance(erratum, dict) and set(erratum) <= {"note", "corrected", "definitions"},
+          where, "erratum", "a table with 'note', 'corrected' and optionally 'definitions'")
+    fixed_defs = erratum.get("definitions", []) if isinstance(erratum, dict) else []
+    _want(isinstance(fixed_defs, list) and all(isinstance(d, str) for d in fixed_defs), where,
+          "erratum.definitions", "an array of LaTeX definitions that replace printed ones for "
+          "the corrected form")
     _want((expect == "refuted") == bool(erratum), where, "erratum",
           "present exactly when expect = 'refuted' (the note and the corrected form)")
     table = _symbols(data.get("symbols", {}), where)
@@ -290,6 +295,7 @@ def load_formula(path: str | Path, text: str | None = None) -> Formula:
         path=where, definitions=tuple(defs), checks=tuple(checks), expect=expect,
         erratum_note=_string(erratum, "note", where, prefix="erratum.") if erratum else "",
         corrected=_string(erratum, "corrected", where, prefix="erratum.") if erratum else "",
+        corrected_definitions=tuple(fixed_defs),
         source=_string(data, "source", where, required=False),
         reading=_string(data, "reading", where, required=False),
         notes=_string(data, "notes", where, required=False), labels=dict(labels),

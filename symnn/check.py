@@ -35,6 +35,7 @@ from .derive import (
     DeriveError,
     batch_derivation,
     cell_tape,
+    corrected_definitions,
     definition_groups,
     evaluate,
     fold,
@@ -256,7 +257,7 @@ def _check_backward(st, check, formula, defs, seed):
 
 
 def _check_cell(st, check, formula, defs, seed):
-    tape = cell_tape(formula, st)
+    tape = cell_tape(formula, st, defs=defs)
     base = formula.id.replace("-", "_")
     module = cell_module(tape, base, formula.title_en)
     run = check_cell_step if check.kind == "cell-backward" else check_bptt
@@ -316,7 +317,8 @@ def verify_formula(formula: Formula, seed: int = 0) -> FormulaResult:
         printed = run_checks(formula.latex, formula, defs, seed)
         printed += _variant_checks(formula, defs, seed)
         printed += _check_kernels(formula, seed)
-        corrected = (run_checks(formula.corrected, formula, defs, seed)
+        corrected = (run_checks(formula.corrected, formula, corrected_definitions(formula, defs),
+                                seed)
                      if formula.expect == "refuted" else [])
     except (ParseError, DeriveError, ValueError) as exc:
         return FormulaResult(**base, status="error", as_expected=False, error=str(exc))

@@ -24,6 +24,7 @@ from .derive import (
     Definitions,
     batch_derivation,
     cell_tape,
+    corrected_definitions,
     definition_groups,
     evaluate,
     gradient_parts,
@@ -112,8 +113,11 @@ def generate(formula: Formula, backend: str = "numpy", seed: int = 0,
         out.functions += [_with_batch_doc(f, formula, result, latex) for f in cell_functions(
             cell_tape(formula), base, formula.title_en, backend)]
     made: set[str] = set()
-    for label, defs, checks, _ in definition_groups(formula):
-        defs = _stable(defs)
+    for label, printed, checks, _ in definition_groups(formula):
+        printed = _stable(printed)
+        # an erratum's kernel is its corrected form, with the corrected definitions
+        defs = (_stable(corrected_definitions(formula)) if formula.expect == "refuted"
+                and not label else printed)
         name = base + (f"__{slug(label)}" if label else "")
         st = parse_statement(latex, formula.table)
         forward = evaluate(st.rhs, defs)
@@ -127,7 +131,8 @@ def generate(formula: Formula, backend: str = "numpy", seed: int = 0,
             columns = ("; vectors are columns, a batch of m is an (n, m) array, and products "
                        "are matrix products") if not forward.is_commutative else ""
             if formula.expect == "refuted":
-                out.functions.append(_as_printed(formula, defs, name, what + columns, backend))
+                out.functions.append(_as_printed(formula, printed, name, what + columns,
+                                                 backend))
                 what += " in its corrected form (the printed form is refuted)"
             what += columns
             out.functions.append(expr_function(forward, _args(forward), name,

@@ -24,7 +24,7 @@ from .parse import Statement, parse_expression, parse_statement
 __all__ = ["Definitions", "DeriveError", "read_definitions", "expand", "evaluate", "fold",
            "prove_equal", "try_prove", "simplified", "derivations", "Derivation",
            "definition_groups", "gradient_parts", "batch_derivation", "BatchDerivation",
-           "with_statement", "gradient_checks", "cell_tape", "Tape",
+           "with_statement", "gradient_checks", "cell_tape", "Tape", "corrected_definitions",
            "PROOF_BUDGET_OPS"]
 
 #: Expressions larger than this (sympy count_ops) are not handed to simplify: no proof attempt.
@@ -288,6 +288,15 @@ def definition_groups(formula: Formula) -> list[tuple[str, Definitions, tuple, t
          formula.constraints + v.constraints) for v in formula.variants]
 
 
+def corrected_definitions(formula: Formula, printed: Definitions | None = None) -> Definitions:
+    """The definitions of an erratum's corrected form: the printed ones, with those of
+    ``erratum.definitions`` in their place."""
+    printed = printed or read_definitions(formula.definitions, formula.table)
+    if not formula.corrected_definitions:
+        return printed
+    return read_definitions(formula.corrected_definitions, formula.table, base=printed)
+
+
 def gradient_parts(check: Check, formula: Formula, defs: Definitions
                    ) -> tuple[sp.Expr, sp.Symbol, sp.Expr]:
     """For a gradient check: the function (definitions applied), the variable, and symnn's own
@@ -339,21 +348,24 @@ def batch_derivation(formula: Formula) -> BatchDerivation:
 _TAPE_CACHE: dict[tuple, Tape] = {}
 
 
-def cell_tape(formula: Formula, st: Statement | None = None, rules: dict | None = None) -> Tape:
+def cell_tape(formula: Formula, st: Statement | None = None, rules: dict | None = None,
+              defs: Definitions | None = None) -> Tape:
     """The forward and backward tapes of one step of a formula with a [cell] table, for the
-    statement ``st`` (default: the corrected form of an erratum, else the printed one), with
-    the adjoint rules ``rules`` (default: :data:`symnn._tape.ADJOINTS`; others are not cached)."""
+    statement ``st`` under ``defs`` (default: an erratum's corrected form and definitions, else
+    the printed ones), with the adjoint rules ``rules`` (default: :data:`symnn._tape.ADJOINTS`;
+    others are not cached)."""
     spec = formula.cell
     if spec is None:
         raise DeriveError(f"{formula.id} has no [cell] table")
+    printed = read_definitions(formula.definitions, formula.table)
     if st is None:
-        st = parse_statement(formula.corrected if formula.expect == "refuted" else formula.latex,
-                             formula.table)
-    key = (formula.path, sp.srepr(st.lhs), sp.srepr(st.rhs), formula.definitions, spec,
-           id(rules))
+        fixed = formula.expect == "refuted"
+        st = parse_statement(formula.corrected if fixed else formula.latex, formula.table)
+        defs = defs or (corrected_definitions(formula, printed) if fixed else printed)
+    defs = defs or printed
+    key = (formula.path, sp.srepr(st.lhs), sp.srepr(st.rhs), tuple(sorted(defs.sources.values())),
+           spec, id(rules))
     if key not in _TAPE_CACHE or rules is not None:
-        defs = read_definitions(formula.definitions, formula.table)
-
         def sym(name: str) -> sp.Symbol:
             return formula.table.get(name).sympy()
 
@@ -362,11 +374,16 @@ def cell_tape(formula: Formula, st: Statement | None = None, rules: dict | None 
             raise DeriveError(f"{st.lhs} (the statement's left side) is not a carried output "
                               "of [cell]")
         matrices = {d.sympy() for d in formula.table.decls.values() if d.kind == "matrix"}
+        # a parameter one form of the formula reads and another does not (the printed LSTM's
+        # relevance gate) is left out of the form that does not; one read nowhere is an error
+        every = [printed, corrected_definitions(formula, printed)]
+        read = {s for d in every for e in d.symbols.values() for s in e.free_symbols}
+        read |= st.rhs.free_symbols
         try:
             _TAPE_CACHE[key] = make_tape(
                 outputs, defs.symbols, tuple(sym(i) for i in spec.inputs),
                 tuple(sym(i) for _, i in spec.carry), tuple(sym(p) for p in spec.parameters),
-                matrices, rules)
+                matrices, rules, optional={sym(p) for p in spec.parameters} & read)
         except TapeError as exc:
             raise DeriveError(f"{formula.id}: {exc}") from exc
     return _TAPE_CACHE[key]

@@ -106,6 +106,7 @@ def formula_blocks(formula: Formula, facts: Facts, lang: str,
            Block("h2", s["printed"]), Block("tex", formula.latex)]
     if formula.corrected:
         out += [Block("p", f"{s['corrected']}:"), Block("tex", formula.corrected),
+                *(Block("tex", d) for d in formula.corrected_definitions),
                 Block("p", f"{s['note']}: {formula.erratum_note}")]
     out += [Block("h2", s["read"]), Block("sym", _reading(formula))]
     if formula.reading:

@@ -16,8 +16,9 @@ from symnn._schema import CatalogError
 from symnn._tape import ADJOINTS, BatchSum, Block
 from symnn.catalog import load_catalog, load_formula
 from symnn.codegen import codegen_source
-from symnn.derive import DeriveError, cell_tape
+from symnn.derive import DeriveError, cell_tape, read_definitions
 from symnn.lower import cell_functions, load_module, module_source
+from symnn.parse import parse_statement
 
 CATALOG = {f.id: f for f in load_catalog()}
 CELLS = ("gru-cell", "lstm-cell")
@@ -138,11 +139,21 @@ def test_the_adjoint_of_a_bias_is_summed_over_the_batch():
 
 
 def test_every_input_state_and_parameter_gets_a_gradient():
-    """The LSTM backward returns one gradient per input, state, weight and bias, in order."""
+    """The LSTM backward returns one gradient per input, state, weight and bias, in order: the
+    standard LSTM's 11 parameters (its candidate has no relevance gate)."""
     tape = cell_tape(CATALOG["lstm-cell"])
     names = [s.name for s in (*tape.inputs, *tape.parameters)]
     assert [g.name for g in tape.grads] == [f"d_{n}" for n in names]
-    assert len(names) == 3 + 14
+    assert len(names) == 3 + 11 and "W_r" not in names
+
+
+def test_the_printed_lstm_keeps_its_relevance_gate():
+    """The printed LSTM (checked too) reads Gamma_r: its tape has the 14 printed parameters."""
+    formula = CATALOG["lstm-cell"]
+    printed = cell_tape(formula, parse_statement(formula.latex, formula.table),
+                        defs=read_definitions(formula.definitions, formula.table))
+    assert {"W_r", "U_r", "b_r"} <= {p.name for p in printed.parameters}
+    assert len(printed.parameters) == 14
 
 
 def _write(tmp_path, text: str):
@@ -194,8 +205,7 @@ def test_generated_lstm_bptt_matches_a_hand_unrolled_finite_difference():
     module = load_module(codegen_source([CATALOG["lstm-cell"]]), "test_lstm_codegen")
     rng = np.random.default_rng(3)
     xs, a0, c0, w = _sequence_data(rng)
-    order = ["W_c", "b_c", "W_u", "U_u", "b_u", "W_r", "U_r", "b_r", "W_f", "U_f", "b_f",
-             "W_o", "U_o", "b_o"]
+    order = ["W_c", "b_c", "W_u", "U_u", "b_u", "W_f", "U_f", "b_f", "W_o", "U_o", "b_o"]
     targets = [rng.normal(size=a0.shape) for _ in xs]
 
     def loss(weights):
@@ -241,3 +251,16 @@ def test_a_backward_that_returns_nan_is_refuted():
     step, _ = _checks("gru-cell", source_edit=lambda s: s.replace(
         "    d_W_c = ", "    d_W_c = numpy.nan + "))
     assert not step.ok
+
+
+def test_the_lstm_candidates_relevance_gate_is_reported_with_a_counterexample():
+    """As printed, the LSTM candidate (with Gamma_r) is not the standard one: its claim is
+    refuted with a counterexample; the corrected definitions satisfy it."""
+    from symnn.check import verify_formula
+
+    result = verify_formula(CATALOG["lstm-cell"])
+    printed = next(c for c in result.checks if c.kind == "claim")
+    corrected = next(c for c in result.corrected_checks if c.kind == "claim")
+    assert not printed.ok and printed.counterexample is not None
+    assert corrected.ok
+    assert result.status == "erratum"

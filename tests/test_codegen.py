@@ -199,15 +199,15 @@ def test_other_backends_agree_with_the_numpy_module(backend, numpy_module):
 
 @pytest.mark.parametrize("fid", ["gru-cell", "lstm-cell"])
 def test_generated_cells_match_the_matrix_evaluator_and_work_on_batches(numpy_module, fid):
-    """The GRU and (corrected) LSTM kernels equal symnn's matrix reading of the statement, one
-    column at a time, and a batch of columns gives the columns' results."""
+    """The GRU and (corrected: output and candidate) LSTM kernels equal symnn's matrix reading of
+    the statement, one column at a time, and a batch of columns gives the columns' results."""
     from symnn._matrices import evaluate_arrays
-    from symnn.derive import evaluate, read_definitions
+    from symnn.derive import corrected_definitions, evaluate
     from symnn.parse import parse_statement
 
     formula = BY_ID[fid]
     fn = getattr(numpy_module, fid.replace("-", "_"))
-    defs = read_definitions(formula.definitions, formula.table)
+    defs = corrected_definitions(formula)
     rhs = evaluate(parse_statement(formula.corrected or formula.latex, formula.table).rhs, defs)
     decls = {d.pyname: d for d in formula.table.decls.values()}
     rng = np.random.default_rng(0)
