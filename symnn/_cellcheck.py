@@ -25,7 +25,7 @@ from types import ModuleType
 
 import numpy as np
 
-from ._matrices import _size
+from ._matrices import array_shape, size_names
 from ._results import CheckResult
 from ._symbols import SymbolTable
 from ._tape import Tape
@@ -47,9 +47,7 @@ class _Draw:
     def __init__(self, tape: Tape, table: SymbolTable, rng: np.random.Generator,
                  steps: int = 1) -> None:
         self.decls = {d.pyname: d for d in table.decls.values()}
-        names = sorted({p.strip() for s in (*tape.inputs, *tape.parameters)
-                        for e in self.decls[s.name].shape for p in str(e).split("+")
-                        if not p.strip().isdigit()})
+        names = size_names(self.decls[s.name] for s in (*tape.inputs, *tape.parameters))
         self.sizes = {n: int(rng.integers(1, 5)) for n in names}
         self.sizes["batch"] = int(rng.integers(1, 5))
         self.rng = rng
@@ -61,9 +59,7 @@ class _Draw:
                          for _ in range(steps)]
 
     def shape(self, name: str, batched: bool) -> tuple[int, ...]:
-        d = self.decls[name]
-        shape = tuple(_size(e, self.sizes) for e in d.shape)
-        return (shape[0], self.sizes["batch"] if batched else 1) if d.kind == "vector" else shape
+        return array_shape(self.decls[name], self.sizes, self.sizes["batch"] if batched else 1)
 
     def value(self, name: str, batched: bool) -> np.ndarray:
         shape = self.shape(name, batched)
@@ -198,10 +194,10 @@ def _unrolled(module: ModuleType, base: str, tape: Tape, steps: int, ups: list,
     return total
 
 
-def _through(module: ModuleType, base: str, tape: Tape, steps: int, ups: list, v: dict,
-             tally: _Tally) -> tuple[tuple, list]:
-    """The generated BPTT's gradients, and each step's contribution to the parameters' (its
-    backward, fed what comes back from the later steps)."""
+def _through(module: ModuleType, base: str, tape: Tape, steps: int, ups: list,
+             v: dict) -> tuple[tuple, list, list]:
+    """The generated BPTT's gradients, each step's contribution to the parameters' (its
+    backward, fed what comes back from the later steps), and the outputs."""
     backward, sequence = getattr(module, f"{base}_backward"), getattr(module, f"{base}_sequence")
     n_step, n_carry = tape.per_step, len(tape.inputs) - tape.per_step
     pv = [v[s.name] for s in tape.parameters]
@@ -216,8 +212,7 @@ def _through(module: ModuleType, base: str, tape: Tape, steps: int, ups: list, v
         grads = backward(*(u + b for u, b in zip(ups[t], back, strict=True)), saves[t], *pv)
         back = list(grads[n_step:n_step + n_carry])
         contributions[t] = grads[n_step + n_carry:]
-    tally.floor = _rounding(outputs, ups)
-    return got, contributions
+    return got, contributions, outputs
 
 
 def _bptt_trial(tape: Tape, module: ModuleType, base: str, draw: _Draw, steps: int,
@@ -233,12 +228,13 @@ def _bptt_trial(tape: Tape, module: ModuleType, base: str, draw: _Draw, steps: i
         return _unrolled(module, base, tape, steps, ups, v, copies)
 
     try:
-        got, contributions = _through(module, base, tape, steps, ups, values, tally)
-        exact_got, exact_contributions = _through(module, base, tape, steps, _long(ups),
-                                                  _long(values), tally)
+        got, contributions, outputs = _through(module, base, tape, steps, ups, values)
+        exact_got, exact_contributions, _ = _through(module, base, tape, steps, _long(ups),
+                                                     _long(values))
     except (ValueError, IndexError) as exc:
         tally.fail(f"T={steps}: the backward through time", exc, draw.sizes)
         return
+    tally.floor = _rounding(outputs, ups)
 
     def step_input(got: tuple, t: int, k: int) -> np.ndarray:
         return got[0][t] if len(per_step) == 1 else got[0][t][k]

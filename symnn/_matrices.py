@@ -9,15 +9,18 @@ elementwise. Shapes that do not fit are an error that names them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import sympy as sp
 
 from ._notation import Concat, hadamard, sigmoid
 from ._printers import stable_sigmoid
 from ._results import CheckResult
-from ._symbols import SymbolTable
+from ._symbols import Decl, SymbolTable
 
-__all__ = ["matrix_compare", "evaluate_arrays", "ELEMENTWISE", "TRIALS"]
+__all__ = ["matrix_compare", "evaluate_arrays", "size_names", "array_shape", "ELEMENTWISE",
+           "TRIALS"]
 
 TRIALS = 24
 #: Elementwise functions on arrays.
@@ -32,6 +35,19 @@ def _size(entry: str, sizes: dict[str, int]) -> int:
         part = part.strip()
         total += int(part) if part.isdigit() else sizes[part]
     return total
+
+
+def size_names(decls: Iterable[Decl]) -> list[str]:
+    """The size names (n_a, n_x, ...) the declared shapes use, sorted."""
+    return sorted({p.strip() for d in decls for e in d.shape for p in str(e).split("+")
+                   if not p.strip().isdigit()})
+
+
+def array_shape(decl: Decl, sizes: dict[str, int], columns: int = 1) -> tuple[int, ...]:
+    """The NumPy shape of a declared matrix or vector at these sizes: a vector is a column, or
+    ``columns`` of them (a batch)."""
+    shape = tuple(_size(e, sizes) for e in decl.shape)
+    return (shape[0], columns) if decl.kind == "vector" and shape else shape
 
 
 def evaluate_arrays(expr: sp.Basic, values: dict[sp.Symbol, object]) -> np.ndarray | float:
@@ -73,8 +89,7 @@ def matrix_compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str 
     rng = np.random.default_rng(seed)
     decls = {d.pyname: d for d in table.decls.values()}
     syms = sorted((lhs.free_symbols | rhs.free_symbols), key=lambda s: s.name)
-    names = sorted({p.strip() for s in syms if s.name in decls for e in decls[s.name].shape
-                    for p in str(e).split("+") if not p.strip().isdigit()})
+    names = size_names(decls[s.name] for s in syms if s.name in decls)
     worst, counterexample = 0.0, None
     for _ in range(TRIALS):
         sizes = {n: int(rng.integers(1, 5)) for n in names}
@@ -83,9 +98,7 @@ def matrix_compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str 
             d = decls.get(s.name)
             if d is None:
                 raise ValueError(f"no declaration for {s}")
-            shape = tuple(_size(e, sizes) for e in d.shape)
-            if d.kind == "vector":
-                shape = (shape[0], 1)
+            shape = array_shape(d, sizes)
             n = int(np.prod(shape)) if shape else 1
             drawn = d.domain.sample(rng, n)
             values[s] = drawn.reshape(shape) if shape else float(drawn[0])

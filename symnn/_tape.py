@@ -103,11 +103,8 @@ def _mul(node: sp.Expr, i: int, g: sp.Expr, y: sp.Symbol) -> sp.Expr:
     if any(not a.is_Number for a in scalars):
         raise TapeError(f"{node}: a product with a scalar symbol has no cell adjoint here")
     coeff = sp.Mul(*scalars)
-    arg = node.args[i]
-    if arg.is_commutative:
-        raise TapeError(f"{node}: no adjoint for the number {arg}")
     chain = [a for a in node.args if not a.is_commutative]
-    k = chain.index(arg)
+    k = chain.index(node.args[i])  # a repeated factor would be a power: each factor is once
     left = [sp.transpose(a) for a in reversed(chain[:k])]
     right = [sp.transpose(a) for a in reversed(chain[k + 1:])]
     return coeff * sp.Mul(*left, g, *right)

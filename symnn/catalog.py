@@ -266,7 +266,7 @@ def load_formula(path: str | Path, text: str | None = None) -> Formula:
     erratum = data.get("erratum", {})
     _want(isinstance(erratum, dict) and set(erratum) <= {"note", "corrected", "definitions"},
           where, "erratum", "a table with 'note', 'corrected' and optionally 'definitions'")
-    fixed_defs = erratum.get("definitions", []) if isinstance(erratum, dict) else []
+    fixed_defs = erratum.get("definitions", [])
     _want(isinstance(fixed_defs, list) and all(isinstance(d, str) for d in fixed_defs), where,
           "erratum.definitions", "an array of LaTeX definitions that replace printed ones for "
           "the corrected form")

@@ -120,12 +120,15 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK if all(r.as_expected for r in results) else EXIT_REFUTED
 
 
-def _select(paths: list[str], ids: list[str]) -> tuple[list[Formula] | None,
-                                                     list[CatalogError]]:
+def _select(paths: list[str], ids: list[str], say_bad: bool = True
+            ) -> tuple[list[Formula] | None, list[CatalogError]]:
     """The formulas named by id or alias (all when ``ids`` is empty) and the files that could
-    not be read; None (after saying which) when a name is unknown."""
+    not be read (said on stderr with ``say_bad``); None (after saying which) when a name is
+    unknown."""
     loaded = load_catalog(paths or None)
     bad = [f for f in loaded if isinstance(f, CatalogError)]
+    for exc in bad if say_bad else ():
+        print(f"error: {exc}", file=sys.stderr)
     known = {name: f for f in loaded if not isinstance(f, CatalogError)
              for name in (*f.aliases, f.id)}
     unknown = [i for i in ids if i not in known]
@@ -138,7 +141,7 @@ def _select(paths: list[str], ids: list[str]) -> tuple[list[Formula] | None,
 
 
 def _cmd_derive(args: argparse.Namespace) -> int:
-    chosen, _ = _select(args.paths, [args.id])
+    chosen, _ = _select(args.paths, [args.id], say_bad=False)
     if chosen is None:
         return EXIT_UNREADABLE
     formula = chosen[0]
@@ -164,8 +167,6 @@ def _cmd_derive(args: argparse.Namespace) -> int:
 
 def _cmd_codegen(args: argparse.Namespace) -> int:
     chosen, bad = _select(args.paths, args.ids)
-    for exc in bad:
-        print(f"error: {exc}", file=sys.stderr)
     if chosen is None:
         return EXIT_UNREADABLE
     try:
@@ -188,8 +189,6 @@ def _cmd_codegen(args: argparse.Namespace) -> int:
 
 def _cmd_docs(args: argparse.Namespace) -> int:
     formulas, bad = _select(args.paths, args.ids)
-    for exc in bad:
-        print(f"error: {exc}", file=sys.stderr)
     if formulas is None:
         return EXIT_UNREADABLE
     try:

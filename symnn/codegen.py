@@ -105,12 +105,12 @@ def generate(formula: Formula, backend: str = "numpy", seed: int = 0,
     base = slug(formula.id)
     if formula.program is not None:
         deriv = batch_derivation(formula)
-        out.functions = [_with_batch_doc(f, formula, result)
+        out.functions = [_with_doc(f, formula, result)
                          for f in batch_functions(deriv, backend=backend)]
         return out
     latex = formula.corrected if formula.expect == "refuted" else formula.latex
     if formula.cell is not None:
-        out.functions += [_with_batch_doc(f, formula, result, latex) for f in cell_functions(
+        out.functions += [_with_doc(f, formula, result, latex) for f in cell_functions(
             cell_tape(formula), base, formula.title_en, backend)]
     made: set[str] = set()
     for label, printed, checks, _ in definition_groups(formula):
@@ -175,7 +175,7 @@ def _as_printed(formula: Formula, defs: Definitions, name: str, what: str, backe
                          _doc(formula, note, formula.latex, "refuted by symnn verify"), backend)
 
 
-def _with_batch_doc(source: str, formula: Formula, result: FormulaResult,
+def _with_doc(source: str, formula: Formula, result: FormulaResult,
                     latex: str = "") -> str:
     head, _, rest = source.partition('r"""')
     doc, _, tail = rest.partition('"""')

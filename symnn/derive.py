@@ -353,37 +353,45 @@ def cell_tape(formula: Formula, st: Statement | None = None, rules: dict | None 
     """The forward and backward tapes of one step of a formula with a [cell] table, for the
     statement ``st`` under ``defs`` (default: an erratum's corrected form and definitions, else
     the printed ones), with the adjoint rules ``rules`` (default: :data:`symnn._tape.ADJOINTS`;
-    others are not cached)."""
-    spec = formula.cell
-    if spec is None:
+    tapes made with other rules are not cached)."""
+    if formula.cell is None:
         raise DeriveError(f"{formula.id} has no [cell] table")
-    printed = read_definitions(formula.definitions, formula.table)
     if st is None:
         fixed = formula.expect == "refuted"
         st = parse_statement(formula.corrected if fixed else formula.latex, formula.table)
-        defs = defs or (corrected_definitions(formula, printed) if fixed else printed)
-    defs = defs or printed
+        defs = defs or (corrected_definitions(formula) if fixed else None)
+    defs = defs or read_definitions(formula.definitions, formula.table)
+    if rules is not None:
+        return _make_cell_tape(formula, st, defs, rules)
     key = (formula.path, sp.srepr(st.lhs), sp.srepr(st.rhs), tuple(sorted(defs.sources.values())),
-           spec, id(rules))
-    if key not in _TAPE_CACHE or rules is not None:
-        def sym(name: str) -> sp.Symbol:
-            return formula.table.get(name).sympy()
-
-        outputs = [(sym(o), st.rhs if sym(o) == st.lhs else None) for o, _ in spec.carry]
-        if st.lhs not in [o for o, _ in outputs]:
-            raise DeriveError(f"{st.lhs} (the statement's left side) is not a carried output "
-                              "of [cell]")
-        matrices = {d.sympy() for d in formula.table.decls.values() if d.kind == "matrix"}
-        # a parameter one form of the formula reads and another does not (the printed LSTM's
-        # relevance gate) is left out of the form that does not; one read nowhere is an error
-        every = [printed, corrected_definitions(formula, printed)]
-        read = {s for d in every for e in d.symbols.values() for s in e.free_symbols}
-        read |= st.rhs.free_symbols
-        try:
-            _TAPE_CACHE[key] = make_tape(
-                outputs, defs.symbols, tuple(sym(i) for i in spec.inputs),
-                tuple(sym(i) for _, i in spec.carry), tuple(sym(p) for p in spec.parameters),
-                matrices, rules, optional={sym(p) for p in spec.parameters} & read)
-        except TapeError as exc:
-            raise DeriveError(f"{formula.id}: {exc}") from exc
+           formula.cell)
+    if key not in _TAPE_CACHE:
+        _TAPE_CACHE[key] = _make_cell_tape(formula, st, defs, None)
     return _TAPE_CACHE[key]
+
+
+def _make_cell_tape(formula: Formula, st: Statement, defs: Definitions,
+                    rules: dict | None) -> Tape:
+    spec = formula.cell
+
+    def sym(name: str) -> sp.Symbol:
+        return formula.table.get(name).sympy()
+
+    outputs = [(sym(o), st.rhs if sym(o) == st.lhs else None) for o, _ in spec.carry]
+    if st.lhs not in [o for o, _ in outputs]:
+        raise DeriveError(f"{st.lhs} (the statement's left side) is not a carried output of "
+                          "[cell]")
+    matrices = {d.sympy() for d in formula.table.decls.values() if d.kind == "matrix"}
+    # a parameter one form of the formula reads and another does not (the printed LSTM's
+    # relevance gate) is left out of the form that does not; one read nowhere is an error
+    printed = read_definitions(formula.definitions, formula.table)
+    every = [printed, corrected_definitions(formula, printed)]
+    read = {s for d in every for e in d.symbols.values() for s in e.free_symbols}
+    read |= st.rhs.free_symbols
+    try:
+        return make_tape(outputs, defs.symbols, tuple(sym(i) for i in spec.inputs),
+                         tuple(sym(i) for _, i in spec.carry),
+                         tuple(sym(p) for p in spec.parameters), matrices, rules,
+                         optional={sym(p) for p in spec.parameters} & read)
+    except TapeError as exc:
+        raise DeriveError(f"{formula.id}: {exc}") from exc
