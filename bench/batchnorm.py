@@ -19,11 +19,11 @@ import numpy as np
 import sympy as sp
 from _timing import median_times
 
-from symnn._backward import concrete_gradient, prove_same
-from symnn._kernelcheck import kernel_module
 from symnn.catalog import load_catalog
-from symnn.derive import batch_derivation
-from symnn.parse import parse_expression
+from symnn.check._kernelcheck import kernel_module
+from symnn.check.prove import prove_same
+from symnn.derive import batch_derivation, concrete_gradient
+from symnn.read import parse_expression
 
 SHAPE = (256, 1024)
 EPS = 1e-5

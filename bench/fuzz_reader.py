@@ -17,8 +17,8 @@ import time
 from collections import Counter
 
 from symnn import ParseError, parse_statement
-from symnn._symbols import SymbolTable
 from symnn.catalog import load_catalog
+from symnn.read.symbols import SymbolTable
 
 PIECES = [*"xyzab12+-*/^_{}()[]|=!,.' &<>", r"\frac", r"\sqrt", r"\sum", r"\partial",
           r"\sigma", r"\leftarrow", r"\left(", r"\right)", r"\Big[", r"\Big]", r"\textrm{max}",

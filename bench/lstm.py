@@ -18,8 +18,8 @@ import numpy as np
 from _timing import median_times
 
 from symnn.catalog import load_catalog
-from symnn.codegen import codegen_source
-from symnn.lower import load_module
+from symnn.emit import load_module
+from symnn.report import codegen_source
 
 N_A, N_X, M, T = 128, 64, 64, 16
 ORDER = ["W_c", "b_c", "W_u", "U_u", "b_u", "W_f", "U_f", "b_f", "W_o", "U_o", "b_o"]

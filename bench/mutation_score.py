@@ -1,7 +1,8 @@
 """Mutation score: how many wrong versions of the catalog's formulas and derived gradients the
 checks refuse. Goal: at least 99 % of the non-equivalent mutants.
 
-Mutants (symnn._mutate): flip a sign, drop a term or factor (an epsilon, a 1/m), a constant off
+Mutants (symnn.check._mutate): flip a sign, drop a term or factor (an epsilon, a 1/m), a
+constant off
 by 1e-3 relative, an exponent off by one, two symbols swapped. A mutant equal to the original on
 the declared domains (e.g. swapping symmetric symbols) is "equivalent": listed, not counted.
 Targets: every checked statement, every gradient check, and every line of the RNN cells'
@@ -18,12 +19,10 @@ import time
 
 import sympy as sp
 
-from symnn._cellcheck import check_cell_step
-from symnn._mutate import mutants
-from symnn._notation import hadamard
-from symnn._tape import Line
 from symnn.catalog import CatalogError, load_catalog
 from symnn.check import check_gradient, check_statement, compare
+from symnn.check._cellcheck import check_cell_step
+from symnn.check._mutate import mutants
 from symnn.derive import (
     cell_tape,
     corrected_definitions,
@@ -31,8 +30,10 @@ from symnn.derive import (
     gradient_checks,
     read_definitions,
 )
-from symnn.lower import cell_functions, load_module, module_source
-from symnn.parse import parse_expression, parse_statement
+from symnn.derive._tape import Line
+from symnn.emit import cell_functions, load_module, module_source
+from symnn.read import parse_expression, parse_statement
+from symnn.read._notation import hadamard
 
 
 def _equivalent(mutant: sp.Expr, original: sp.Expr, formula, defs) -> bool:
@@ -122,7 +123,7 @@ def _judge_cell(formula, tape, k, mutant) -> str:
 
 
 def main(quick: bool = False) -> int:
-    from symnn.parse import parse_condition
+    from symnn.read import parse_condition
 
     start = time.perf_counter()
     outcomes: dict[str, list[str]] = {"caught": [], "survived": [], "equivalent": []}

@@ -16,8 +16,8 @@ from conftest import make_table
 from golden import CORPUS
 
 from symnn import parse_statement
-from symnn._grammar import _engine
-from symnn.parse import _Reader, _split_relation, _unbox
+from symnn.read._grammar import _engine
+from symnn.read.parse import _Reader, _split_relation, _unbox
 
 
 def _masked_texts() -> list[str]:

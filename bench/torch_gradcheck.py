@@ -16,9 +16,9 @@ import time
 import numpy as np
 import sympy as sp
 
-from symnn._notation import sigmoid
-from symnn._symbols import SymbolTable
 from symnn.check import check_gradient
+from symnn.read._notation import sigmoid
+from symnn.read.symbols import SymbolTable
 
 try:
     import torch

@@ -16,8 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 from symnn.catalog import load_catalog
-from symnn.codegen import codegen_source
-from symnn.lower import load_module
+from symnn.emit import load_module
+from symnn.report import codegen_source
 
 FORMULAS = ("backprop-chain-rule", "weight-update", "sigmoid", "cross-entropy")
 

@@ -1,11 +1,10 @@
 """symnn: a symbolic verifier for deep-learning formulas."""
 
-from ._latex import ParseError
 from .catalog import CatalogError, Formula, load_catalog, load_formula
-from .check import CheckResult, FormulaResult, check_gradient, compare, verify_formula
-from .codegen import codegen_source
-from .derive import DeriveError, derivations, evaluate, prove_equal, read_definitions
-from .parse import Statement, parse_expression, parse_statement
+from .check import CheckResult, FormulaResult, check_gradient, compare, prove_equal, verify_formula
+from .derive import DeriveError, derivations, evaluate, read_definitions
+from .read import ParseError, Statement, parse_expression, parse_statement
+from .report import codegen_source
 
 __version__ = "0.1.0"
 __all__ = [

@@ -15,18 +15,37 @@ from pathlib import Path
 import sympy as sp
 
 from . import __version__
-from ._budget import BUDGETS, BudgetExceeded, run_isolated
-from ._grammar import warm_up
-from ._identifiers import canonical_name
-from ._latex import ParseError
-from ._printers import BACKENDS
-from ._symbols import Decl, SymbolTable, parse_domain, pyname_of
-from .catalog import CatalogError, Formula, load_catalog
+from .catalog import (
+    BUDGETS,
+    BudgetExceeded,
+    CatalogError,
+    Formula,
+    load_catalog,
+    run_isolated,
+)
 from .check import DEFAULT_POINTS, FormulaResult, compare, verify_formula
-from .codegen import codegen_source
 from .derive import Definitions, DeriveError, derivations, evaluate, read_definitions
-from .parse import parse_condition, parse_statement
-from .report import backward_text, cell_text, check_text, claim_json, formula_table, results_json
+from .emit import BACKENDS
+from .read import (
+    Decl,
+    ParseError,
+    SymbolTable,
+    canonical_name,
+    parse_condition,
+    parse_domain,
+    parse_statement,
+    pyname_of,
+    warm_up,
+)
+from .report import (
+    backward_text,
+    cell_text,
+    check_text,
+    claim_json,
+    codegen_source,
+    formula_table,
+    results_json,
+)
 
 __all__ = ["main", "EXIT_OK", "EXIT_REFUTED", "EXIT_UNREADABLE"]
 
@@ -192,7 +211,7 @@ def _cmd_docs(args: argparse.Namespace) -> int:
     if formulas is None:
         return EXIT_UNREADABLE
     try:
-        from .docs import build_docs
+        from .report.docs import build_docs
     except ImportError as exc:  # matplotlib / latex2mathml: the docs extra
         print(f"error: {exc}; pip install 'symnn[docs]'", file=sys.stderr)
         return EXIT_UNREADABLE

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from symnn._symbols import SymbolTable
 from symnn.catalog import symbol_table
+from symnn.read.symbols import SymbolTable
 
 
 def make_table(spec: dict) -> SymbolTable:

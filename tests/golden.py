@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy.core.symbol import Str
 
-from symnn._notation import Count, Etc, Expectation, Norm, SetMax, SetSum, hadamard, sigmoid
+from symnn.read._notation import Count, Etc, Expectation, Norm, SetMax, SetSum, hadamard, sigmoid
 
 
 @dataclass(frozen=True)

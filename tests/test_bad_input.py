@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from symnn import ParseError, parse_statement
-from symnn._symbols import SymbolTable
 from symnn.cli import EXIT_UNREADABLE, main
+from symnn.read.symbols import SymbolTable
 
 # (id, LaTeX, fragment of the message, position of the caret or None)
 BAD = [

@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symnn._backward import prove_backward
-from symnn._kernelcheck import check_kernels, kernel_module
-from symnn._moments import Moment
-from symnn._program import Step
 from symnn.catalog import load_catalog
+from symnn.check import prove_backward
+from symnn.check._kernelcheck import check_kernels, kernel_module
 from symnn.derive import batch_derivation
-from symnn.parse import parse_expression
+from symnn.derive._moments import Moment
+from symnn.derive._program import Step
+from symnn.read import parse_expression
 
 FORMULA = next(f for f in load_catalog() if f.id == "batch-normalization")
 DERIV = batch_derivation(FORMULA)

@@ -8,10 +8,10 @@ import time
 import pytest
 
 from symnn import compare, parse_statement
-from symnn._budget import BUDGETS, BudgetExceeded, run_isolated
-from symnn._symbols import SymbolTable
+from symnn.catalog._budget import BUDGETS, BudgetExceeded, run_isolated
+from symnn.check import try_prove
 from symnn.cli import EXIT_UNREADABLE, main
-from symnn.derive import try_prove
+from symnn.read.symbols import SymbolTable
 
 
 def _sleep_then(value: int) -> int:

@@ -10,15 +10,15 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symnn._cellcheck import check_bptt, check_cell_step
-from symnn._notation import Concat, hadamard, sigmoid
-from symnn._schema import CatalogError
-from symnn._tape import ADJOINTS, BatchSum, Block
 from symnn.catalog import load_catalog, load_formula
-from symnn.codegen import codegen_source
+from symnn.catalog._schema import CatalogError
+from symnn.check._cellcheck import check_bptt, check_cell_step
 from symnn.derive import DeriveError, cell_tape, read_definitions
-from symnn.lower import cell_functions, load_module, module_source
-from symnn.parse import parse_statement
+from symnn.derive._tape import ADJOINTS, BatchSum, Block
+from symnn.emit import cell_functions, load_module, module_source
+from symnn.read import parse_statement
+from symnn.read._notation import Concat, hadamard, sigmoid
+from symnn.report import codegen_source
 
 CATALOG = {f.id: f for f in load_catalog()}
 CELLS = ("gru-cell", "lstm-cell")

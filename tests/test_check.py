@@ -222,7 +222,7 @@ def test_nonfinite_points_do_not_hide_a_mismatch():
 
 def test_constraints_keep_samples_inside_the_joint_domain():
     """floor(a/b) = 0 holds under the constraint a < b, and is refuted without it."""
-    from symnn.parse import parse_condition
+    from symnn.read import parse_condition
 
     spec = {"a": {"kind": "scalar", "domain": "integer >= 1"},
             "b": {"kind": "scalar", "domain": "integer >= 1"}}
@@ -240,10 +240,10 @@ def test_conv_counterexample_respects_the_declared_constraints():
 
 
 def test_every_generated_mutant_of_the_sigmoid_derivative_is_refused():
-    """Each mutant (symnn._mutate) of sigmoid' that is not equal to it fails the gradient check."""
-    from symnn._mutate import mutants
-    from symnn._notation import sigmoid
+    """Each mutant (check._mutate) of sigmoid' that is not equal to it fails the gradient check."""
     from symnn.check import check_gradient
+    from symnn.check._mutate import mutants
+    from symnn.read._notation import sigmoid
 
     table = make_table({"z": "scalar"})
     z = table.get("z").sympy()
@@ -269,8 +269,8 @@ def test_a_matrix_side_undefined_where_the_other_is_defined_is_refuted():
     """A NaN on one side of a matrix comparison is a refutation, never within tolerance."""
     import sympy as sp
 
-    from symnn._matrices import matrix_compare
-    from symnn._notation import hadamard
+    from symnn.check._matrices import matrix_compare
+    from symnn.read._notation import hadamard
 
     gru = next(f for f in load_catalog() if f.id == "gru-cell")
     x = sp.Symbol("x_t", commutative=False)

@@ -9,15 +9,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from symnn._kernelcheck import check_kernels
-from symnn._numdiff import complex_step, richardson
-from symnn._points import sample
 from symnn.catalog import load_catalog
+from symnn.check._kernelcheck import check_kernels
+from symnn.check._numdiff import complex_step, richardson
+from symnn.check._points import sample
 from symnn.cli import EXIT_OK, EXIT_UNREADABLE, main
-from symnn.codegen import codegen_source, generate, slug
 from symnn.derive import batch_derivation, definition_groups
-from symnn.lower import load_module
-from symnn.parse import parse_condition
+from symnn.emit import load_module
+from symnn.read import parse_condition
+from symnn.report import codegen_source, generate, slug
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = [f for f in load_catalog() if not isinstance(f, Exception)]
@@ -201,9 +201,9 @@ def test_other_backends_agree_with_the_numpy_module(backend, numpy_module):
 def test_generated_cells_match_the_matrix_evaluator_and_work_on_batches(numpy_module, fid):
     """The GRU and (corrected: output and candidate) LSTM kernels equal symnn's matrix reading of
     the statement, one column at a time, and a batch of columns gives the columns' results."""
-    from symnn._matrices import evaluate_arrays
+    from symnn.check._matrices import evaluate_arrays
     from symnn.derive import corrected_definitions, evaluate
-    from symnn.parse import parse_statement
+    from symnn.read import parse_statement
 
     formula = BY_ID[fid]
     fn = getattr(numpy_module, fid.replace("-", "_"))

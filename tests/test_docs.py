@@ -11,7 +11,7 @@ import pytest
 
 from symnn.catalog import load_catalog
 from symnn.cli import EXIT_OK, main
-from symnn.docs import build_docs
+from symnn.report.docs import build_docs
 
 ROOT = Path(__file__).resolve().parent.parent
 BY_ID = {f.id: f for f in load_catalog()}
@@ -60,7 +60,7 @@ def test_pages_carry_statement_reading_checks_code_and_plots(site):
 
 def test_both_languages_have_every_word():
     """The French and English word tables have the same keys: no page falls back silently."""
-    from symnn.docs import STRINGS
+    from symnn.report.docs import STRINGS
 
     assert STRINGS["en"].keys() == STRINGS["fr"].keys()
 

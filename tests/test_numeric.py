@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symnn._gradcheck import check_gradient
-from symnn._notation import sigmoid, softplus
-from symnn._numdiff import complex_step, richardson
-from symnn._symbols import SymbolTable
-from symnn.lower import stabilize, stable_sigmoid, stable_softplus, to_numpy
+from symnn.check._gradcheck import check_gradient
+from symnn.check._numdiff import complex_step, richardson
+from symnn.emit import stabilize, stable_sigmoid, stable_softplus, to_numpy
+from symnn.read._notation import sigmoid, softplus
+from symnn.read.symbols import SymbolTable
 
 EXTREMES = np.array([-800.0, -50.0, -30.0, -1e-8, 0.0, 1e-8, 30.0, 50.0, 800.0])
 

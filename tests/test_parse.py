@@ -8,8 +8,8 @@ from conftest import make_table
 from golden import CORPUS
 
 from symnn import ParseError, parse_expression, parse_statement
-from symnn._notation import sigmoid
-from symnn._symbols import SymbolTable
+from symnn.read._notation import sigmoid
+from symnn.read.symbols import SymbolTable
 
 
 @pytest.mark.parametrize("case", CORPUS, ids=[c.id for c in CORPUS])
@@ -20,7 +20,7 @@ def test_golden_corpus_reads_to_the_expected_sympy(case):
     for latex, decl in table.decls.items():
         names[latex] = decl.sympy()
     for key in case.symbols:  # look up by the spelling used in the corpus, too
-        from symnn._identifiers import canonical_name
+        from symnn.read._identifiers import canonical_name
 
         names[key] = table.decls[canonical_name(key)].sympy()
     expected = case.expected(names)
@@ -132,7 +132,7 @@ _MATRICES = {"W_c": {"kind": "matrix", "shape": ["n_a", "n_a + n_x"]},
 
 def test_brackets_with_a_comma_stack_vectors_in_written_order():
     """W_c[Gamma_r * a, x] is W_c times the stacked vector, in that order."""
-    from symnn._notation import Concat, hadamard
+    from symnn.read._notation import Concat, hadamard
 
     table = make_table(_MATRICES)
     w, g, a, x = (table.decls[k].sympy() for k in ("W_{c}", r"\Gamma_{r}", "a", "x"))

@@ -14,11 +14,11 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from ..emit import to_numpy
+from ..read import SymbolTable
 from ._numdiff import EPS, complex_step, is_analytic, richardson
 from ._points import abstract_nodes, label, sample
 from ._results import CheckResult
-from ._symbols import SymbolTable
-from .lower import to_numpy
 
 __all__ = ["check_gradient", "check_descent", "GRADIENT_FACTOR", "STRESS_VALUES"]
 

@@ -4,14 +4,16 @@ For L = sum_i dy_i y_i, with y_i the formula's right side and dy the upstream gr
 
 * **indexed** (symbolic m): SymPy differentiates the sum over indexed symbols itself
   (``diff(Sum(dy[k] y_k, (k, 1, m)), x[p])``, Kronecker deltas inside nested sums); the deltas
-  are summed out by :func:`~symnn._moments.delta_sums` (``Sum.doit`` crashes on them in 1.14);
-* **program** (symbolic m): reverse mode over the batch program (:mod:`symnn._program`), the
+  are summed out by :func:`~symnn.derive._moments.delta_sums` (``Sum.doit`` crashes on them
+  in 1.14);
+* **program** (symbolic m): reverse mode over the batch program (:mod:`symnn.derive._program`), the
   route the kernels come from;
 * **concrete** (m = 2 ... 6): m scalar symbols per input, plain ``diff``; a different road
   to the same closed form, and slow (roughly m^3.7), so never the kernel's source.
 
 The first two are compared with the stated closed form in moments (raw moments rewritten by
-the forward statistics: sum_j x_j = m mu); the third with the closed form written out for that m.
+the forward statistics: sum_j x_j = m mu); the third with the closed form written out for
+that m. The proofs themselves are in :mod:`symnn.check.prove`.
 """
 
 from __future__ import annotations
@@ -21,13 +23,12 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from ._budget import BUDGETS, BudgetExceeded, time_limit
+from ..catalog import Formula
 from ._moments import Moment, batch_form, delta_sums, linear, relations
 from ._program import Program, backward_program, forward_program, hoist, inline
-from .catalog import Formula
 
-__all__ = ["BatchContext", "BatchDerivation", "batch_context", "derive_batch", "prove_same",
-           "concrete_gradient", "prove_backward", "CONCRETE_SIZES"]
+__all__ = ["BatchContext", "BatchDerivation", "batch_context", "derive_batch",
+           "concrete_gradient", "CONCRETE_SIZES"]
 
 #: Batch sizes of the concrete route (each m is a separate expansion and proof).
 CONCRETE_SIZES = (2, 3, 4, 5, 6)
@@ -96,20 +97,6 @@ def batch_context(formula: Formula, definitions: dict[sp.Basic, sp.Expr], rhs: s
              if n not in ctx.elem and e.has(Moment)]
     ctx.rules = relations(stats, ctx.elem, size)
     return ctx
-
-
-def prove_same(a: sp.Expr, b: sp.Expr, thorough: bool = True) -> tuple[bool, str]:
-    """a == b by cancel, then (``thorough``) simplify, under the simplify budget."""
-    diff = a - b
-    attempts = (("cancel", sp.cancel), ("simplify", sp.simplify))[:2 if thorough else 1]
-    try:
-        with time_limit(BUDGETS["simplify_seconds"], "simplify"):
-            for how, attempt in attempts:
-                if attempt(diff) == 0:
-                    return True, how
-    except BudgetExceeded as exc:
-        return False, str(exc)
-    return False, "the difference does not simplify to 0"
 
 
 @dataclass
@@ -189,15 +176,3 @@ def concrete_gradient(ctx: BatchContext, wrt: sp.Symbol, n: int, stated: sp.Expr
     loss = sp.Add(*[samples[ctx.upstream][k] * at(target, k) for k in range(n)])
     var = samples[wrt][0] if wrt in ctx.elem else wrt
     return sp.diff(loss, var), at(inline(stated, ctx.defs, keep=set()), 0)
-
-
-def prove_backward(deriv: BatchDerivation, wrt: sp.Symbol, stated: sp.Expr,
-                   thorough: bool = True) -> dict[str, tuple[bool, str]]:
-    """Each route against the stated form: "indexed" and "program" (symbolic m), "m = n"."""
-    ctx = deriv.ctx
-    canonical = ctx.canonical(stated)
-    out = {"indexed": prove_same(deriv.indexed[wrt], canonical, thorough),
-           "program": prove_same(deriv.program[wrt], canonical, thorough)}
-    for n in CONCRETE_SIZES:
-        out[f"m = {n}"] = prove_same(*concrete_gradient(ctx, wrt, n, stated), thorough)
-    return out

@@ -12,10 +12,17 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from ._identifiers import canonical_name
-from ._latex import ParseError
+from ..read import (
+    KINDS,
+    Decl,
+    ParseError,
+    SymbolTable,
+    canonical_name,
+    check_pyname,
+    parse_domain,
+    pyname_of,
+)
 from ._schema import BatchSpec, CatalogError, CellSpec, _cell, _mdp, _plots, _program, _want
-from ._symbols import KINDS, Decl, SymbolTable, check_pyname, parse_domain, pyname_of
 
 __all__ = ["CatalogError", "Check", "Variant", "Formula", "BatchSpec", "load_formula",
            "load_catalog", "catalog_dir", "symbol_table", "CHECK_KINDS"]
@@ -308,7 +315,7 @@ def catalog_dir() -> Path:
     packaged = Path(str(resources.files("symnn"))) / "_catalog"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parent.parent / "formulas"
+    return Path(__file__).resolve().parents[2] / "formulas"
 
 
 def formula_files(paths: list[str | Path]) -> list[Path]:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 import numpy as np
 import sympy as sp
 
-from ._notation import ArgMax, Count, SetMax, SetSum
+from ..read import ArgMax, Count, SetMax, SetSum
 from ._results import CheckResult
 
 __all__ = ["ROLES", "random_mdp", "optimal", "Interpreter", "check_mdp", "MDP_SEEDS"]
@@ -254,7 +254,7 @@ def _policy_value(lhs, rhs, roles, mdp, rng):
     """E[sum of printed terms, continued | s_0 = s, pi], computed exactly as sum_k c_k P_pi^k R
     (Monte Carlo misses transitions of probability 1e-5: it gave false refutations), against
     V^pi = (I - gamma P_pi)^(-1) R, for a random deterministic policy."""
-    from ._notation import Etc, Expectation
+    from ..read import Etc, Expectation
 
     if not isinstance(rhs, Expectation):
         return 1e6, "the right side is not an expectation over trajectories"

@@ -16,11 +16,9 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from ._printers import BACKENDS, expr_function, module_source
-from ._results import CheckResult, FormulaResult
-from .catalog import Formula
-from .check import check_gradient, verify_formula
-from .derive import (
+from ..catalog import Formula
+from ..check import CheckResult, FormulaResult, check_gradient, verify_formula
+from ..derive import (
     Definitions,
     batch_derivation,
     cell_tape,
@@ -31,8 +29,15 @@ from .derive import (
     simplified,
     with_statement,
 )
-from .lower import batch_functions, cell_functions, stabilize
-from .parse import parse_expression, parse_statement
+from ..emit import (
+    BACKENDS,
+    batch_functions,
+    cell_functions,
+    expr_function,
+    module_source,
+    stabilize,
+)
+from ..read import parse_expression, parse_statement
 
 __all__ = ["Generated", "generate", "codegen_source"]
 
@@ -186,7 +191,7 @@ def _with_doc(source: str, formula: Formula, result: FormulaResult,
 
 def codegen_source(formulas: list[Formula], backend: str = "numpy", seed: int = 0) -> str:
     """The module's source for ``formulas`` (sorted by id)."""
-    from . import __version__  # the package imports this module first
+    from .. import __version__  # the package imports this module first
 
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; one of {', '.join(BACKENDS)}")

@@ -16,8 +16,8 @@ import sympy as sp
 from sympy.printing.numpy import JaxPrinter, NumPyPrinter
 from sympy.printing.pytorch import TorchPrinter
 
-from ._program import Program
-from ._symbols import check_pyname
+from ..derive import Program
+from ..read import check_pyname
 
 __all__ = ["Backend", "BACKENDS", "program_function", "expr_function", "module_source",
            "stable_sigmoid", "stable_softplus"]

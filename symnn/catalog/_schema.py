@@ -8,12 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ._identifiers import canonical_name
-from ._latex import ParseError
-from ._symbols import SymbolTable
-from ._tape import CellSpec
+from ..read import ParseError, SymbolTable, canonical_name
 
 __all__ = ["CatalogError", "BatchSpec", "CellSpec"]
+
+
+@dataclass(frozen=True)
+class CellSpec:
+    """The ``[cell]`` table (canonical LaTeX names)."""
+
+    inputs: tuple[str, ...]  # per-step inputs (x^{< t >})
+    carry: tuple[tuple[str, str], ...]  # (output, the input it becomes at the next step)
+    parameters: tuple[str, ...]  # weights and biases, shared by every step
 
 
 class CatalogError(ValueError):

@@ -6,10 +6,9 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ._notation import ArgMax, Count, Etc, Expectation, Norm, SetMax, SetSum
-from ._symbols import DOMAINS, Decl
-from .derive import DeriveError
-from .lower import to_numpy
+from ..derive import DeriveError
+from ..emit import to_numpy
+from ..read import DOMAINS, ArgMax, Count, Decl, Etc, Expectation, Norm, SetMax, SetSum
 
 __all__ = ["domain_of", "concrete_sizes", "abstract_nodes", "free_indices", "flatten_indexed",
            "sample", "label"]

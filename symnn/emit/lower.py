@@ -18,8 +18,8 @@ from types import ModuleType
 import numpy as np
 import sympy as sp
 
-from ._backward import BatchDerivation
-from ._notation import sigmoid, softplus
+from ..derive import BatchDerivation, Program, Tape
+from ..read import check_pyname, sigmoid, softplus
 from ._printers import (
     BACKENDS,
     expr_function,
@@ -28,9 +28,6 @@ from ._printers import (
     stable_sigmoid,
     stable_softplus,
 )
-from ._program import Program
-from ._symbols import check_pyname
-from ._tape import Tape
 
 __all__ = ["KERNELS", "STABLE_REWRITES", "stabilize", "to_numpy", "stable_sigmoid",
            "stable_softplus", "program_function", "module_source", "load_module",

@@ -19,7 +19,7 @@ from ._constructs import Constructs
 from ._latex import ParseError
 from ._names import Names
 from ._notation import RELATIONS
-from ._symbols import SymbolTable
+from .symbols import SymbolTable
 
 __all__ = ["Statement", "parse_statement", "parse_expression", "parse_condition", "ParseError"]
 

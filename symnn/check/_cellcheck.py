@@ -25,10 +25,10 @@ from types import ModuleType
 
 import numpy as np
 
+from ..derive import Tape
+from ..read import SymbolTable
 from ._matrices import array_shape, size_names
 from ._results import CheckResult
-from ._symbols import SymbolTable
-from ._tape import Tape
 
 __all__ = ["check_cell_step", "check_bptt", "CELL_TRIALS", "BPTT_STEPS", "CELL_TOLERANCE"]
 

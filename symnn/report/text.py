@@ -6,14 +6,10 @@ import json
 
 import sympy as sp
 
-from ._backward import prove_backward
-from ._moments import Moment
-from ._program import Program
-from ._tape import Tape
-from .catalog import Formula
-from .check import CheckResult, FormulaResult
-from .derive import batch_derivation, cell_tape
-from .parse import parse_expression
+from ..catalog import Formula
+from ..check import CheckResult, FormulaResult, prove_backward
+from ..derive import Moment, Program, Tape, batch_derivation, cell_tape
+from ..read import parse_expression
 
 __all__ = ["formula_table", "results_json", "check_text", "claim_json", "backward_text",
            "moment_latex", "cell_text", "tape_lines"]

@@ -8,9 +8,9 @@ import sympy as sp
 
 from ._identifiers import Scanned, scan_identifier
 from ._latex import find_close
+from ._mask import Masker
 from ._notation import BUILTIN_FUNCTIONS, CONSTANTS, TRANSPOSE_MARKS, Expectation
-from ._symbols import DOMAINS, Decl, pyname_of
-from ._walk import Walker
+from .symbols import DOMAINS, Decl, pyname_of
 
 __all__ = ["Names"]
 
@@ -20,7 +20,7 @@ _CONVENTIONAL_FUNCTIONS = frozenset({"f", "g", "h", "L", "J", r"\ell", r"\mathca
 _INDEX_SCRIPT = re.compile(r"^(\[.*\]|<.*>|\\langle.*\\rangle|\(.*[A-Za-z].*\)|\*|\\ast|')$")
 
 
-class Names(Walker):
+class Names(Masker):
     """Identifier resolution: the longest declared name wins; the rest are indices or powers."""
 
     def identifier(self, k: int, hi: int, out: list[tuple[str, int]]) -> int:

@@ -1,5 +1,5 @@
-"""Constructs the grammar reads wrong, built directly: derivatives, gradients, sums and
-products, cases, norms, function application and ``\\max_a``-style binders."""
+"""Constructs the grammar reads wrong, built directly: cases, counts, norms, function
+application and ``\\max_a``-style binders."""
 
 from __future__ import annotations
 
@@ -7,125 +7,15 @@ import sympy as sp
 from sympy.core.symbol import Str
 
 from . import _grammar
+from ._calculus import Calculus
 from ._identifiers import is_identifier_start, scan_identifier
-from ._notation import BINDERS, BUILTIN_FUNCTIONS, NAME_COMMANDS, Count, Norm, SetSum
-from ._symbols import pyname_of
-from ._walk import Walker
+from ._notation import BINDERS, BUILTIN_FUNCTIONS, NAME_COMMANDS, Count, Norm
 
 __all__ = ["Constructs"]
 
 
-class Constructs(Walker):
-    """Derivative fractions, \\nabla, \\sum/\\prod, cases, norms, named functions, binders."""
-
-    # -- fractions and derivatives ------------------------------------------------------
-    def differential(self, lo: int, hi: int) -> tuple[str, int] | None:
-        """If tokens[lo:hi] start with d, \\partial or \\mathrm{d}: (kind, index after it)."""
-        t = self.tok(lo)
-        if t is None or lo >= hi:
-            return None
-        if t.text == r"\partial":
-            return "partial", lo + 1
-        if t.kind == "letter" and t.text == "d" and self.table.get("d") is None:
-            return "d", lo + 1
-        if t.text in NAME_COMMANDS and self.is_char(lo + 1, "{") and self.braces[lo + 1] == lo + 3 \
-                and self.toks[lo + 2].text == "d":
-            return "d", lo + 4
-        return None
-
-    def fraction(self, k: int, hi: int, out: list[tuple[str, int]]) -> int:
-        nlo, nhi, nxt = self.group(k + 1)
-        dlo, dhi, nxt = self.group(nxt)
-        num, den = self.differential(nlo, nhi), self.differential(dlo, dhi)
-        if num is None or den is None:
-            out.append((rf"\frac{{{self.sub_mask(nlo, nhi)}}}{{{self.sub_mask(dlo, dhi)}}}",
-                        self.toks[k].pos))
-            return nxt
-        order, body = 1, num[1]
-        sup = self.superscript(body, nhi)
-        if sup is not None:
-            if not sup[0].isdigit():
-                raise self.error("the order of a derivative must be a number", body)
-            order, body = int(sup[0]), sup[1]
-        var_lo = den[1]
-        if var_lo >= dhi or not is_identifier_start(self.toks[var_lo]):
-            raise self.error("expected the variable of differentiation here", var_lo)
-        scanned = scan_identifier(self.toks, var_lo, dhi, self.braces, self.src)
-        decos = scanned.decorations
-        if order > 1 and decos and decos[-1].kind == "^" and decos[-1].text == str(order):
-            decos = decos[:-1]
-        var = self.resolve_value(scanned, decos, var_lo)
-        if scanned.end != dhi and scanned.decorations == decos:
-            raise self.error("unexpected text after the variable of differentiation",
-                             scanned.end)
-        if not isinstance(var, sp.Symbol | sp.Indexed):
-            raise self.error("one can differentiate only with respect to a variable", var_lo)
-        if body < nhi:  # \frac{\partial L}{\partial w}
-            target = self.parse(body, nhi)
-        else:  # operator form \frac{d}{dz} (...): applies to the rest of the term
-            end = self.term_end(nxt, hi)
-            if end == nxt:
-                raise self.error("this derivative operator applies to nothing", k)
-            target, nxt = self.parse(nxt, end), end
-        out.append((self.hole(sp.Derivative(target, (var, order)), k), self.toks[k].pos))
-        return nxt
-
-    def nabla(self, k: int, hi: int, out: list[tuple[str, int]]) -> int:
-        """``\\nabla_w F``: the gradient of the rest of the term with respect to w."""
-        if not self.is_char(k + 1, "_"):
-            raise self.error("write the variable of the gradient: \\nabla_w", k)
-        lo, end, nxt = self.group(k + 2)
-        scanned = scan_identifier(self.toks, lo, end, self.braces, self.src)
-        var = self.resolve_value(scanned, scanned.decorations, lo)
-        body_end = self.term_end(nxt, hi)
-        if body_end == nxt:
-            raise self.error("this gradient applies to nothing", k)
-        out.append((self.hole(sp.Derivative(self.parse(nxt, body_end), var), k),
-                    self.toks[k].pos))
-        return body_end
-
-    # -- sums, products, cases, norms ---------------------------------------------------
-    def big_operator(self, k: int, hi: int, out: list[tuple[str, int]]) -> int:
-        """``\\sum_{i=1}^{m} body`` (body: the rest of the term); ``\\sum_{s \\in S}``."""
-        op = self.toks[k].text
-        nxt = self.skip_dropped(k + 1)
-        if not self.is_char(nxt, "_"):
-            raise self.error(f"{op} needs a subscript naming its index", k)
-        lo, end, nxt = self.group(nxt + 1)
-        upper = None
-        sup = self.superscript(self.skip_dropped(nxt), hi)
-        if sup is not None:
-            upper, nxt = (sup[2], sup[3]), sup[1]
-        eq = [j for j in range(lo, end) if self.toks[j].text in ("=", r"\in")]
-        var_end = eq[0] if eq else end
-        if var_end == lo or not is_identifier_start(self.toks[lo]):
-            raise self.error("expected the summation index here", lo)
-        name = scan_identifier(self.toks, lo, var_end, self.braces, self.src).name()
-        decl = self.table.get(name)
-        var = (decl.sympy() if decl is not None and decl.kind in ("index", "scalar")
-               else sp.Symbol(pyname_of(name), integer=True))
-        self.names.add(name)
-        body_end = self.term_end(nxt, hi)
-        saved = self.bound.get(name)
-        self.bound[name] = var
-        try:
-            body = self.parse(nxt, body_end)
-        finally:
-            if saved is None:
-                self.bound.pop(name)
-            else:
-                self.bound[name] = saved
-        if eq and self.toks[eq[0]].text == r"\in":
-            if op != r"\sum" or upper is not None:
-                raise self.error("only \\sum ranges over a set", k)
-            result = SetSum(body, var, self.parse(eq[0] + 1, end))
-        else:
-            if not eq or upper is None:
-                raise self.error(f"{op} needs bounds such as _{{i=1}}^{{m}}", k)
-            bounds = (var, self.parse(eq[0] + 1, end), self.parse(*upper))
-            result = (sp.Sum if op == r"\sum" else sp.Product)(body, bounds)
-        out.append((self.hole(result, k), self.toks[k].pos))
-        return body_end
+class Constructs(Calculus):
+    """Cases, counts, norms, named functions, binders and function calls."""
 
     def cases(self, k: int, hi: int, out: list[tuple[str, int]]) -> int:
         lo, end, nxt = self.group(k + 1)

@@ -16,14 +16,13 @@ from pathlib import Path
 import sympy as sp
 from sympy.printing.mathml import mathml
 
+from ..catalog import Formula
+from ..check import FormulaResult, verify_formula
+from ..derive import batch_derivation, derivations
+from ..read import parse_statement
 from . import _plots
-from ._results import FormulaResult
-from .catalog import Formula
-from .check import verify_formula
 from .codegen import Generated, generate
-from .derive import batch_derivation, derivations
-from .parse import parse_statement
-from .report import cell_text, moment_latex
+from .text import cell_text, moment_latex
 
 __all__ = ["STRINGS", "Facts", "build_docs", "formula_facts", "formula_blocks", "to_markdown",
            "to_html", "FORMATS"]

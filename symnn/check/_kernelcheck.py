@@ -14,10 +14,10 @@ from collections.abc import Callable
 import numpy as np
 import sympy as sp
 
-from ._backward import BatchDerivation, prove_backward
-from ._program import forward_program
+from ..derive import BatchDerivation, forward_program
+from ..emit import batch_functions, load_module, module_source
 from ._results import CheckResult
-from .lower import batch_functions, load_module, module_source
+from .prove import prove_backward
 
 __all__ = ["SHAPES", "SPREADS", "KERNEL_TOLERANCE", "kernel_module", "check_kernels",
            "check_backward"]

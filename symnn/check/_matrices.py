@@ -14,10 +14,9 @@ from collections.abc import Iterable
 import numpy as np
 import sympy as sp
 
-from ._notation import Concat, hadamard, sigmoid
-from ._printers import stable_sigmoid
+from ..emit import stable_sigmoid
+from ..read import Concat, Decl, SymbolTable, hadamard, sigmoid
 from ._results import CheckResult
-from ._symbols import Decl, SymbolTable
 
 __all__ = ["matrix_compare", "evaluate_arrays", "size_names", "array_shape", "ELEMENTWISE",
            "TRIALS"]

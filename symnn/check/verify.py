@@ -12,11 +12,33 @@ import dataclasses
 import numpy as np
 import sympy as sp
 
+from ..catalog import CHECK_KINDS, Formula
+from ..derive import (
+    Definitions,
+    DeriveError,
+    batch_derivation,
+    cell_tape,
+    corrected_definitions,
+    definition_groups,
+    evaluate,
+    fold,
+    gradient_parts,
+    read_definitions,
+    with_statement,
+)
+from ..emit import cell_module, to_numpy
+from ..read import (
+    ParseError,
+    Statement,
+    SymbolTable,
+    parse_condition,
+    parse_expression,
+    parse_statement,
+)
 from ._cellcheck import check_bptt, check_cell_step
 from ._enumerate import check_moment, check_windows
 from ._gradcheck import check_descent, check_gradient
 from ._kernelcheck import check_backward, check_kernels, kernel_module
-from ._latex import ParseError
 from ._matrices import matrix_compare
 from ._mdp import ROLES, check_mdp
 from ._points import (
@@ -28,25 +50,7 @@ from ._points import (
     sample,
 )
 from ._results import CheckResult, FormulaResult
-from ._symbols import SymbolTable
-from .catalog import CHECK_KINDS, Formula
-from .derive import (
-    Definitions,
-    DeriveError,
-    batch_derivation,
-    cell_tape,
-    corrected_definitions,
-    definition_groups,
-    evaluate,
-    fold,
-    gradient_parts,
-    prove_equal,
-    read_definitions,
-    try_prove,
-    with_statement,
-)
-from .lower import cell_module, to_numpy
-from .parse import Statement, parse_condition, parse_expression, parse_statement
+from .prove import prove_equal, try_prove
 
 __all__ = ["CheckResult", "FormulaResult", "compare", "check_gradient", "verify_formula",
            "run_checks", "check_statement",

@@ -16,11 +16,11 @@ from pathlib import Path
 import numpy as np
 import sympy as sp
 
-from ._numdiff import is_analytic
-from .catalog import Formula
-from .derive import gradient_checks
-from .lower import to_numpy
-from .parse import parse_condition, parse_statement
+from ..catalog import Formula
+from ..check import is_analytic
+from ..derive import gradient_checks
+from ..emit import to_numpy
+from ..read import parse_condition, parse_statement
 
 __all__ = ["activation_plot", "step_error_plot", "holds_map", "LABELS"]
 

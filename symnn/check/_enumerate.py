@@ -12,11 +12,10 @@ import numpy as np
 import sympy as sp
 import sympy.stats as stats
 
+from ..emit import to_numpy
+from ..read import SymbolTable, parse_expression
 from ._results import CheckResult
-from ._symbols import SymbolTable
-from .derive import try_prove
-from .lower import to_numpy
-from .parse import parse_expression
+from .prove import try_prove
 
 __all__ = ["DISTRIBUTIONS", "check_moment", "check_windows", "MC_SAMPLES", "MC_SIGMAS"]
 

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from ._notation import Concat, hadamard, sigmoid, softplus
+from ..catalog import CellSpec
+from ..read import Concat, hadamard, sigmoid, softplus
 
 __all__ = ["CellSpec", "Line", "Tape", "BatchSum", "Block", "ADJOINTS", "ELEMENTWISE",
            "make_tape", "TapeError"]
@@ -33,15 +34,6 @@ __all__ = ["CellSpec", "Line", "Tape", "BatchSum", "Block", "ADJOINTS", "ELEMENT
 
 class TapeError(ValueError):
     """A cell that reverse mode cannot go through faithfully (a node without adjoint rule)."""
-
-
-@dataclass(frozen=True)
-class CellSpec:
-    """The ``[cell]`` table (canonical LaTeX names)."""
-
-    inputs: tuple[str, ...]  # per-step inputs (x^{< t >})
-    carry: tuple[tuple[str, str], ...]  # (output, the input it becomes at the next step)
-    parameters: tuple[str, ...]  # weights and biases, shared by every step
 
 
 class BatchSum(sp.Function):

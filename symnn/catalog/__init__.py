@@ -1,0 +1,30 @@
+"""Stage 1, the catalog: a formula file (TOML) -> a validated :class:`Formula`.
+
+Takes the file's text; gives its id, titles, LaTeX, symbol table (kinds, domains, shapes),
+definitions, checks, variants and erratum, or a :class:`CatalogError` naming the file and key.
+Also holds the budgets (time and memory) every later stage runs under.
+"""
+
+from __future__ import annotations
+
+from ._budget import BUDGETS, BudgetExceeded, run_isolated, time_limit
+from .formula import (
+    CHECK_KINDS,
+    BatchSpec,
+    CatalogError,
+    CellSpec,
+    Check,
+    Formula,
+    Variant,
+    catalog_dir,
+    formula_files,
+    load_catalog,
+    load_formula,
+    symbol_table,
+)
+
+__all__ = [
+    "BUDGETS", "BatchSpec", "BudgetExceeded", "CHECK_KINDS", "CatalogError", "CellSpec",
+    "Check", "Formula", "Variant", "catalog_dir", "formula_files", "load_catalog",
+    "load_formula", "run_isolated", "symbol_table", "time_limit",
+]

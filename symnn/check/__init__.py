@@ -1,0 +1,28 @@
+"""Stage 5, checking: a formula -> :class:`CheckResult` s and a :class:`FormulaResult`.
+
+``verify`` runs a formula's checks; ``prove`` holds the symbolic proofs; the numeric checks
+sample points inside the declared domains (``_points``) and compare with complex-step or
+Richardson derivatives (``_numdiff``, ``_gradcheck``), generated kernels (``_kernelcheck``,
+``_cellcheck``), counts (``_enumerate``), matrices (``_matrices``) and MDPs (``_mdp``).
+"""
+
+from __future__ import annotations
+
+from ._numdiff import is_analytic
+from ._results import CheckResult, FormulaResult
+from .prove import proof_form, prove_backward, prove_equal, try_prove
+from .verify import (
+    DEFAULT_POINTS,
+    TOLERANCES,
+    check_gradient,
+    check_statement,
+    compare,
+    run_checks,
+    verify_formula,
+)
+
+__all__ = [
+    "CheckResult", "DEFAULT_POINTS", "FormulaResult", "TOLERANCES", "check_gradient",
+    "check_statement", "compare", "is_analytic", "proof_form", "prove_backward", "prove_equal",
+    "run_checks", "try_prove", "verify_formula",
+]

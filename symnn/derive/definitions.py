@@ -1,0 +1,152 @@
+"""Definitions and derivatives that respect them.
+
+A formula's definitions give its abstract names a meaning (``a = \\sigma(z)``, ``z = w x + b``,
+``L(z, y) = -[y \\log a + ...]``). ``\\frac{\\partial E}{\\partial v}`` is evaluated by expanding
+E through the definitions *down to v* (v itself is held), differentiating, then expanding the
+rest: the chain rule as the cheatsheet writes it, with intermediate variables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from ..read import ParseError, Statement, SymbolTable, parse_statement
+
+__all__ = ["Definitions", "DeriveError", "read_definitions", "expand", "evaluate", "fold",
+           "with_statement"]
+
+
+class DeriveError(ValueError):
+    """A derivation that cannot be carried out faithfully (missing dependency, cycle, ...)."""
+
+
+@dataclass
+class Definitions:
+    """Symbol definitions ``name -> expr`` and function definitions ``f -> (params, body)``."""
+
+    symbols: dict[sp.Basic, sp.Expr] = field(default_factory=dict)
+    functions: dict[type, tuple[tuple[sp.Symbol, ...], sp.Expr]] = field(default_factory=dict)
+    sources: dict[sp.Basic, str] = field(default_factory=dict)
+
+
+def read_definitions(latex: list[str] | tuple[str, ...], table: SymbolTable,
+                     base: Definitions | None = None) -> Definitions:
+    """Parse each ``lhs = rhs`` definition; the lhs is a name or ``f(params)``.
+
+    With ``base``, these definitions are added to a copy of it and replace base definitions of
+    the same names (a variant of a formula: another activation, another loss).
+    """
+    defs = Definitions()
+    for text in latex:
+        st = parse_statement(text, table)
+        if st.rel is None or st.lhs is None:
+            raise ParseError("a definition needs '=' (name = expression)", text, 0)
+        lhs = st.lhs
+        if isinstance(lhs, sp.Symbol | sp.Indexed):
+            key: sp.Basic = lhs
+            defs.symbols[lhs] = st.rhs
+        elif isinstance(lhs, sp.core.function.AppliedUndef) and all(
+                isinstance(a, sp.Symbol) for a in lhs.args):
+            key = lhs.func
+            defs.functions[lhs.func] = (tuple(lhs.args), st.rhs)
+        else:
+            raise ParseError("the left side of a definition must be a name or f(x, ...)",
+                             text, 0)
+        if key in defs.sources:
+            raise DeriveError(f"{key} is defined twice: {defs.sources[key]!r} and {text!r}")
+        defs.sources[key] = text
+    if base is not None:
+        defs = Definitions({**base.symbols, **defs.symbols}, {**base.functions, **defs.functions},
+                           {**base.sources, **defs.sources})
+    _check_acyclic(defs)
+    return defs
+
+
+def fold(expr: sp.Expr, defs: Definitions) -> sp.Expr:
+    """Write expr with the defined names where their expansions appear (x (sigmoid(w x + b) - y)
+    becomes x (a - y)): the readable form of a derived result. Largest expansions first."""
+    names = sorted(defs.symbols, key=lambda k: -sp.count_ops(expand(defs.symbols[k], defs)))
+    for name in names:
+        expr = expr.xreplace({expand(defs.symbols[name], defs): name})
+    return expr
+
+
+def _check_acyclic(defs: Definitions) -> None:
+    def deps(key: sp.Basic) -> set[sp.Basic]:
+        body = defs.symbols[key] if key in defs.symbols else defs.functions[key][1]
+        found = {s for s in body.free_symbols if s in defs.symbols}
+        found |= {f.func for f in body.atoms(sp.core.function.AppliedUndef)
+                  if f.func in defs.functions}
+        found |= {i for i in body.atoms(sp.Indexed) if i in defs.symbols}
+        if key in defs.functions:
+            found -= set(defs.functions[key][0])
+        return found
+
+    state: dict[sp.Basic, int] = {}
+
+    def visit(key: sp.Basic, path: list[str]) -> None:
+        if state.get(key) == 2:
+            return
+        if state.get(key) == 1:
+            raise DeriveError("definition cycle: " + " -> ".join([*path, str(key)]))
+        state[key] = 1
+        for d in deps(key):
+            visit(d, [*path, str(key)])
+        state[key] = 2
+
+    for key in [*defs.symbols, *defs.functions]:
+        visit(key, [])
+
+
+def expand(expr: sp.Expr, defs: Definitions, stop: frozenset = frozenset()) -> sp.Expr:
+    """Apply the definitions until none applies, holding the names in ``stop``."""
+    symbol_map = {k: v for k, v in defs.symbols.items() if k not in stop}
+    limit = len(defs.symbols) + len(defs.functions) + 1
+    for _ in range(limit):
+        before = expr
+        for func, (params, body) in defs.functions.items():
+            expr = expr.replace(lambda e, f=func: isinstance(e, sp.Basic) and e.func == f,
+                                lambda e, p=params, b=body: b.xreplace(dict(zip(p, e.args,
+                                                                             strict=True))))
+        expr = expr.xreplace(symbol_map)
+        if expr == before:
+            return expr
+    return expr
+
+
+def _depends(expr: sp.Expr, var: sp.Basic) -> bool:
+    return expr.has(var) if isinstance(var, sp.Indexed) else var in expr.free_symbols or (
+        isinstance(var, sp.Symbol) and any(var in i.free_symbols for i in expr.atoms(sp.Indexed)))
+
+
+def evaluate(expr: sp.Expr, defs: Definitions) -> sp.Expr:
+    """Evaluate every derivative through the definitions, then expand everything."""
+    def one(d: sp.Derivative) -> sp.Expr:
+        out = evaluate(d.expr, defs) if d.expr.has(sp.Derivative) else d.expr
+        for var, n in d.variable_count:
+            held = expand(out, defs, stop=frozenset({var}))
+            if not _depends(held, var):
+                raise DeriveError(f"d({d.expr})/d({var}): {d.expr} does not depend on {var}; "
+                                  "a definition is missing")
+            out = sp.diff(held, (var, n))
+        return out
+
+    result = expr.replace(lambda e: isinstance(e, sp.Derivative), one)
+    return expand(result, defs)
+
+
+def with_statement(st: Statement, defs: Definitions) -> Definitions:
+    """The statement ``f(x) = body`` also defines f for the claims, unless already defined."""
+    lhs = st.lhs
+    if st.rel != "eq" or lhs is None:
+        return defs
+    out = Definitions(dict(defs.symbols), dict(defs.functions), dict(defs.sources))
+    if isinstance(lhs, sp.core.function.AppliedUndef) and lhs.func not in defs.functions and all(
+            isinstance(a, sp.Symbol) for a in lhs.args):
+        out.functions[lhs.func] = (tuple(lhs.args), st.rhs)
+    elif isinstance(lhs, sp.Symbol) and lhs not in defs.symbols:
+        out.symbols[lhs] = st.rhs
+    return out
+

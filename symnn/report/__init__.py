@@ -1,0 +1,21 @@
+"""Stage 6, reporting: results -> the table, JSON, derivation text, generated modules of
+verified kernels (``codegen``) and documentation pages (``docs``, needs the docs extra)."""
+
+from __future__ import annotations
+
+from .codegen import Generated, codegen_source, generate, slug
+from .text import (
+    backward_text,
+    cell_text,
+    check_text,
+    claim_json,
+    formula_table,
+    moment_latex,
+    results_json,
+    tape_lines,
+)
+
+__all__ = [
+    "Generated", "backward_text", "cell_text", "check_text", "claim_json", "codegen_source",
+    "formula_table", "generate", "moment_latex", "results_json", "slug", "tape_lines",
+]
