@@ -103,7 +103,7 @@ def test_sphinx_without_W_shows_error_box(tmp_path, capsys):
 
 def test_sphinx_parallel_build(tmp_path, capsys):
     """The extension declares itself parallel safe: -j 2 -W builds seven checked pages."""
-    pages = {f"page{i}.rst": f"Page {i}\n======\n\n.. symnn-formula:: sigmoid.toml\n"
+    pages = {f"page{i}.rst": f":orphan:\n\nPage {i}\n======\n\n.. symnn-formula:: sigmoid.toml\n"
              for i in range(6)}  # Sphinx reads in parallel from more than 5 documents
     src = _sphinx_project(tmp_path, files=pages)
     code, err, _ = _sphinx(src, capsys, "-j", "2", "-W")
