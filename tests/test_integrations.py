@@ -17,6 +17,7 @@ from mkdocs.exceptions import Abort  # noqa: E402
 from symnn import _render  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+ERRATUM = (EXAMPLES.parent / "formulas" / "04-conv-output-size.toml").read_text(encoding="utf-8")
 SIGMOID = (EXAMPLES / "sphinx" / "sigmoid.toml").read_text(encoding="utf-8")
 #: the sigmoid file with a wrong derivative claimed: 1 + g instead of 1 - g
 WRONG = SIGMOID.replace('id = "sigmoid"', 'id = "sigmoid-wrong"').replace(
@@ -99,6 +100,16 @@ def test_sphinx_without_W_shows_error_box(tmp_path, capsys):
     code, err, page = _sphinx(src, capsys)
     assert code == 0 and "sigmoid-wrong" in err
     assert 'class="admonition error"' in page and "formula sigmoid-wrong is refuted" in page
+
+
+def test_sphinx_erratum_renders_note_and_corrected_form(tmp_path, capsys):
+    """An erratum builds under -W and shows its status, note and corrected form as math."""
+    src = _sphinx_project(tmp_path, ".. symnn-formula:: conv.toml\n", {"conv.toml": ERRATUM})
+    code, err, page = _sphinx(src, capsys, "-W")
+    assert code == 0, err
+    assert "symnn: erratum (wrong as printed; the corrected form is verified)" in page
+    assert "Note: </strong>As printed, N is an integer only when S divides" in page
+    assert r"\[N=\left\lfloor\frac{W-F+2P}{S}\right\rfloor+1\]" in page
 
 
 def test_sphinx_parallel_build(tmp_path, capsys):
