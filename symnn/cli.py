@@ -10,6 +10,7 @@ import argparse
 import os
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import sympy as sp
@@ -23,7 +24,7 @@ from .catalog import (
     load_catalog,
     run_isolated,
 )
-from .check import DEFAULT_POINTS, FormulaResult, compare, verify_formula
+from .check import DEFAULT_POINTS, CheckResult, FormulaResult, compare, verify_formula
 from .derive import Definitions, DeriveError, derivations, evaluate, read_definitions
 from .emit import BACKENDS
 from .read import (
@@ -47,7 +48,8 @@ from .report import (
     results_json,
 )
 
-__all__ = ["main", "EXIT_OK", "EXIT_REFUTED", "EXIT_UNREADABLE"]
+__all__ = ["main", "check_claim", "verify_budgeted", "EXIT_OK", "EXIT_REFUTED",
+           "EXIT_UNREADABLE"]
 
 EXIT_OK, EXIT_REFUTED, EXIT_UNREADABLE = 0, 1, 2
 
@@ -83,18 +85,29 @@ def _assume(text: str, table: SymbolTable) -> sp.Basic | None:
                          f"({exc.message})") from None
 
 
-def _cmd_check(args: argparse.Namespace) -> int:
+def check_claim(claim: str, assume: Sequence[str] = (), where: Sequence[str] = (), *,
+                seed: int = 0, points: int = DEFAULT_POINTS,
+                seconds: float = BUDGETS["formula_seconds"]) -> CheckResult:
+    """Check one equation in LaTeX (``symnn check``): free symbols are real scalars unless an
+    ``assume`` narrows them; ``where`` defines names. The comparison runs in a child process
+    under ``seconds``. Raises ParseError, DeriveError or ValueError for an unreadable claim and
+    BudgetExceeded past the budget."""
     table = SymbolTable(auto=True)
+    joint = [c for a in assume if (c := _assume(a, table)) is not None]
+    defs = read_definitions(tuple(where), table)
+    read = parse_statement(claim, table)
+    if read.rel != "eq":
+        raise ParseError("a claim must be an equation 'left = right'", claim, 0)
+    lhs, rhs = evaluate(read.lhs, defs), evaluate(read.rhs, defs)
+    return run_isolated(lambda: compare(lhs, rhs, table, seed=seed, points=points,
+                                        constraints=tuple(joint)),
+                        seconds=seconds, what="the check")
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
     try:
-        joint = [c for a in args.assume if (c := _assume(a, table)) is not None]
-        defs = read_definitions(args.where, table)
-        claim = parse_statement(args.claim, table)
-        if claim.rel != "eq":
-            raise ParseError("a claim must be an equation 'left = right'", args.claim, 0)
-        lhs, rhs = evaluate(claim.lhs, defs), evaluate(claim.rhs, defs)
-        result = run_isolated(lambda: compare(lhs, rhs, table, seed=args.seed,
-                                              points=args.points, constraints=tuple(joint)),
-                              seconds=args.time_limit, what="the check")
+        result = check_claim(args.claim, args.assume, args.where, seed=args.seed,
+                             points=args.points, seconds=args.time_limit)
     except (ParseError, DeriveError, ValueError, BudgetExceeded) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -111,7 +124,8 @@ def _warm_up() -> None:
     compare(evaluate(claim.lhs, Definitions()), claim.rhs, table, points=8)
 
 
-def _verify_budgeted(formula: Formula, seed: int, seconds: float) -> FormulaResult:
+def verify_budgeted(formula: Formula, seed: int = 0,
+                    seconds: float = BUDGETS["formula_seconds"]) -> FormulaResult:
     """verify_formula in a child process under the time and memory budgets."""
     try:
         return run_isolated(verify_formula, formula, seed, seconds=seconds,
@@ -129,7 +143,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             results.append(FormulaResult(id=item.path, title_en="(formula file)", title_fr="",
                                          status="error", as_expected=False, error=str(item)))
         else:
-            results.append(_verify_budgeted(item, args.seed, args.time_limit))
+            results.append(verify_budgeted(item, args.seed, args.time_limit))
     if not results:
         print("error: no formula files found", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -222,6 +236,7 @@ def _cmd_docs(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+
     parser = argparse.ArgumentParser(prog="symnn", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"symnn {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
