@@ -18,6 +18,7 @@ from .formula import (
     Variant,
     catalog_dir,
     formula_files,
+    formula_from_data,
     load_catalog,
     load_formula,
     symbol_table,
@@ -25,6 +26,6 @@ from .formula import (
 
 __all__ = [
     "BUDGETS", "BatchSpec", "BudgetExceeded", "CHECK_KINDS", "CatalogError", "CellSpec",
-    "Check", "Formula", "Variant", "catalog_dir", "formula_files", "load_catalog",
-    "load_formula", "run_isolated", "symbol_table", "time_limit",
+    "Check", "Formula", "Variant", "catalog_dir", "formula_files", "formula_from_data",
+    "load_catalog", "load_formula", "run_isolated", "symbol_table", "time_limit",
 ]

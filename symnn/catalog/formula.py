@@ -6,14 +6,12 @@ what was expected; unknown keys are errors, so a typo cannot silently disable a 
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from ..read import (
-    KINDS,
     Decl,
     ParseError,
     SymbolTable,
@@ -22,10 +20,12 @@ from ..read import (
     parse_domain,
     pyname_of,
 )
+from ._model import CheckModel, SymbolModel, VariantModel, validate
 from ._schema import BatchSpec, CatalogError, CellSpec, _cell, _mdp, _plots, _program, _want
 
 __all__ = ["CatalogError", "Check", "Variant", "Formula", "BatchSpec", "load_formula",
-           "load_catalog", "catalog_dir", "symbol_table", "CHECK_KINDS"]
+           "formula_from_data", "load_catalog", "catalog_dir", "symbol_table", "CHECK_KINDS",
+           "MAX_FILE_BYTES"]
 
 #: What each check kind verifies; ``latex`` says whether the check needs a LaTeX field.
 CHECK_KINDS = {
@@ -46,7 +46,7 @@ CHECK_KINDS = {
                 "moved by `stride` over `length` cells, for every integer point of `ranges` "
                 "(brute force, and numpy's sliding_window_view)", False),
     "mdp": ("on random MDPs (2-6 states and actions), the statement plays `role`: bellman, "
-            "iteration, greedy, q-learning or mle (see symnn/_mdp.py)", False),
+            "iteration, greedy, q-learning or mle (see symnn/check/_mdp.py)", False),
     "backward": ("`latex` is the gradient of sum_i dy_i y_i with respect to `wrt` (a batch "
                  "program, see [program]): proved for symbolic m two ways, for m = 2..6 by "
                  "plain differentiation, and checked through the generated kernels", True),
@@ -63,7 +63,6 @@ _CHECK_KEYS = {"gradient": {"of", "wrt"}, "descent": {"of", "wrt", "step"},
                "backward": {"wrt"}, "mdp": {"role"},
                "windows": {"length", "window", "stride", "ranges"}}
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
 @dataclass(frozen=True)
@@ -120,62 +119,34 @@ class Formula:
     mdp: dict = field(default_factory=dict)  # [mdp]: role -> Python name(s)
 
 
-_TOP = {"id", "title", "latex", "symbols", "definitions", "checks", "expect", "erratum",
-        "source", "reading", "notes", "labels", "constraints", "variants", "program", "cell",
-        "aliases", "plots", "mdp"}
-_SYMBOL_KEYS = {"kind", "domain", "shape", "args", "name", "note", "distribution"}
-_DISTRIBUTION = re.compile(r"^(Bernoulli)\((.+)\)$")
+_NEEDS_LATEX = {kind for kind, (_, needs) in CHECK_KINDS.items() if needs}
 
 
-def _string(data: dict, key: str, path: str, required: bool = True, prefix: str = "") -> str:
-    value = data.get(key, None)
-    if value is None and not required:
-        return ""
-    _want(isinstance(value, str) and bool(value.strip()), path, prefix + key,
-          "a non-empty string")
-    return value
-
-
-def _symbols(raw: object, path: str) -> SymbolTable:
-    _want(isinstance(raw, dict), path, "symbols", "a table of name = { kind = ..., ... }")
+def _symbols(raw: dict[str, SymbolModel], path: str) -> SymbolTable:
     table = SymbolTable()
     for name, spec in raw.items():
         key = f"symbols.{name}"
-        _want(isinstance(spec, dict), path, key, "a table with at least 'kind'")
-        unknown = set(spec) - _SYMBOL_KEYS
-        _want(not unknown, path, f"{key}.{min(unknown) if unknown else ''}",
-              f"one of {sorted(_SYMBOL_KEYS)} (unknown key)")
-        kind = spec.get("kind")
-        _want(kind in KINDS, path, f"{key}.kind", f"one of {', '.join(KINDS)}")
         try:
             canon = canonical_name(name)
         except ParseError as exc:
             raise CatalogError(path, key, f"a LaTeX identifier ({exc.message})") from None
+        default = "integer >= 1" if spec.kind == "index" else "real"
         try:
-            domain = parse_domain(spec.get("domain", "integer >= 1" if kind == "index"
-                                           else "real"))
+            domain = parse_domain(spec.domain if spec.domain is not None else default)
         except ValueError as exc:
             raise CatalogError(path, f"{key}.domain", str(exc)) from None
-        shape = spec.get("shape", [])
-        _want(isinstance(shape, list) and all(isinstance(s, str | int) for s in shape), path,
-              f"{key}.shape", "a list of sizes such as [\"n\", 3]")
-        _want(kind not in ("vector", "matrix") or len(shape) <= (1 if kind == "vector" else 2),
+        _want(spec.kind not in ("vector", "matrix") or
+              len(spec.shape) <= (1 if spec.kind == "vector" else 2),
               path, f"{key}.shape", "at most one size for a vector, two for a matrix")
-        args = spec.get("args", [])
-        _want(isinstance(args, list) and all(isinstance(a, str) for a in args), path,
-              f"{key}.args", "a list of argument names")
-        _want(kind != "function" or bool(args), path, f"{key}.args",
+        _want(spec.kind != "function" or bool(spec.args), path, f"{key}.args",
               "the arguments of the function, e.g. [\"z\", \"y\"]")
         try:
-            pyname = check_pyname(spec.get("name", pyname_of(canon)))
-            args = [canonical_name(a) for a in args]
+            pyname = check_pyname(spec.name if spec.name is not None else pyname_of(canon))
+            args = [canonical_name(a) for a in spec.args]
         except (ValueError, ParseError) as exc:
             raise CatalogError(path, f"{key}.name", str(exc)) from None
-        dist = spec.get("distribution", "")
-        _want(dist == "" or (isinstance(dist, str) and bool(_DISTRIBUTION.match(dist))), path,
-              f"{key}.distribution", "a distribution such as 'Bernoulli(1-p)'")
-        table.declare(Decl(canon, kind, domain, pyname, tuple(str(s) for s in shape),
-                           tuple(args), dist))
+        table.declare(Decl(canon, spec.kind, domain, pyname, tuple(str(s) for s in spec.shape),
+                           tuple(args), spec.distribution or ""))
     for decl in table.decls.values():
         for a in decl.args:
             _want(a in table.decls, path, f"symbols.{decl.latex}.args",
@@ -183,130 +154,99 @@ def _symbols(raw: object, path: str) -> SymbolTable:
     return table
 
 
-def _checks(raw: object, where: str, prefix: str) -> tuple[Check, ...]:
-    _want(isinstance(raw, list) and bool(raw), where, prefix,
-          "a non-empty array of tables [[checks]]")
+def _checks(raw: list[CheckModel], where: str, prefix: str) -> tuple[Check, ...]:
     checks = []
     for n, c in enumerate(raw):
         key = f"{prefix}[{n}]"
-        _want(isinstance(c, dict), where, key, "a table")
-        _want(c.get("kind") in CHECK_KINDS, where, f"{key}.kind",
-              f"one of {', '.join(CHECK_KINDS)}")
-        allowed = {"kind", "latex", "note"} | _CHECK_KEYS.get(c["kind"], set())
-        extra = set(c) - allowed
+        allowed = {"kind", "latex", "note"} | _CHECK_KEYS.get(c.kind, set())
+        extra = c.model_fields_set - allowed
         _want(not extra, where, f"{key}.{min(extra) if extra else ''}",
-              f"one of {', '.join(sorted(allowed))} (unknown key)")
-        latex = _string(c, "latex", where, required=CHECK_KINDS[c["kind"]][1], prefix=key + ".")
-        names = {}
-        for field_ in sorted(_CHECK_KEYS.get(c["kind"], ())):
+              f"one of {', '.join(sorted(allowed))} for a {c.kind} check (unknown key)")
+        _want(c.kind not in _NEEDS_LATEX or c.latex is not None, where, f"{key}.latex",
+              f"a non-empty string (a {c.kind} check needs it)")
+        names: dict = {}
+        for field_ in sorted(_CHECK_KEYS.get(c.kind, ())):
+            value = getattr(c, field_)
+            _want(value is not None and (field_ != "ranges" or bool(value)), where,
+                  f"{key}.{field_}", "a table name = [low, high] of integers"
+                  if field_ == "ranges" else "a non-empty string")
             if field_ == "ranges":
-                ranges = c.get("ranges")
-                _want(isinstance(ranges, dict) and bool(ranges) and all(
-                    isinstance(v, list) and len(v) == 2 and all(isinstance(x, int) for x in v)
-                    for v in ranges.values()), where, f"{key}.ranges",
-                      "a table name = [low, high] of integers")
-                names[field_] = tuple((k, v[0], v[1]) for k, v in ranges.items())
+                names[field_] = tuple((k, v[0], v[1]) for k, v in value.items())
                 continue
-            text = _string(c, field_, where, prefix=key + ".")
             if field_ in ("wrt", "step"):
                 try:
-                    text = canonical_name(text)
+                    value = canonical_name(value)
                 except ParseError as exc:
                     raise CatalogError(where, f"{key}.{field_}",
                                        f"a declared name ({exc.message})") from None
-            names[field_] = text
-        checks.append(Check(c["kind"], latex, c.get("note", ""), **names))
+            names[field_] = value
+        checks.append(Check(c.kind, c.latex or "", c.note, **names))
     return tuple(checks)
 
 
-def _variants(raw: object, where: str) -> tuple[Variant, ...]:
-    _want(isinstance(raw, list), where, "variants", "an array of tables [[variants]]")
-    out = []
-    for n, v in enumerate(raw):
-        key = f"variants[{n}]"
-        _want(isinstance(v, dict) and set(v) <= {"name", "definitions", "checks", "constraints"},
-              where, key, "a table with name, definitions, checks and constraints")
-        constraints = v.get("constraints", [])
-        _want(isinstance(constraints, list) and all(isinstance(c, str) for c in constraints),
-              where, f"{key}.constraints", "an array of LaTeX comparisons")
-        defs = v.get("definitions", [])
-        _want(isinstance(defs, list) and all(isinstance(d, str) for d in defs) and bool(defs),
-              where, f"{key}.definitions", "a non-empty array of LaTeX definitions")
-        out.append(Variant(_string(v, "name", where, prefix=key + "."), tuple(defs),
-                           _checks(v.get("checks", [{"kind": "equality"}]), where,
-                                   f"{key}.checks"), tuple(constraints)))
-    return tuple(out)
+def _variants(raw: list[VariantModel], where: str) -> tuple[Variant, ...]:
+    return tuple(Variant(v.name, tuple(v.definitions),
+                         _checks(v.checks, where, f"variants[{n}].checks"), tuple(v.constraints))
+                 for n, v in enumerate(raw))
 
 
 def symbol_table(spec: dict, path: str = "<symbols>") -> SymbolTable:
     """A symbol table from the ``[symbols]`` table of a formula file (a dict), validated."""
-    return _symbols(spec, path)
+    model = validate({"id": "x", "title": {"en": "x", "fr": "x"}, "latex": "x",
+                      "symbols": spec}, path)
+    return _symbols(model.symbols, path)
+
+
+#: Files larger than this are not read (a formula file is a few kilobytes).
+MAX_FILE_BYTES = 1 << 20
 
 
 def load_formula(path: str | Path, text: str | None = None) -> Formula:
     """Read and validate one formula file; raise CatalogError on any schema problem."""
     where = str(path)
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8") if text is None else text)
+        if text is None:
+            with open(path, "rb") as fh:
+                raw = fh.read(MAX_FILE_BYTES + 1)
+            _want(len(raw) <= MAX_FILE_BYTES, where, "(file)",
+                  f"a formula file of at most {MAX_FILE_BYTES} bytes")
+            text = raw.decode("utf-8")
+        data = tomllib.loads(text.removeprefix("\ufeff"))
     except (OSError, UnicodeDecodeError) as exc:
         raise CatalogError(where, "(file)", f"a readable UTF-8 file ({exc})") from None
     except tomllib.TOMLDecodeError as exc:
         raise CatalogError(where, "(file)", f"valid TOML ({exc})") from None
-    unknown = set(data) - _TOP
-    _want(not unknown, where, min(unknown) if unknown else "", f"one of {sorted(_TOP)} "
-          "(unknown key)")
-    fid = _string(data, "id", where)
-    _want(bool(_ID.match(fid)), where, "id", "lower-case letters, digits and '-' (a file id)")
-    title = data.get("title")
-    _want(isinstance(title, dict) and set(title) == {"en", "fr"}, where, "title",
-          "a table with exactly 'en' and 'fr'")
-    checks = _checks(data.get("checks", [{"kind": "parse"}]), where, "checks")
-    defs = data.get("definitions", [])
-    _want(isinstance(defs, list) and all(isinstance(d, str) and d.strip() for d in defs), where,
-          "definitions", "an array of LaTeX strings such as 'a = \\sigma(z)'")
-    constraints = data.get("constraints", [])
-    _want(isinstance(constraints, list) and all(isinstance(c, str) and c.strip()
-                                                for c in constraints), where, "constraints",
-          "an array of LaTeX comparisons such as 'F \\le W + 2P'")
-    expect = data.get("expect", "verified")
-    _want(expect in ("verified", "refuted"), where, "expect", "'verified' or 'refuted'")
-    erratum = data.get("erratum", {})
-    _want(isinstance(erratum, dict) and set(erratum) <= {"note", "corrected", "definitions"},
-          where, "erratum", "a table with 'note', 'corrected' and optionally 'definitions'")
-    fixed_defs = erratum.get("definitions", [])
-    _want(isinstance(fixed_defs, list) and all(isinstance(d, str) for d in fixed_defs), where,
-          "erratum.definitions", "an array of LaTeX definitions that replace printed ones for "
-          "the corrected form")
-    _want((expect == "refuted") == bool(erratum), where, "erratum",
+    except RecursionError:
+        raise CatalogError(where, "(file)", "TOML nested less deeply") from None
+    return formula_from_data(data, where)
+
+
+def formula_from_data(data: dict, where: str) -> Formula:
+    """A Formula from a file's parsed TOML: the schema (:mod:`._model`), then the checks a
+    type cannot express (declared names, readable identifiers)."""
+    m = validate(data, where)
+    checks = _checks(m.checks, where, "checks")
+    erratum = m.erratum
+    _want((m.expect == "refuted") == (erratum is not None), where, "erratum",
           "present exactly when expect = 'refuted' (the note and the corrected form)")
-    table = _symbols(data.get("symbols", {}), where)
-    program = _program(data.get("program"), where, table)
+    table = _symbols(m.symbols, where)
+    program = _program(m.program, where, table)
     _want(program is not None or not any(c.kind == "backward" for c in checks), where,
           "program", "a [program] table: the formula has backward checks")
-    cell = _cell(data.get("cell"), where, table)
+    cell = _cell(m.cell, where, table)
     _want(cell is not None or not any(c.kind in ("cell-backward", "bptt") for c in checks),
           where, "cell", "a [cell] table: the formula has cell-backward or bptt checks")
-    aliases = data.get("aliases", [])
-    _want(isinstance(aliases, list) and all(isinstance(a, str) and _ID.match(a) for a in aliases),
-          where, "aliases", "an array of short names like the id (lower-case, digits, '-')")
-    mdp = _mdp(data.get("mdp"), where, table)
-    plots = _plots(data.get("plots", []), where, table)
-    labels = data.get("labels", {})
-    _want(isinstance(labels, dict) and all(isinstance(v, str) for v in labels.values()), where,
-          "labels", "a table of strings")
     return Formula(
-        id=fid, title_en=_string(title, "en", where, prefix="title."),
-        title_fr=_string(title, "fr", where, prefix="title."),
-        latex=_string(data, "latex", where), table=table, program=program, cell=cell,
-        aliases=tuple(aliases), plots=tuple(plots), mdp=mdp,
-        path=where, definitions=tuple(defs), checks=tuple(checks), expect=expect,
-        erratum_note=_string(erratum, "note", where, prefix="erratum.") if erratum else "",
-        corrected=_string(erratum, "corrected", where, prefix="erratum.") if erratum else "",
-        corrected_definitions=tuple(fixed_defs),
-        source=_string(data, "source", where, required=False),
-        reading=_string(data, "reading", where, required=False),
-        notes=_string(data, "notes", where, required=False), labels=dict(labels),
-        constraints=tuple(constraints), variants=_variants(data.get("variants", []), where),
+        id=m.id, title_en=m.title.en, title_fr=m.title.fr, latex=m.latex, table=table,
+        program=program, cell=cell, aliases=tuple(m.aliases),
+        plots=tuple(_plots(m.plots, where, table)), mdp=_mdp(m.mdp, where, table),
+        path=where, definitions=tuple(m.definitions), checks=checks, expect=m.expect,
+        erratum_note=erratum.note if erratum else "",
+        corrected=erratum.corrected if erratum else "",
+        corrected_definitions=tuple(erratum.definitions) if erratum else (),
+        source=m.source or "", reading=m.reading or "", notes=m.notes or "",
+        labels=dict(m.labels), constraints=tuple(m.constraints),
+        variants=_variants(m.variants, where),
     )
 
 
