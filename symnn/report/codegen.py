@@ -33,6 +33,7 @@ from ..emit import (
     BACKENDS,
     batch_functions,
     cell_functions,
+    doc_text,
     expr_function,
     module_source,
     stabilize,
@@ -73,9 +74,13 @@ def _verified(result: CheckResult | FormulaResult) -> str:
 
 
 def _doc(formula: Formula, what: str, latex: str, verified: str) -> str:
-    return (f"{formula.title_en} / {formula.title_fr}: {what}.\n\n"
-            f"    LaTeX: {latex}\n"
-            f"    Verified: {verified} (seeded; formula file {formula.id}).\n    ")
+    """A kernel's docstring; every piece of file text on one line, made safe by doc_text."""
+    def line(text: str) -> str:
+        return " ".join(doc_text(text).split())
+
+    return (f"{line(formula.title_en)} / {line(formula.title_fr)}: {line(what)}.\n\n"
+            f"    LaTeX: {line(latex)}\n"
+            f"    Verified: {line(verified)} (seeded; formula file {line(formula.id)}).\n    ")
 
 
 def _args(expr: sp.Expr) -> list[sp.Symbol]:
