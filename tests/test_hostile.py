@@ -177,3 +177,46 @@ def test_md_text_escapes_a_planted_heading_and_table_break():
     raw = "# x | <b>y</b>\n# z"
     assert md_text(raw) == r"\# x \| \<b\>y\</b\> \# z"
     assert raw.startswith("# ") and "\n#" in raw  # planted: markup without md_text
+
+
+def _refuted(tmp_path: Path) -> Path:
+    """The sigmoid file with a wrong stated right side (1 - e^{-z} instead of the logistic)."""
+    text = (FORMULAS / "11-sigmoid.toml").read_text(encoding="utf-8")
+    path = tmp_path / "wrong.toml"
+    path.write_text(text.replace(r"\frac{1}{1+e^{-z}}", r"\frac{1}{1-e^{-z}}"), encoding="utf-8")
+    return path
+
+
+def test_codegen_refuses_a_refuted_formula_and_writes_nothing(tmp_path, capsys):
+    """symnn codegen of a refuted formula exits 1 naming it, and writes no module."""
+    from symnn.cli import EXIT_REFUTED, main
+
+    out = tmp_path / "k.py"
+    assert main(["codegen", "--catalog", str(_refuted(tmp_path)), "-o", str(out)]) \
+        == EXIT_REFUTED
+    assert "sigmoid" in capsys.readouterr().err and not out.exists()
+
+
+def test_include_refuted_writes_a_function_that_raises(tmp_path):
+    """--include-refuted writes the refuted formula as a function raising ValueError."""
+    from symnn.cli import EXIT_OK, main
+
+    out = tmp_path / "k.py"
+    assert main(["codegen", "--catalog", str(_refuted(tmp_path)), "--include-refuted",
+                 "-o", str(out)]) == EXIT_OK
+    module = load_module(out.read_text(encoding="utf-8"))
+    with pytest.raises(ValueError, match="refuted"):
+        module.sigmoid(1.0)
+
+
+def test_codegen_replaces_a_symlink_and_refuses_a_folder(tmp_path):
+    """-o that is a symlink is replaced (its target untouched); -o that is a folder exits 2."""
+    from symnn.cli import EXIT_OK, EXIT_UNREADABLE, main
+
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("keep", encoding="utf-8")
+    link = tmp_path / "k.py"
+    link.symlink_to(target)
+    assert main(["codegen", "sigmoid", "-o", str(link)]) == EXIT_OK
+    assert target.read_text(encoding="utf-8") == "keep" and not link.is_symlink()
+    assert main(["codegen", "sigmoid", "-o", str(tmp_path)]) == EXIT_UNREADABLE
