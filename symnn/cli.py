@@ -216,8 +216,11 @@ def _cmd_codegen(args: argparse.Namespace) -> int:
         sys.stdout.write(source)
     else:
         out = Path(args.output)
-        if not out.parent.is_dir() or (out.exists() or out.is_symlink()) and not out.is_file():
-            print(f"error: {out} must be a file in an existing folder", file=sys.stderr)
+        if not out.parent.is_dir():
+            print(f"error: {out.parent} is not a folder", file=sys.stderr)
+            return EXIT_UNREADABLE
+        if out.is_dir():
+            print(f"error: {out} is a folder, not a file", file=sys.stderr)
             return EXIT_UNREADABLE
         # a new file moved into place: a symlink at out is replaced, never followed
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=out.parent,
