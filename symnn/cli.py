@@ -10,6 +10,7 @@ import argparse
 import os
 import re
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -39,6 +40,7 @@ from .read import (
     warm_up,
 )
 from .report import (
+    Unverified,
     backward_text,
     cell_text,
     check_text,
@@ -203,7 +205,10 @@ def _cmd_codegen(args: argparse.Namespace) -> int:
     if chosen is None:
         return EXIT_UNREADABLE
     try:
-        source = codegen_source(chosen, args.backend, args.seed)
+        source = codegen_source(chosen, args.backend, args.seed, args.include_refuted)
+    except Unverified as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REFUTED
     except (ParseError, DeriveError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -214,7 +219,14 @@ def _cmd_codegen(args: argparse.Namespace) -> int:
         if not out.parent.is_dir():
             print(f"error: {out.parent} is not a folder", file=sys.stderr)
             return EXIT_UNREADABLE
-        out.write_text(source, encoding="utf-8")
+        if out.is_dir():
+            print(f"error: {out} is a folder, not a file", file=sys.stderr)
+            return EXIT_UNREADABLE
+        # a new file moved into place: a symlink at out is replaced, never followed
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=out.parent,
+                                         prefix=f".{out.name}.", delete=False) as tmp:
+            tmp.write(source)
+        os.replace(tmp.name, out)
         print(f"wrote {out} ({source.count(chr(10) + 'def ')} functions, {args.backend})",
               file=sys.stderr)
     return EXIT_UNREADABLE if bad else EXIT_OK
@@ -256,6 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
     codegen.add_argument("-o", "--output", help="the module to write (default: stdout)")
     codegen.add_argument("--backend", choices=sorted(BACKENDS), default="numpy")
     codegen.add_argument("--seed", type=int, default=0, help="seed of the verification")
+    codegen.add_argument("--include-refuted", action="store_true",
+                         help="write a refuted formula or one in error as a function that raises")
     codegen.add_argument("--catalog", dest="paths", action="append", default=[],
                          metavar="PATH", help="formula files or folders (default: catalog)")
     codegen.set_defaults(run=_cmd_codegen)

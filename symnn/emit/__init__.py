@@ -6,6 +6,7 @@ kernel modules for batch programs and cell tapes; ``_printers`` prints them for 
 
 from __future__ import annotations
 
+from ._safe import check_module, doc_text
 from .lower import (
     BACKENDS,
     batch_functions,
@@ -21,7 +22,8 @@ from .lower import (
 )
 
 __all__ = [
-    "BACKENDS", "batch_functions", "cell_functions", "cell_module", "expr_function",
+    "BACKENDS", "batch_functions", "check_module", "doc_text", "cell_functions", "cell_module",
+    "expr_function",
     "load_module", "module_source", "stabilize", "stable_sigmoid", "stable_softplus",
     "to_numpy",
 ]

@@ -18,6 +18,7 @@ from sympy.printing.pytorch import TorchPrinter
 
 from ..derive import Program
 from ..read import check_pyname
+from ._safe import check_module, doc_text
 
 __all__ = ["Backend", "BACKENDS", "program_function", "expr_function", "module_source",
            "stable_sigmoid", "stable_softplus"]
@@ -187,7 +188,7 @@ def program_function(prog: Program, name: str, doc: str, per_sample: tuple[str, 
     params.append("axes: tuple[int, ...] = (0,)")
     shape = b.shape.format(first)
     lines = [f"def {name}(", *[f"    {p}," for p in params], ") -> tuple:",
-             f'    r"""{doc}"""',
+             f'    r"""{doc_text(doc)}"""',
              f"    shape = tuple(1 if a in axes else n for a, n in enumerate({shape}))"]
     if any(prog.size in s.expr.free_symbols for s in prog.steps):
         size = b.size.format(f"math.prod({shape}[a] for a in axes)", first)
@@ -229,7 +230,7 @@ def expr_function(expr: sp.Expr, args: list[sp.Symbol], name: str, doc: str,
     head = f"def {name}({', '.join(params)}) -> {b.array}:"
     if len(head) > 100:
         head = "\n".join([f"def {name}(", *[f"    {p}," for p in params], f") -> {b.array}:"])
-    lines = [head, f'    r"""{doc}"""']
+    lines = [head, f'    r"""{doc_text(doc)}"""']
     lines += [f"    {t} = {printer.doprint(e)}" for t, e in temps]
     lines.append(f"    return {printer.doprint(body)}")
     return "\n".join(lines) + "\n"
@@ -245,9 +246,9 @@ def module_source(functions: list[str], doc: str, backend: str = "numpy") -> str
     std = "".join(f"import {m}\n" for m in ("functools", "math") if f"{m}." in code)
     std += "\n" if std else ""
     imports = std + "\n".join(f"import {m}" for m in b.imports if f"{m}." in code)
-    lines = [wrapped for line in f'r"""{doc}"""\n\n{imports}\n\n\n{code}'.split("\n")
+    lines = [wrapped for line in f'r"""{doc_text(doc)}"""\n\n{imports}\n\n\n{code}'.split("\n")
              for wrapped in _wrap(line)]
-    return "\n".join(lines)
+    return check_module("\n".join(lines), b.imports)
 
 
 #: Longest line of a generated module (the project's ruff line length).

@@ -28,6 +28,7 @@ from ._printers import (
     stable_sigmoid,
     stable_softplus,
 )
+from ._safe import doc_text
 
 __all__ = ["KERNELS", "STABLE_REWRITES", "stabilize", "to_numpy", "stable_sigmoid",
            "stable_softplus", "program_function", "module_source", "load_module",
@@ -208,7 +209,8 @@ def cell_functions(tape: Tape, base: str, title: str, backend: str = "numpy") ->
     arr = b.array
 
     def head(name: str, args: list[str], doc: str) -> list[str]:
-        return [f"def {name}(", *[f"    {a}," for a in args], ") -> tuple:", f'    r"""{doc}"""']
+        return [f"def {name}(", *[f"    {a}," for a in args], ") -> tuple:",
+                f'    r"""{doc_text(doc)}"""']
 
     def tup(names: list[str]) -> str:
         return "(" + ", ".join(names) + ("," if len(names) == 1 else "") + ")"

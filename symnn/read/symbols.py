@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import keyword
 import re
 from collections.abc import Callable
@@ -91,8 +92,8 @@ def parse_domain(text: str) -> Domain:
     raise ValueError(f"unknown domain {text!r}; expected one of {', '.join(DOMAIN_NAMES)}")
 
 
-_BUILTIN_NAMES = frozenset(dir(__builtins__) if isinstance(__builtins__, dict) else
-                           dir(__builtins__))
+#: The builtins module's names, and the modules a generated kernel imports.
+_BUILTIN_NAMES = frozenset(dir(builtins)) | {"numpy", "jax", "torch", "math", "functools"}
 
 
 def pyname_of(latex_name: str) -> str:

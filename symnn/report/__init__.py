@@ -3,7 +3,7 @@ verified kernels (``codegen``) and documentation pages (``docs``, needs the docs
 
 from __future__ import annotations
 
-from .codegen import Generated, codegen_source, generate, slug
+from .codegen import Generated, Unverified, codegen_source, generate, slug
 from .text import (
     backward_text,
     cell_text,
@@ -16,6 +16,7 @@ from .text import (
 )
 
 __all__ = [
-    "Generated", "backward_text", "cell_text", "check_text", "claim_json", "codegen_source",
+    "Generated", "Unverified", "backward_text", "cell_text", "check_text", "claim_json",
+    "codegen_source",
     "formula_table", "generate", "moment_latex", "results_json", "slug", "tape_lines",
 ]

@@ -21,11 +21,12 @@ from ..check import FormulaResult, verify_formula
 from ..derive import batch_derivation, derivations
 from ..read import parse_statement
 from . import _plots
+from ._sanitize import sanitize_html
 from .codegen import Generated, generate
 from .text import cell_text, moment_latex
 
 __all__ = ["STRINGS", "Facts", "build_docs", "formula_facts", "formula_blocks", "to_markdown",
-           "to_html", "FORMATS"]
+           "to_html", "FORMATS", "md_text"]
 
 FORMATS = ("md", "html")
 #: Every word a page shows, per language.
@@ -57,7 +58,8 @@ _STATUS = {"verified": "verified", "read": "read_only", "erratum": "erratum",
 
 @dataclass(frozen=True)
 class Block:
-    """One piece of a page: h1, h2, p, tex (display math), sym (a SymPy statement), table,
+    """One piece of a page: h1, h2, p (symnn's own text: **bold**, links), note (a label and
+    file text, shown as plain text), tex (display math), sym (a SymPy statement), table,
     code (Python), text (preformatted), img, link."""
 
     kind: str
@@ -101,15 +103,15 @@ def formula_blocks(formula: Formula, facts: Facts, lang: str,
     """The page of one formula, as blocks."""
     s, result = STRINGS[lang], facts.result
     out = [Block("h1", _title(formula, lang)),
-           Block("p", f"{s['status']}: **{s[_STATUS[result.status]]}** ({result.how})"),
+           Block("status", (s["status"], s[_STATUS[result.status]], result.how)),
            Block("h2", s["printed"]), Block("tex", formula.latex)]
     if formula.corrected:
         out += [Block("p", f"{s['corrected']}:"), Block("tex", formula.corrected),
                 *(Block("tex", d) for d in formula.corrected_definitions),
-                Block("p", f"{s['note']}: {formula.erratum_note}")]
+                Block("note", (s["note"], formula.erratum_note))]
     out += [Block("h2", s["read"]), Block("sym", _reading(formula))]
     if formula.reading:
-        out.append(Block("p", f"{s['reading']}: {formula.reading.strip()}"))
+        out.append(Block("note", (s["reading"], formula.reading.strip())))
     out.append(Block("h2", s["derivations"]))
     out += [Block("tex", t) for t in facts.derived]
     if facts.steps:
@@ -129,12 +131,12 @@ def formula_blocks(formula: Formula, facts: Facts, lang: str,
     if made.functions:
         out.append(Block("code", "\n\n".join(made.functions)))
     for reason in made.skipped:
-        out.append(Block("p", f"{s['nocode']}: {reason}"))
+        out.append(Block("note", (s["nocode"], reason)))
     if images:
         out.append(Block("h2", s["plots"]))
         out += [Block("img", name) for name in images]
     if formula.source:
-        out.append(Block("p", f"{s['source']}: {formula.source}"))
+        out.append(Block("note", (s["source"], formula.source)))
     return out
 
 
@@ -143,28 +145,51 @@ def to_markdown(blocks: list[Block], image_dir: str) -> str:
     lines: list[str] = []
     for b in blocks:
         if b.kind == "h1":
-            lines += [f"# {b.value}", ""]
+            lines += [f"# {md_text(str(b.value))}", ""]
         elif b.kind == "h2":
-            lines += [f"## {b.value}", ""]
+            lines += [f"## {md_text(str(b.value))}", ""]
         elif b.kind == "p":
             lines += [str(b.value), ""]
+        elif b.kind == "note":
+            label, text = b.value
+            lines += [f"{label}: {md_text(text)}", ""]
+        elif b.kind == "status":
+            label, word, how = b.value
+            lines += [f"{label}: **{word}** ({md_text(how)})", ""]
         elif b.kind == "tex":
             lines += ["$$", str(b.value), "$$", ""]
         elif b.kind == "sym":
             lines += ["$$", _sym_latex(b.value), "$$", ""]
         elif b.kind == "table":
             head, *rows = b.value
-            lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-            lines += ["| " + " | ".join(r) + " |" for r in rows] + [""]
+            lines += ["| " + " | ".join(map(_md_cell, head)) + " |", "|" + "---|" * len(head)]
+            lines += ["| " + " | ".join(map(_md_cell, r)) + " |" for r in rows] + [""]
         elif b.kind in ("code", "text"):
             lang = "python" if b.kind == "code" else "text"
-            lines += [f"```{lang}", str(b.value).rstrip(), "```", ""]
+            runs = [len(r) for r in re.findall(r"`+", str(b.value))]
+            fence = "`" * max(3, 1 + max(runs, default=0))  # longer than any run inside
+            lines += [f"{fence}{lang}", str(b.value).rstrip(), fence, ""]
         elif b.kind == "img":
             lines += [f"![{b.value}]({image_dir}/{b.value})", ""]
         elif b.kind == "link":
             text, href = b.value
             lines += [f"[{text}]({href})", ""]
     return "\n".join(lines)
+
+
+#: Markdown punctuation that can start markup (CommonMark escapes any ASCII punctuation).
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&~$:])")
+_OWN_LINK = re.compile(r"\[[\w.-]+\]\([\w.-]+\.md\)")
+
+
+def md_text(text: str) -> str:
+    """File text as literal Markdown: on one line, every punctuation mark escaped (no heading,
+    link, raw HTML, table cell break or math can start in it)."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def _md_cell(text: str) -> str:
+    return text if _OWN_LINK.fullmatch(text) else md_text(text)
 
 
 def _sym_latex(reading: tuple) -> str:
@@ -212,6 +237,12 @@ def to_html(blocks: list[Block], title: str, lang: str, image_dir: str,
             parts.append(f"<{b.kind}>{html.escape(str(b.value))}</{b.kind}>")
         elif b.kind == "p":
             parts.append(f"<p>{_inline(str(b.value))}</p>")
+        elif b.kind == "note":
+            label, text = b.value
+            parts.append(f"<p>{html.escape(label)}: {html.escape(text)}</p>")
+        elif b.kind == "status":
+            label, word, how = map(html.escape, b.value)
+            parts.append(f"<p>{label}: <strong>{word}</strong> ({how})</p>")
         elif b.kind == "tex":
             parts.append(_tex_mathml(str(b.value)))
         elif b.kind == "sym":
@@ -229,9 +260,9 @@ def to_html(blocks: list[Block], title: str, lang: str, image_dir: str,
         elif b.kind == "link":
             text, href = b.value
             parts.append(f'<p><a href="{html.escape(href)}">{html.escape(text)}</a></p>')
-    return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+    return (f'<!DOCTYPE html>\n<html lang="{html.escape(lang)}"><head><meta charset="utf-8">'
             f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>\n"
-            + "\n".join(parts) + "\n</body></html>\n")
+            + sanitize_html("\n".join(parts)) + "\n</body></html>\n")
 
 
 def _images(formula: Formula, folder: Path, lang: str) -> list[str]:
