@@ -12,7 +12,7 @@ import time
 import tomllib
 from collections import Counter
 
-from symnn.catalog import CatalogError, catalog_dir, formula_from_data
+from symnn.catalog import CatalogError, catalog_dir, formula_from_data, key_paths
 
 
 def _nested(depth: int) -> list:
@@ -26,22 +26,13 @@ VALUES = [0, -1, 1.5, float("nan"), True, "", "x", [], [1], ["x"], {}, {"a": 1},
           [{"kind": []}], _nested(3000), {"a": {"b": {"c": 1}}}]
 
 
-def _paths(node: object, prefix: tuple = ()) -> list[tuple]:
-    out = [prefix] if prefix else []
-    items = node.items() if isinstance(node, dict) else enumerate(node) \
-        if isinstance(node, list) else ()
-    for k, v in items:
-        out.extend(_paths(v, (*prefix, k)))
-    return out
-
-
 def main() -> None:
     outcome: Counter = Counter()
     crashes: list[str] = []
     start = time.perf_counter()
     for f in sorted(catalog_dir().glob("*.toml")):
         data = tomllib.loads(f.read_text(encoding="utf-8"))
-        for path in _paths(data):
+        for path in key_paths(data):
             for value in VALUES:
                 copy_ = copy.deepcopy(data)
                 node = copy_

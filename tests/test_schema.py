@@ -14,20 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from symnn import cli
-from symnn.catalog import CatalogError, catalog_dir, formula_from_data, load_formula
+from symnn.catalog import CatalogError, catalog_dir, formula_from_data, key_paths, load_formula
 
 FILES = sorted(catalog_dir().glob("*.toml"))
 DATA = {f.name: tomllib.loads(f.read_text(encoding="utf-8")) for f in FILES}
-
-
-def _paths(node: object, prefix: tuple = ()) -> list[tuple]:
-    """Every key path of a parsed TOML document (table keys and array positions)."""
-    out = [prefix] if prefix else []
-    items = node.items() if isinstance(node, dict) else enumerate(node) \
-        if isinstance(node, list) else ()
-    for k, v in items:
-        out.extend(_paths(v, (*prefix, k)))
-    return out
 
 
 def _nested(depth: int) -> list:
@@ -44,7 +34,7 @@ VALUES = st.one_of(
     st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
     st.just([{"kind": []}]), st.just(_nested(3000)), st.just({"a": {"b": {"c": 1}}}),
 )
-CASES = [(name, path) for name, data in DATA.items() for path in _paths(data)]
+CASES = [(name, path) for name, data in DATA.items() for path in key_paths(data)]
 
 
 def _replace(data: dict, path: tuple, value: object) -> dict:

@@ -16,7 +16,8 @@ from pydantic import ValidationError as _ValidationError
 from ._schema import CatalogError
 
 __all__ = ["FileModel", "CheckModel", "VariantModel", "SymbolModel", "ProgramModel",
-           "CellModel", "MdpModel", "PlotModel", "ErratumModel", "validate", "ID_PATTERN"]
+           "CellModel", "MdpModel", "PlotModel", "ErratumModel", "validate", "ID_PATTERN",
+           "key_paths"]
 
 #: Formula ids and aliases: lower-case letters, digits and '-'.
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
@@ -212,3 +213,14 @@ def validate(data: dict, where: str) -> FileModel:
     except RecursionError:
         raise CatalogError(where, "(file)", "nesting no deeper than pydantic can check") \
             from None
+
+
+def key_paths(node: object, prefix: tuple = ()) -> list[tuple]:
+    """Every key path of a parsed TOML document (table keys and array positions), for tools
+    that mutate files key by key (tests/test_schema.py, bench/schema_mutations.py)."""
+    out = [prefix] if prefix else []
+    items = node.items() if isinstance(node, dict) else enumerate(node) \
+        if isinstance(node, list) else ()
+    for k, v in items:
+        out.extend(key_paths(v, (*prefix, k)))
+    return out
