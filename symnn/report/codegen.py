@@ -38,6 +38,7 @@ from ..emit import (
     stabilize,
 )
 from ..read import parse_expression, parse_statement
+from ._figures import error_text
 
 __all__ = ["Generated", "generate", "codegen_source"]
 
@@ -64,9 +65,9 @@ def slug(text: str) -> str:
 def _verified(result: CheckResult | FormulaResult) -> str:
     if isinstance(result, FormulaResult):
         error = result.worst_error
-        worst = f", worst relative error {error:.1e}" if error is not None else ""
+        worst = f", worst relative error {error_text(error)}" if error is not None else ""
         return f"symnn verify: {result.status} ({result.how}{worst})"
-    error = (f", worst relative error {result.max_rel_error:.1e}"
+    error = (f", worst relative error {error_text(result.max_rel_error)}"
              if result.max_rel_error is not None else "")
     state = "passed" if result.ok else "FAILED"
     return f"symnn check: {state}, {result.method}, {result.points} points{error}"

@@ -21,6 +21,7 @@ from ..check import FormulaResult, verify_formula
 from ..derive import batch_derivation, derivations
 from ..read import parse_statement
 from . import _plots
+from ._figures import error_text, margin_text
 from .codegen import Generated, generate
 from .text import cell_text, moment_latex
 
@@ -121,8 +122,7 @@ def formula_blocks(formula: Formula, facts: Facts, lang: str,
     for c in [*result.checks, *result.corrected_checks]:
         rows.append([c.kind, s["pass"] if c.ok else s["fail"], c.method or "-",
                      str(c.points or "-"),
-                     f"{c.max_rel_error:.1e}" if c.max_rel_error is not None else "-",
-                     f"{c.margin:.2g}" if c.margin is not None else "-"])
+                     error_text(c.max_rel_error), margin_text(c.margin, c.max_rel_error)])
     out.append(Block("table", rows))
     made = facts.code
     out.append(Block("h2", s["code"]))
