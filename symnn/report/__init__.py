@@ -18,5 +18,6 @@ from .text import (
 
 __all__ = [
     "Generated", "backward_text", "cell_text", "check_text", "claim_json", "codegen_source",
-    "error_text", "formula_table", "generate", "margin_text", "moment_latex", "results_json", "slug", "tape_lines",
+    "error_text", "formula_table", "generate", "margin_text", "moment_latex", "results_json",
+    "slug", "tape_lines",
 ]
