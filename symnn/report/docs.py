@@ -84,8 +84,11 @@ class Facts:
     steps: str = ""  # a recurrent cell's forward and backward tapes, as text
 
 
-def formula_facts(formula: Formula, seed: int = 0) -> Facts:
-    result = verify_formula(formula, seed=seed)
+def formula_facts(formula: Formula, seed: int = 0, result: FormulaResult | None = None
+                  ) -> Facts:
+    """The page's facts; ``result`` reuses a verification already made (``symnn verify``'s
+    cache), else the formula is verified here."""
+    result = verify_formula(formula, seed=seed) if result is None else result
     derived = [d.latex() for d in derivations(formula)]
     if formula.program is not None:
         deriv = batch_derivation(formula)
@@ -245,16 +248,20 @@ def _images(formula: Formula, folder: Path, lang: str) -> list[str]:
 
 
 def build_docs(out: Path, formulas: list[Formula], seed: int = 0,
-               formats: tuple[str, ...] = FORMATS) -> list[Path]:
+               formats: tuple[str, ...] = FORMATS,
+               results: dict[str, FormulaResult] | None = None) -> list[Path]:
     """Write ``out/{en,fr}/{id}.{md,html}``, ``out/{en,fr}/index.*``, ``out/img/*.png`` and
-    ``out/index.html``; return the files written."""
+    ``out/index.html``; return the files written. ``results`` (by formula id) are reused
+    instead of verifying again; a page whose text is unchanged is not rewritten."""
     formulas = sorted(formulas, key=lambda f: f.id)
-    facts = {f.id: formula_facts(f, seed) for f in formulas}
+    results = results or {}
+    facts = {f.id: formula_facts(f, seed, results.get(f.id)) for f in formulas}
     written: list[Path] = []
 
     def write(path: Path, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        if not (path.is_file() and path.read_text(encoding="utf-8") == text):
+            path.write_text(text, encoding="utf-8")
         written.append(path)
 
     (out / "img").mkdir(parents=True, exist_ok=True)
