@@ -110,3 +110,16 @@ def test_verify_json_is_the_same_bytes_serial_parallel_and_cached(tmp_path, caps
         assert main(["verify", str(tmp_path), "--json", *extra]) in (EXIT_OK, EXIT_REFUTED)
         outs.append(capsys.readouterr().out)
     assert outs[0] == outs[1] == outs[2] == outs[3]
+
+
+def test_progress_lines_on_a_terminal_only_and_never_under_json(tmp_path, capsys, monkeypatch):
+    """One line per formula on a terminal; none under --json or when stderr is piped."""
+    (tmp_path / "s.toml").write_text(SIGMOID.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    main(["verify", str(tmp_path)])
+    assert "[1/1] sigmoid: verified" in capsys.readouterr().err
+    main(["verify", str(tmp_path), "--json"])
+    assert "[1/1]" not in capsys.readouterr().err
+    monkeypatch.setattr("sys.stderr.isatty", lambda: False)
+    main(["verify", str(tmp_path)])
+    assert "[1/1]" not in capsys.readouterr().err
