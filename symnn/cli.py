@@ -234,7 +234,8 @@ def _cmd_codegen(args: argparse.Namespace) -> int:
     if chosen is None:
         return EXIT_UNREADABLE
     try:
-        source = codegen_source(chosen, args.backend, args.seed)
+        results = {r.id: r for r in verify_many(chosen, args, quiet=True)}
+        source = codegen_source(chosen, args.backend, args.seed, results)
     except (ParseError, DeriveError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -298,6 +299,9 @@ def build_parser() -> argparse.ArgumentParser:
     codegen.add_argument("--seed", type=int, default=0, help="seed of the verification")
     codegen.add_argument("--catalog", dest="paths", action="append", default=[],
                          metavar="PATH", help="formula files or folders (default: catalog)")
+    codegen.add_argument("--time-limit", type=float, default=BUDGETS["formula_seconds"],
+                         metavar="SECONDS", help="budget of one formula's verification")
+    _cache_options(codegen)
     codegen.set_defaults(run=_cmd_codegen)
     docs = sub.add_parser("docs", help="write the documentation pages (English and French)")
     docs.add_argument("ids", nargs="*", help="formula ids or aliases (default: all)")

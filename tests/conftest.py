@@ -37,3 +37,14 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if made:
         shutil.rmtree(made, ignore_errors=True)
         os.environ.pop("SYMNN_CACHE_DIR", None)
+
+
+@pytest.fixture(scope="session")
+def catalog_results() -> dict:
+    """The shipped catalog verified once per session (per xdist worker; the workers share the
+    session's disk cache, so it is verified once in all), by formula id."""
+    from symnn.catalog import load_catalog
+    from symnn.check import ResultCache, verify_all
+
+    formulas = [f for f in load_catalog() if not isinstance(f, Exception)]
+    return {r.id: r for r in verify_all(formulas, cache=ResultCache())}
