@@ -28,6 +28,7 @@ from symnn import (
     load_formula,
     verify_budgeted,
 )
+from symnn.report import error_text
 
 __all__ = ["Block", "formula_block", "claim_block", "memoized", "BACKENDS", "LANGS",
            "split_lines"]
@@ -93,7 +94,7 @@ class Block:
 
 
 def _err(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1e}"
+    return error_text(value)
 
 
 def counterexample_text(c: CheckResult) -> str:

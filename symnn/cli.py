@@ -11,7 +11,8 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import sympy as sp
@@ -25,7 +26,15 @@ from .catalog import (
     load_catalog,
     run_isolated,
 )
-from .check import DEFAULT_POINTS, CheckResult, FormulaResult, compare, verify_formula
+from .check import (
+    DEFAULT_POINTS,
+    CheckResult,
+    FormulaResult,
+    ResultCache,
+    compare,
+    verify_all,
+    verify_formula,
+)
 from .derive import Definitions, DeriveError, derivations, evaluate, read_definitions
 from .emit import BACKENDS
 from .read import (
@@ -137,15 +146,37 @@ def verify_budgeted(formula: Formula, seed: int = 0,
                              status="error", as_expected=False, error=str(exc))
 
 
+def _progress(total: int, quiet: bool) -> Callable[[FormulaResult, bool], None] | None:
+    """One line per formula as it ends, on stderr, only on a terminal."""
+    if quiet or not sys.stderr.isatty():
+        return None
+    count, start = [0], time.monotonic()
+
+    def say(result: FormulaResult, cached: bool) -> None:
+        count[0] += 1
+        where = "cached" if cached else f"{time.monotonic() - start:.1f} s"
+        print(f"[{count[0]}/{total}] {result.id}: {result.status} ({where})", file=sys.stderr,
+              flush=True)
+    return say
+
+
+def verify_many(formulas: list[Formula], args: argparse.Namespace,
+                quiet: bool = False) -> list[FormulaResult]:
+    """The catalog's results: cached, or verified in parallel under the budgets."""
+    cache = None if args.no_cache else ResultCache()
+    if not all(cache and cache.get(cache.key(f.path, args.seed)) for f in formulas):
+        _warm_up()  # once here, not once per forked child
+    return verify_all(formulas, args.seed, seconds=args.time_limit, workers=args.jobs,
+                      cache=cache, done=_progress(len(formulas), quiet), verify=verify_formula)
+
+
 def _cmd_verify(args: argparse.Namespace) -> int:
-    _warm_up()  # once here, not once per forked child
-    results: list[FormulaResult] = []
-    for item in load_catalog(args.paths or None):
-        if isinstance(item, CatalogError):
-            results.append(FormulaResult(id=item.path, title_en="(formula file)", title_fr="",
-                                         status="error", as_expected=False, error=str(item)))
-        else:
-            results.append(verify_budgeted(item, args.seed, args.time_limit))
+    loaded = load_catalog(args.paths or None)
+    formulas = [f for f in loaded if not isinstance(f, CatalogError)]
+    verified = iter(verify_many(formulas, args, quiet=args.json))
+    results = [FormulaResult(id=item.path, title_en="(formula file)", title_fr="",
+                             status="error", as_expected=False, error=str(item))
+               if isinstance(item, CatalogError) else next(verified) for item in loaded]
     if not results:
         print("error: no formula files found", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -205,7 +236,8 @@ def _cmd_codegen(args: argparse.Namespace) -> int:
     if chosen is None:
         return EXIT_UNREADABLE
     try:
-        source = codegen_source(chosen, args.backend, args.seed, args.include_refuted)
+        results = {r.id: r for r in verify_many(chosen, args, quiet=True)}
+        source = codegen_source(chosen, args.backend, args.seed, args.include_refuted, results)
     except Unverified as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REFUTED
@@ -242,9 +274,17 @@ def _cmd_docs(args: argparse.Namespace) -> int:
         print(f"error: {exc}; pip install 'symnn[docs]'", file=sys.stderr)
         return EXIT_UNREADABLE
     formats = ("md", "html") if args.format == "both" else (args.format,)
-    written = build_docs(Path(args.output), formulas, args.seed, formats)
+    results = {r.id: r for r in verify_many(formulas, args, quiet=True)}
+    written = build_docs(Path(args.output), formulas, args.seed, formats, results=results)
     print(f"wrote {len(written)} files under {args.output}", file=sys.stderr)
     return EXIT_UNREADABLE if bad else EXIT_OK
+
+
+def _cache_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-cache", action="store_true",
+                        help="verify again, ignoring and not updating the verification cache")
+    parser.add_argument("--jobs", "-j", type=int, default=None,
+                        help="formulas verified at once (default: the available cores)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -258,6 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--seed", type=int, default=0, help="seed of the sampled points")
     verify.add_argument("--time-limit", type=float, default=BUDGETS["formula_seconds"],
                         metavar="SECONDS", help="budget of one formula's verification")
+    _cache_options(verify)
     verify.set_defaults(run=_cmd_verify)
     derive = sub.add_parser("derive", help="print the gradients a formula derives")
     derive.add_argument("id", help="a formula id, e.g. backprop-chain-rule")
@@ -272,6 +313,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help="write a refuted formula or one in error as a function that raises")
     codegen.add_argument("--catalog", dest="paths", action="append", default=[],
                          metavar="PATH", help="formula files or folders (default: catalog)")
+    codegen.add_argument("--time-limit", type=float, default=BUDGETS["formula_seconds"],
+                         metavar="SECONDS", help="budget of one formula's verification")
+    _cache_options(codegen)
     codegen.set_defaults(run=_cmd_codegen)
     docs = sub.add_parser("docs", help="write the documentation pages (English and French)")
     docs.add_argument("ids", nargs="*", help="formula ids or aliases (default: all)")
@@ -280,6 +324,9 @@ def build_parser() -> argparse.ArgumentParser:
     docs.add_argument("--seed", type=int, default=0, help="seed of the verification")
     docs.add_argument("--catalog", dest="paths", action="append", default=[],
                       metavar="PATH", help="formula files or folders (default: catalog)")
+    docs.add_argument("--time-limit", type=float, default=BUDGETS["formula_seconds"],
+                      metavar="SECONDS", help="budget of one formula's verification")
+    _cache_options(docs)
     docs.set_defaults(run=_cmd_docs)
     check = sub.add_parser("check", help="check one claim typed in LaTeX")
     check.add_argument("claim", help=r"an equation, e.g. '\frac{d}{dz}e^{2z} = 2e^{2z}'")

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
-__all__ = ["BUDGETS", "BudgetExceeded", "time_limit", "run_isolated"]
+__all__ = ["BUDGETS", "BudgetExceeded", "time_limit", "run_isolated", "run_isolated_many"]
 
 #: Defaults, overridable from the command line (--time-limit) or by callers.
 BUDGETS = {
@@ -96,3 +96,61 @@ def run_isolated(fn: Callable[..., Any], *args: Any, seconds: float | None = Non
     if status != "ok":
         raise BudgetExceeded(f"{what}: {value}")
     return value
+
+
+def run_isolated_many(jobs: list[tuple[Callable[..., Any], tuple]], *, workers: int = 1,
+                      seconds: float | None = None, memory_mb: int | None = None,
+                      whats: list[str] | None = None) -> Iterator[tuple[int, Any]]:
+    """Run each ``fn(*args)`` of ``jobs`` as run_isolated does, up to ``workers`` children at
+    a time; yield ``(index, value)`` as each ends (value a BudgetExceeded when it failed).
+
+    One thread starts and waits for all children (no fork from a worker thread).
+    """
+    from multiprocessing.connection import wait
+    from time import monotonic
+
+    seconds = BUDGETS["formula_seconds"] if seconds is None else seconds
+    memory_mb = int(BUDGETS["memory_mb"] if memory_mb is None else memory_mb)
+    whats = whats or [f"job {i}" for i in range(len(jobs))]
+    ctx = multiprocessing.get_context("fork")
+    pending = list(range(len(jobs)))[::-1]
+    running: dict[Any, tuple[int, Any, float]] = {}  # pipe -> (index, process, deadline)
+
+    def finish(conn: Any, value: Any) -> tuple[int, Any]:
+        index, proc, _ = running.pop(conn)
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
+        conn.close()
+        return index, value
+
+    try:
+        while pending or running:
+            while pending and len(running) < max(1, workers):
+                index = pending.pop()
+                fn, args = jobs[index]
+                parent, child = ctx.Pipe(duplex=False)
+                proc = ctx.Process(target=_child, args=(child, fn, args, memory_mb), daemon=True)
+                proc.start()
+                child.close()
+                running[parent] = (index, proc, monotonic() + seconds)
+            now = monotonic()
+            timeout = max(0.0, min(d for _, _, d in running.values()) - now)
+            for conn in wait(list(running), timeout=timeout):
+                index = running[conn][0]
+                try:
+                    status, value = conn.recv()
+                    value = value if status == "ok" else BudgetExceeded(
+                        f"{whats[index]}: {value}")
+                except EOFError:
+                    value = BudgetExceeded(f"{whats[index]} died (exit code "
+                                           f"{running[conn][1].exitcode}); memory cap "
+                                           f"{memory_mb} MB")
+                yield finish(conn, value)
+            now = monotonic()
+            for conn in [c for c, (_, _, d) in running.items() if d <= now and not c.poll()]:
+                index = running[conn][0]
+                yield finish(conn, BudgetExceeded(f"{whats[index]} exceeded {seconds:g} s"))
+    finally:
+        for conn in list(running):
+            finish(conn, None)

@@ -8,7 +8,9 @@ Richardson derivatives (``_numdiff``, ``_gradcheck``), generated kernels (``_ker
 
 from __future__ import annotations
 
+from ._cache import ResultCache, cache_dir
 from ._numdiff import is_analytic
+from ._pool import available_cores, verify_all
 from ._results import CheckResult, FormulaResult
 from .prove import proof_form, prove_backward, prove_equal, try_prove
 from .verify import (
@@ -24,5 +26,6 @@ from .verify import (
 __all__ = [
     "CheckResult", "DEFAULT_POINTS", "FormulaResult", "TOLERANCES", "check_gradient",
     "check_statement", "compare", "is_analytic", "proof_form", "prove_backward", "prove_equal",
-    "run_checks", "try_prove", "verify_formula",
+    "run_checks", "try_prove", "verify_formula", "ResultCache", "cache_dir", "verify_all",
+    "available_cores",
 ]

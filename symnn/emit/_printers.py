@@ -14,7 +14,6 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 from sympy.printing.numpy import JaxPrinter, NumPyPrinter
-from sympy.printing.pytorch import TorchPrinter
 
 from ..derive import Program
 from ..read import check_pyname
@@ -86,7 +85,7 @@ def _printer(base: type, sigmoid: str, softplus: str, concat: str, transpose: st
                 return chain if coeff == 1 else f"-{chain}"
             return f"{self._print(coeff)}*({chain})"
 
-    if base is TorchPrinter:  # torch.max(0, z) is not elementwise: torch.maximum is
+    if base.__name__ == "TorchPrinter":  # torch.max(0, z) is not elementwise: torch.maximum is
         def _print_Max(self, e: sp.Expr) -> str:
             return self._extreme("torch.maximum", e)
 
@@ -103,13 +102,33 @@ def _printer(base: type, sigmoid: str, softplus: str, concat: str, transpose: st
     return Printer
 
 
+def _torch_printer() -> type:
+    # sympy.printing.pytorch imports torch when it is imported (4 s on the 2-core machines,
+    # 40 % of `import symnn`): only a torch codegen pays for it
+    from sympy.printing.pytorch import TorchPrinter
+
+    return TorchPrinter
+
+
+class _LazyPrinter:
+    """A printer class built on first use; calling it makes a printer as the class would."""
+
+    def __init__(self, build) -> None:
+        self._build, self._cls = build, None
+
+    def __call__(self, *args, **kwargs):
+        if self._cls is None:
+            self._cls = self._build()
+        return self._cls(*args, **kwargs)
+
+
 @dataclass(frozen=True)
 class Backend:
     """How one backend spells what the printer does not: imports, sums over axes, shapes."""
 
     name: str
     imports: tuple[str, ...]  # modules, imported when the code names them
-    printer: type
+    printer: type | _LazyPrinter  # called to make a printer
     array: str  # the array type in hints
     module: str  # what the helpers call (numpy, jax.numpy, torch)
     sum_axes: str  # {0}: the body
@@ -134,9 +153,10 @@ BACKENDS = {
         "jax.numpy.shape({0})", "jax.numpy.asarray"),
     "torch": Backend(
         "torch", ("torch", "torch.nn.functional"),
-        _printer(TorchPrinter, "torch.sigmoid", "torch.nn.functional.softplus",
-                 "torch.cat([{}], dim=0)", "torch.transpose({}, 0, 1)",
-                 "torch.sum({}, dim=1, keepdim=True)"),
+        _LazyPrinter(lambda: _printer(
+            _torch_printer(), "torch.sigmoid", "torch.nn.functional.softplus",
+            "torch.cat([{}], dim=0)", "torch.transpose({}, 0, 1)",
+            "torch.sum({}, dim=1, keepdim=True)")),
         "torch.Tensor", "torch", "torch.sum({0}, dim=axes, keepdim=True)",
         "tuple(torch.as_tensor({0}).shape)", "torch.as_tensor",
         "torch.as_tensor({0}, dtype={1}.dtype)"),

@@ -3,6 +3,7 @@ verified kernels (``codegen``) and documentation pages (``docs``, needs the docs
 
 from __future__ import annotations
 
+from ._figures import error_text, margin_text
 from .codegen import Generated, Unverified, codegen_source, generate, slug
 from .text import (
     backward_text,
@@ -17,6 +18,6 @@ from .text import (
 
 __all__ = [
     "Generated", "Unverified", "backward_text", "cell_text", "check_text", "claim_json",
-    "codegen_source",
-    "formula_table", "generate", "moment_latex", "results_json", "slug", "tape_lines",
+    "codegen_source", "error_text", "formula_table", "generate", "margin_text", "moment_latex",
+    "results_json", "slug", "tape_lines",
 ]

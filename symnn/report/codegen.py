@@ -39,6 +39,7 @@ from ..emit import (
     stabilize,
 )
 from ..read import parse_expression, parse_statement
+from ._figures import error_text
 
 __all__ = ["Generated", "generate", "codegen_source", "Unverified"]
 
@@ -65,9 +66,9 @@ def slug(text: str) -> str:
 def _verified(result: CheckResult | FormulaResult) -> str:
     if isinstance(result, FormulaResult):
         error = result.worst_error
-        worst = f", worst relative error {error:.1e}" if error is not None else ""
+        worst = f", worst relative error {error_text(error)}" if error is not None else ""
         return f"symnn verify: {result.status} ({result.how}{worst})"
-    error = (f", worst relative error {result.max_rel_error:.1e}"
+    error = (f", worst relative error {error_text(result.max_rel_error)}"
              if result.max_rel_error is not None else "")
     state = "passed" if result.ok else "FAILED"
     return f"symnn check: {state}, {result.method}, {result.points} points{error}"
@@ -211,15 +212,18 @@ def _raising(formula: Formula, result: FormulaResult) -> Generated:
 
 
 def codegen_source(formulas: list[Formula], backend: str = "numpy", seed: int = 0,
-                   include_refuted: bool = False) -> str:
+                   include_refuted: bool = False,
+                   results: dict[str, FormulaResult] | None = None) -> str:
     """The module's source for ``formulas`` (sorted by id). A formula refuted or in error is
-    refused (:class:`Unverified`), or with ``include_refuted`` a function that raises."""
+    refused (:class:`Unverified`), or with ``include_refuted`` a function that raises.
+    ``results`` (by id) reuse verifications already made instead of verifying again."""
     from .. import __version__  # the package imports this module first
 
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; one of {', '.join(BACKENDS)}")
     ordered = sorted(formulas, key=lambda f: f.id)
-    results = [verify_formula(f, seed=seed) for f in ordered]
+    known = results or {}
+    results = [known.get(f.id) or verify_formula(f, seed=seed) for f in ordered]
     refused = [f"{f.id} ({r.status})" for f, r in zip(ordered, results, strict=True)
                if r.status in _REFUSED]
     if refused and not include_refuted:

@@ -21,6 +21,7 @@ from ..check import FormulaResult, verify_formula
 from ..derive import batch_derivation, derivations
 from ..read import parse_statement
 from . import _plots
+from ._figures import error_text, margin_text
 from ._sanitize import sanitize_html
 from .codegen import Generated, generate
 from .text import cell_text, moment_latex
@@ -85,8 +86,11 @@ class Facts:
     steps: str = ""  # a recurrent cell's forward and backward tapes, as text
 
 
-def formula_facts(formula: Formula, seed: int = 0) -> Facts:
-    result = verify_formula(formula, seed=seed)
+def formula_facts(formula: Formula, seed: int = 0, result: FormulaResult | None = None
+                  ) -> Facts:
+    """The page's facts; ``result`` reuses a verification already made (``symnn verify``'s
+    cache), else the formula is verified here."""
+    result = verify_formula(formula, seed=seed) if result is None else result
     derived = [d.latex() for d in derivations(formula)]
     if formula.program is not None:
         deriv = batch_derivation(formula)
@@ -123,8 +127,7 @@ def formula_blocks(formula: Formula, facts: Facts, lang: str,
     for c in [*result.checks, *result.corrected_checks]:
         rows.append([c.kind, s["pass"] if c.ok else s["fail"], c.method or "-",
                      str(c.points or "-"),
-                     f"{c.max_rel_error:.1e}" if c.max_rel_error is not None else "-",
-                     f"{c.margin:.2g}" if c.margin is not None else "-"])
+                     error_text(c.max_rel_error), margin_text(c.margin, c.max_rel_error)])
     out.append(Block("table", rows))
     made = facts.code
     out.append(Block("h2", s["code"]))
@@ -276,16 +279,20 @@ def _images(formula: Formula, folder: Path, lang: str) -> list[str]:
 
 
 def build_docs(out: Path, formulas: list[Formula], seed: int = 0,
-               formats: tuple[str, ...] = FORMATS) -> list[Path]:
+               formats: tuple[str, ...] = FORMATS,
+               results: dict[str, FormulaResult] | None = None) -> list[Path]:
     """Write ``out/{en,fr}/{id}.{md,html}``, ``out/{en,fr}/index.*``, ``out/img/*.png`` and
-    ``out/index.html``; return the files written."""
+    ``out/index.html``; return the files written. ``results`` (by formula id) are reused
+    instead of verifying again; a page whose text is unchanged is not rewritten."""
     formulas = sorted(formulas, key=lambda f: f.id)
-    facts = {f.id: formula_facts(f, seed) for f in formulas}
+    results = results or {}
+    facts = {f.id: formula_facts(f, seed, results.get(f.id)) for f in formulas}
     written: list[Path] = []
 
     def write(path: Path, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        if not (path.is_file() and path.read_text(encoding="utf-8") == text):
+            path.write_text(text, encoding="utf-8")
         written.append(path)
 
     (out / "img").mkdir(parents=True, exist_ok=True)

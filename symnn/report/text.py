@@ -10,16 +10,35 @@ from ..catalog import Formula
 from ..check import CheckResult, FormulaResult, prove_backward
 from ..derive import Moment, Program, Tape, batch_derivation, cell_tape
 from ..read import parse_expression
+from ._figures import error_text, margin_text, stable_check
 
-__all__ = ["formula_table", "results_json", "check_text", "claim_json", "backward_text",
-           "moment_latex", "cell_text", "tape_lines"]
+__all__ = ["formula_table", "row_figures", "results_json", "check_text", "claim_json",
+           "backward_text", "moment_latex", "cell_text", "tape_lines"]
 
 _MARK = {"verified": "verified", "read": "read", "erratum": "ERRATUM", "refuted": "REFUTED",
          "error": "ERROR"}
 
 
 def _err(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1e}"
+    return error_text(value)
+
+
+def _shown(r: FormulaResult) -> list[CheckResult]:
+    """The checks a table row sums up: an erratum as expected by its corrected form's checks
+    (the printed form's failure is expected and detailed below the table)."""
+    if r.status == "erratum" and r.as_expected and r.corrected_checks:
+        return r.corrected_checks
+    return r.checks
+
+
+def row_figures(r: FormulaResult) -> tuple[str, str]:
+    """The worst relative error and the worst margin of a formula, machine independent."""
+    checks = _shown(r)
+    errs = [c.max_rel_error for c in checks if c.max_rel_error is not None]
+    margins = [c for c in checks if c.margin is not None]
+    worst = max(margins, key=lambda c: c.margin) if margins else None
+    return (error_text(max(errs) if errs else None),
+            "-" if worst is None else margin_text(worst.margin, worst.max_rel_error))
 
 
 def results_json(results: list[FormulaResult]) -> str:
@@ -27,8 +46,8 @@ def results_json(results: list[FormulaResult]) -> str:
     doc = {"results": [{
         "id": r.id, "title": {"en": r.title_en, "fr": r.title_fr}, "status": r.status,
         "as_expected": r.as_expected, "error": r.error or None, "note": r.note or None,
-        "checks": [c.as_dict() for c in r.checks],
-        "corrected_checks": [c.as_dict() for c in r.corrected_checks],
+        "checks": [stable_check(c.as_dict()) for c in r.checks],
+        "corrected_checks": [stable_check(c.as_dict()) for c in r.corrected_checks],
     } for r in results]}
     return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False)
 
@@ -40,15 +59,29 @@ def _counterexample(c: CheckResult) -> str:
     return f"at {point}: left {ce.get('lhs', float('nan')):.10g}, right {ce.get('rhs'):.10g}"
 
 
+#: the table fits this many columns: the title column gets what the others leave
+WIDTH = 100
+
+
+def _widths(rows: list[tuple[str, ...]]) -> list[int]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    rest = WIDTH - sum(widths) + widths[1] - 2 * (len(widths) - 1)
+    widths[1] = max(min(widths[1], rest), 12)
+    return widths
+
+
+def _cut(cell: str, width: int) -> str:
+    return cell if len(cell) <= width else cell[:width - 1] + "~"
+
+
 def formula_table(results: list[FormulaResult]) -> str:
     """One row per formula, then the details of every formula that is not simply verified."""
     rows = [("id", "title", "status", "how", "worst rel. error", "margin")]
     for r in results:
         status = _MARK[r.status] + ("" if r.as_expected else " (unexpected)")
-        margin = "-" if r.worst_margin is None else f"{r.worst_margin:.2g}"
-        rows.append((r.id, r.title_en, status, r.how, _err(r.worst_error), margin))
-    widths = [min(max(len(row[i]) for row in rows), 44) for i in range(6)]
-    lines = ["  ".join(cell[:w].ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        rows.append((r.id, r.title_en, status, r.how, *row_figures(r)))
+    widths = _widths(rows)
+    lines = ["  ".join(_cut(cell, w).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
              for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     for r in results:
@@ -77,7 +110,8 @@ def formula_table(results: list[FormulaResult]) -> str:
 def check_text(result: CheckResult) -> str:
     """The human answer of ``symnn check``."""
     if result.ok:
-        margin = "" if result.margin is None else f", margin {result.margin:.2g} of the tolerance"
+        margin = ("" if result.margin is None else
+                  f", margin {margin_text(result.margin, result.max_rel_error)} of the tolerance")
         return (f"holds: {result.detail}\n  numeric: {result.points} points, worst relative "
                 f"error {_err(result.max_rel_error)}{margin} (seed {result.seed})")
     text = f"REFUTED: {result.detail}"
@@ -87,7 +121,7 @@ def check_text(result: CheckResult) -> str:
 
 
 def claim_json(claim: str, result: CheckResult) -> str:
-    return json.dumps({"claim": claim, **result.as_dict()}, indent=2, sort_keys=True)
+    return json.dumps({"claim": claim, **stable_check(result.as_dict())}, indent=2, sort_keys=True)
 
 
 def _program_lines(prog: Program) -> list[str]:
