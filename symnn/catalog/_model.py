@@ -205,7 +205,8 @@ def validate(data: dict, where: str) -> FileModel:
     try:
         return FileModel.model_validate(data)
     except _ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
+        # an unknown key first: 'titel' explains the missing 'title' that follows from it
+        err = min(exc.errors(include_url=False), key=lambda e: e["type"] != "extra_forbidden")
         key, expected = _key(tuple(err["loc"])), _expected(err)
         if key.startswith("title."):  # the title is one table of exactly two strings
             key, expected = "title", f"a table with exactly 'en' and 'fr' ({key}: {expected})"
