@@ -18,6 +18,7 @@ from sympy.printing.pytorch import TorchPrinter
 
 from ..derive import Program
 from ..read import check_pyname
+from ._fuse import FUSED_HELPERS, fused_body
 
 __all__ = ["Backend", "BACKENDS", "program_function", "expr_function", "module_source",
            "stable_sigmoid", "stable_softplus"]
@@ -115,6 +116,7 @@ class Backend:
     shape: str  # {0}: the array
     asarray: str
     size: str = "{0}"  # the batch size from math.prod(...): {0}; the first array: {1}
+    fused: bool = False  # batch steps printed without full-size temporaries (see _fuse)
 
 
 BACKENDS = {
@@ -123,7 +125,7 @@ BACKENDS = {
         _printer(NumPyPrinter, "_sigmoid", "_softplus", "numpy.concatenate([{}], axis=0)",
                  "numpy.transpose({})", "numpy.sum({}, axis=1, keepdims=True)"),
         "numpy.ndarray", "numpy", "numpy.sum({0}, axis=axes, keepdims=True)", "numpy.shape({0})",
-        "numpy.asarray"),
+        "numpy.asarray", fused=True),
     "jax": Backend(
         "jax", ("jax.nn", "jax.numpy"),
         _printer(JaxPrinter, "jax.nn.sigmoid", "jax.nn.softplus",
@@ -147,7 +149,10 @@ def _helpers(backend: Backend) -> dict[str, str]:
     m = backend.module
     out = {
         "_per_feature": f'''def _per_feature(v, shape):
-    """A per-feature input (one value per feature, or a scalar) shaped to broadcast."""
+    """A per-feature input (one value per feature, or a scalar) shaped to broadcast; a Python
+    number stays one, so it does not change the arrays' dtype."""
+    if isinstance(v, (int, float, complex)):
+        return v
     v = {backend.asarray}(v)
     return v if v.ndim == 0 else {m}.reshape(v, shape)
 ''',
@@ -165,6 +170,8 @@ def _helpers(backend: Backend) -> dict[str, str]:
     if backend.name == "numpy":
         for name, fn in (("_sigmoid", stable_sigmoid), ("_softplus", stable_softplus)):
             out[name] = inspect.getsource(fn).replace(fn.__name__, name).replace("np.", "numpy.")
+    if backend.fused:
+        out.update(FUSED_HELPERS)
     return out
 
 
@@ -196,10 +203,13 @@ def program_function(prog: Program, name: str, doc: str, per_sample: tuple[str, 
         lines.append(f"    {', '.join(saved)}, = saved")
     lines += [f"    {a}_ = _per_feature({a}, shape)" for a in per_feature if a in read]
     rename = {s: sp.Symbol(f"{s.name}_") for s in prog.reads() if s.name in per_feature}
+    elem = prog.elem()
     for st in prog.steps:
-        body = printer.doprint(st.expr.xreplace(rename))
-        if st.kind == "sum":
-            body = b.sum_axes.format(body)
+        expr = st.expr.xreplace(rename)
+        body = fused_body(expr, st.kind, elem, printer.doprint) if b.fused else None
+        if body is None:
+            body = printer.doprint(expr)
+            body = b.sum_axes.format(body) if st.kind == "sum" else body
         lines.append(f"    {st.name.name} = {body}")
     outs = []
     for o in prog.outputs:
