@@ -1,12 +1,13 @@
 """Batch normalization: the generated backward kernel against a hand-written NumPy backward and
 torch autograd, and the derivation's cost for symbolic m against concrete m.
 
-Kernels at (256, 1024) and (1024, 4096), float64 and float32, timed round-robin (ROUNDS x CALLS each, median per call), printed
-as ratios to the hand-written NumPy backward of the same run (the cs231n "alt" form that uses
-the cached xhat and 1/sigma). torch (optional, torch==2.13.0) runs with 1 thread: its fused C++
-batch-norm backward is the memory-bound target. The memory floor is one pass reading two
-arrays and writing one; peak extra memory (tracemalloc) is in arrays of the input's size. First the time to derive the backward for
-symbolic m (both routes) and by plain differentiation at m = 2, 4, 8, 16.
+Kernels at (256, 1024) and (1024, 4096), float64 and float32, timed round-robin (ROUNDS x
+CALLS each, median per call), printed as ratios to the hand-written NumPy backward of the same
+run (the cs231n "alt" form that uses the cached xhat and 1/sigma) and to the generated one.
+torch (optional, torch==2.13.0) runs with 1 thread: its fused C++ batch-norm backward is the
+memory-bound target. The memory floor is one pass reading two arrays and writing one; peak
+extra memory (tracemalloc) is in arrays of the input's size. First the time to derive the
+backward for symbolic m (both routes) and by plain differentiation at m = 2, 4, 8, 16.
 
 Run: python bench/batchnorm.py [--rounds N]
 """

@@ -23,33 +23,37 @@ FUSED_HELPERS = {
     return numpy.reshape(numpy.einsum(a, idx, b, idx, kept), shape)
 ''',
     "_fused": '''def _fused(*terms):
-    """The sum of the terms (an array, or a tuple of factors) in one new output array; a
-    full-size product goes through one scratch array, small factors are multiplied first."""
+    """The sum of the terms (an array, or a tuple of factors) in one new output array, computed
+    in blocks of rows so the one scratch block stays in cache; small factors multiply first."""
     parts = [t if isinstance(t, tuple) else (t,) for t in terms]
     shape = numpy.broadcast_shapes(*(numpy.shape(f) for p in parts for f in p))
     dtype = numpy.result_type(*(f for p in parts for f in p))
-    size = math.prod(shape)
     parts.sort(key=lambda p: -max(numpy.size(f) for f in p))
     out = numpy.empty(shape, dtype)
-    scratch = None
-    for i, p in enumerate(parts):
-        big = [f for f in p if numpy.size(f) == size and numpy.ndim(f) == len(shape)]
-        small = functools.reduce(numpy.multiply, [f for f in p if not any(f is b for b in big)],
-                                 1)
-        if i and not big:
-            numpy.add(out, small, out=out)
-            continue
-        if i and scratch is None:
-            scratch = numpy.empty(shape, dtype)
-        target = scratch if i else out
-        if big:
-            numpy.multiply(big[0], small, out=target)
-        else:
-            numpy.copyto(target, small)
-        for f in big[1:]:
-            numpy.multiply(target, f, out=target)
-        if i:
-            numpy.add(out, target, out=out)
+    rows = shape[0] if shape else 1
+    step = max(1, 2**19 // dtype.itemsize // max(1, math.prod(shape[1:])))
+    scratch = numpy.empty((min(step, rows), *shape[1:]), dtype)
+    for start in range(0, rows, step):
+        block = slice(start, start + step)
+        target = out[block] if shape else out
+        for i, p in enumerate(parts):
+            fs = [f[block] if numpy.ndim(f) == len(shape) and shape and numpy.shape(f)[0] == rows
+                  and rows > 1 else f for f in p]
+            big = [f for f in fs if numpy.shape(f) == target.shape]
+            small = functools.reduce(numpy.multiply, [f for f in fs if not any(
+                f is b for b in big)], 1)
+            if i and not big:
+                numpy.add(target, small, out=target)
+                continue
+            into = scratch[:target.shape[0]] if i and shape else target
+            if big:
+                numpy.multiply(big[0], small, out=into)
+            else:
+                numpy.copyto(into, small)
+            for f in big[1:]:
+                numpy.multiply(into, f, out=into)
+            if i:
+                numpy.add(target, into, out=target)
     return out
 ''',
 }
