@@ -25,11 +25,15 @@ __all__ = ["Backend", "BACKENDS", "program_function", "expr_function", "module_s
 
 
 def stable_sigmoid(x: np.ndarray) -> np.ndarray:
-    """1 / (1 + exp(-x)) for x >= 0 and exp(x) / (1 + exp(x)) below: exp never overflows in
-    the branch used and nothing cancels, so the tails keep full relative accuracy (the form
-    (1 + tanh(x/2))/2 loses it for x < 0: 2e-4 relative at x = -30). Written per branch so it
-    stays analytic for complex x near the real axis (complex step)."""
+    """Real x: 1 / (1 + exp(-x)), one exp: for x < 0 exp(-x) is large and nothing cancels, so
+    the tail keeps full relative accuracy (the form (1 + tanh(x/2))/2 loses it: 2e-4 relative
+    at x = -30); below x = -709 exp overflows and the result is 0 (the value is subnormal).
+    Complex x: the branch of each sign (1 / (1 + exp(-x)) and exp(x) / (1 + exp(x))), so it
+    stays analytic near the real axis and never overflows (complex step)."""
     x = np.asarray(x)
+    if not np.iscomplexobj(x):
+        with np.errstate(over="ignore"):
+            return 1.0 / (1.0 + np.exp(-x))
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         positive = 1.0 / (1.0 + np.exp(-x))
         e = np.exp(x)
