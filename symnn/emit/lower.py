@@ -254,8 +254,11 @@ def cell_functions(tape: Tape, base: str, title: str, backend: str = "numpy") ->
              f"        per_step[t] = grads[:{n_step}]",
              f"        carried = grads[{n_step}:{n_step + n_carry}]",
              f"        step = grads[{n_step + n_carry}:]",
-             "        total = step if total is None else tuple(",
-             "            a + s for a, s in zip(total, step, strict=True))",
+             "        if total is None:  # a copy of the first, then each step added in place",
+             "            total = [s + 0 for s in step]",
+             "        else:",
+             "            for i, s in enumerate(step):",
+             "                total[i] += s",
              "    return [g[0] for g in per_step], *carried, *total" if n_step == 1 else
              "    return per_step, *carried, *total"]
     return ["\n".join(f) + "\n" for f in (forward, backward, sequence, bptt)]
