@@ -12,7 +12,14 @@ backward for symbolic m (both routes) and by plain differentiation at m = 2, 4, 
 Run: python bench/batchnorm.py [--rounds N]
 """
 
+# ruff: noqa: E402
 from __future__ import annotations
+
+import os
+
+# one BLAS thread, as torch gets: on a shared 2-core machine more threads only add noise
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 import argparse
 import time
