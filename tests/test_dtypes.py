@@ -5,11 +5,18 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import sympy as sp
 
 from symnn.catalog import load_catalog
 from symnn.check._kernelcheck import kernel_module
 from symnn.derive import batch_derivation, cell_tape
-from symnn.emit import cell_functions, load_module, module_source, stable_sigmoid
+from symnn.emit import (
+    cell_functions,
+    expr_function,
+    load_module,
+    module_source,
+    stable_sigmoid,
+)
 from symnn.emit._printers import stable_softplus
 
 CATALOG = {f.id: f for f in load_catalog()}
@@ -101,3 +108,35 @@ def test_elementwise_kernels_keep_float32(kernel):
     x = np.array([-800.0, -3.0, 0.0, 3.0, 800.0], np.float32)
     with np.errstate(over="ignore"):
         assert kernel(x).dtype == np.float32 and kernel(np.float32(-3.0)).dtype == np.float32
+
+
+def widened_kernels(module) -> list[str]:
+    """The elementwise kernels of a generated module that return float64 for float32 input
+    (kernels whose matrices do not fit 2 x 2 inputs are skipped; the cell tests cover them)."""
+    rng = np.random.default_rng(3)
+    widened = []
+    for name, fn in list(vars(module).items()):
+        if not callable(fn) or name.startswith("_") or not hasattr(fn, "__code__") or \
+                name.endswith(("_forward", "_backward", "_sequence", "_bptt")):
+            continue
+        args = [rng.uniform(0.2, 0.9, size=(2, 2)).astype(np.float32)
+                for _ in range(fn.__code__.co_argcount)]
+        try:
+            with np.errstate(all="ignore"):
+                out = fn(*args)
+        except ValueError:  # a matrix product of mismatched shapes
+            continue
+        if np.asarray(out).dtype != np.float32:
+            widened.append(name)
+    return widened
+
+
+def test_a_kernel_with_a_numpy_constant_is_caught_widening():
+    """Planted: log(2) printed as numpy.log(2) (a float64 scalar) widens float32: named."""
+    x = sp.Symbol("x")
+    source = module_source([expr_function(sp.log(2) * x + sp.Heaviside(x), [x], "k", "d")],
+                           "t")
+    assert widened_kernels(load_module(source, "dt_ok")) == []
+    planted = source.replace(repr(float(sp.log(2))), "numpy.log(2)")
+    assert planted != source
+    assert widened_kernels(load_module(planted, "dt_planted")) == ["k"]

@@ -59,6 +59,12 @@ def _printer(base: type, sigmoid: str, softplus: str, concat: str, transpose: st
         def __init__(self) -> None:
             super().__init__({"fully_qualified_modules": True, "strict": True})
 
+        def _print(self, e: object, **kwargs: object) -> str:
+            if (isinstance(e, sp.Expr) and e.is_number and e.is_real and not e.is_Rational
+                    and not e.is_Float):  # log(2), sqrt(2), pi: a Python float, which is
+                return repr(float(e))  # weak, so float32 arrays stay float32
+            return super()._print(e, **kwargs)
+
         def _print_sigmoid(self, e: sp.Expr) -> str:
             return f"{sigmoid}({self._print(e.args[0])})"
 
@@ -90,6 +96,13 @@ def _printer(base: type, sigmoid: str, softplus: str, concat: str, transpose: st
                 return chain if coeff == 1 else f"-{chain}"
             return f"{self._print(coeff)}*({chain})"
 
+    if issubclass(base, NumPyPrinter):  # numpy.select([...], [0, 1/2, 1]) makes float64
+        def _print_Heaviside(self, e: sp.Expr) -> str:
+            h0 = e.args[1] if len(e.args) > 1 else sp.S.Half
+            fn = self._module_format(self._module + ".heaviside")
+            return f"{fn}({self._print(e.args[0])}, {self._print(h0)})"
+
+        Printer._print_Heaviside = _print_Heaviside
     if base is TorchPrinter:  # torch.max(0, z) is not elementwise: torch.maximum is
         def _print_Max(self, e: sp.Expr) -> str:
             return self._extreme("torch.maximum", e)
@@ -176,6 +189,12 @@ def _helpers(backend: Backend) -> dict[str, str]:
             out[name] = inspect.getsource(fn).replace(fn.__name__, name).replace("np.", "numpy.")
     if backend.fused:
         out.update(FUSED_HELPERS)
+        out["_keep_dtype"] = '''def _keep_dtype(value, *args):
+    """A float result in its float inputs' dtype (numpy.select's constants make float64)."""
+    want, got = numpy.result_type(*args), numpy.asarray(value)
+    same = want.kind != "f" or got.dtype.kind != "f" or got.dtype == want
+    return value if same else got.astype(want)
+'''
     return out
 
 
@@ -245,7 +264,10 @@ def expr_function(expr: sp.Expr, args: list[sp.Symbol], name: str, doc: str,
         head = "\n".join([f"def {name}(", *[f"    {p}," for p in params], f") -> {b.array}:"])
     lines = [head, f'    r"""{doc}"""']
     lines += [f"    {t} = {printer.doprint(e)}" for t, e in temps]
-    lines.append(f"    return {printer.doprint(body)}")
+    ret = printer.doprint(body)
+    if b.name == "numpy" and "numpy.select(" in "\n".join(lines) + ret:  # its constants
+        ret = f"_keep_dtype({ret}, {', '.join(a.name for a in args)})"  # are float64
+    lines.append(f"    return {ret}")
     return "\n".join(lines) + "\n"
 
 
