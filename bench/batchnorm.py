@@ -1,19 +1,29 @@
 """Batch normalization: the generated backward kernel against a hand-written NumPy backward and
 torch autograd, and the derivation's cost for symbolic m against concrete m.
 
-Kernels at (256, 1024) float64, timed round-robin (ROUNDS x CALLS each, median per call), printed
-as ratios to the hand-written NumPy backward of the same run (the cs231n "alt" form that uses
-the cached xhat and 1/sigma). torch (optional, torch==2.13.0) runs with 1 thread: its fused C++
-batch-norm backward is the memory-bound target. Then the time to derive the backward for
-symbolic m (both routes) and by plain differentiation at m = 2, 4, 8, 16.
+Kernels at (256, 1024) and (1024, 4096), float64 and float32, timed round-robin (ROUNDS x
+CALLS each, median per call), printed as ratios to the hand-written NumPy backward of the same
+run (the cs231n "alt" form that uses the cached xhat and 1/sigma) and to the generated one.
+torch (optional, torch==2.13.0) runs with 1 thread: its fused C++ batch-norm backward is the
+memory-bound target. The memory floor is one pass reading two arrays and writing one; peak
+extra memory (tracemalloc) is in arrays of the input's size. First the time to derive the
+backward for symbolic m (both routes) and by plain differentiation at m = 2, 4, 8, 16.
 
 Run: python bench/batchnorm.py [--rounds N]
 """
 
+# ruff: noqa: E402
 from __future__ import annotations
+
+import os
+
+# one BLAS thread, as torch gets: on a shared 2-core machine more threads only add noise
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 import argparse
 import time
+import tracemalloc
 
 import numpy as np
 import sympy as sp
@@ -25,7 +35,7 @@ from symnn.check.prove import prove_same
 from symnn.derive import batch_derivation, concrete_gradient
 from symnn.read import parse_expression
 
-SHAPE = (256, 1024)
+SHAPES = [(256, 1024), (1024, 4096)]
 EPS = 1e-5
 
 
@@ -47,19 +57,29 @@ def hand_backward(dy, cache, gamma):
     return dx, dgamma, dbeta
 
 
+def _peak_extra(fn) -> int:
+    """Bytes allocated at the peak of one call, beyond what existed before it (tracemalloc)."""
+    tracemalloc.start()
+    fn()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
 
 
-def kernels_ratio(rounds: int) -> None:
-    formula = next(f for f in load_catalog() if f.id == "batch-normalization")
-    module = kernel_module(batch_derivation(formula))
+def kernels_ratio(module, shape: tuple[int, int], dtype, rounds: int) -> None:
     rng = np.random.default_rng(0)
-    x, dy = rng.normal(3.0, 2.0, size=SHAPE), rng.normal(size=SHAPE)
-    gamma, beta = rng.normal(size=SHAPE[1]), rng.normal(size=SHAPE[1])
+    x = rng.normal(3.0, 2.0, size=shape).astype(dtype)
+    dy = rng.normal(size=shape).astype(dtype)
+    gamma = rng.normal(size=shape[1]).astype(dtype)
+    beta = rng.normal(size=shape[1]).astype(dtype)
     _, saved = module.batch_normalization_forward(x, gamma, beta, EPS)
     _, cache = hand_forward(x, gamma, beta)
     ours = module.batch_normalization_backward(dy, saved, gamma, beta)
+    assert all(g.dtype == dtype for g in ours), [g.dtype for g in ours]
     ref = hand_backward(dy, cache, gamma)
     diff = max(float(np.max(np.abs(a - b))) for a, b in zip(ours, ref, strict=True))
+    out = np.empty_like(x)
+    floor = "memory floor: one pass reading two arrays, writing one (np.add(a, b, out=c))"
     kernels = {
         "hand-written NumPy backward (cached xhat, 1/sigma)": lambda: hand_backward(dy, cache,
                                                                                    gamma),
@@ -67,7 +87,9 @@ def kernels_ratio(rounds: int) -> None:
             lambda: module.batch_normalization_backward(dy, saved, gamma, beta),
         "symnn generated forward + backward": lambda: module.batch_normalization_backward(
             dy, module.batch_normalization_forward(x, gamma, beta, EPS)[1], gamma, beta),
+        floor: lambda: np.add(dy, x, out=out),
     }
+    memory = {name: _peak_extra(fn) for name, fn in kernels.items()}
     try:
         import torch
 
@@ -83,16 +105,21 @@ def kernels_ratio(rounds: int) -> None:
         tgrads = torch_backward()
         diff = max(diff, max(float(np.max(np.abs(a - b.numpy())))
                              for a, b in zip(ours, tgrads, strict=True)))
-        kernels["torch 2.13 autograd backward, 1 thread"] = torch_backward
+        kernels[f"torch {torch.__version__} autograd backward, 1 thread"] = torch_backward
     except ImportError:
-        print("(torch not installed: pip install -e '.[bench]' for the torch ratio)")
+        print("(torch not installed: pip install torch==2.13.0 for the torch ratio)")
     times = median_times(kernels, rounds, 5)
-    base = times[next(iter(kernels))]
-    print(f"Backward at {SHAPE} float64, median of {rounds} rounds x 5 calls, ratio to the "
-          f"hand-written NumPy backward ({base * 1e3:.2f} ms here):")
+    names = list(kernels)
+    base, ours_t = times[names[0]], times[names[1]]
+    print(f"Backward at {shape} {np.dtype(dtype).name}, median of {rounds} rounds x 5 calls "
+          f"(hand-written NumPy backward: {base * 1e3:.2f} ms here; one array "
+          f"{x.nbytes / 2**20:.1f} MiB):")
+    print("  vs hand  vs ours  peak extra  kernel")
     for name, t in times.items():
-        print(f"  {t / base:6.2f}x  {name}")
-    print(f"  largest difference between the kernels' gradients: {diff:.1e}")
+        mem = f"{memory[name] / x.nbytes:5.1f} arr" if name in memory else "      -  "
+        print(f"  {t / base:6.2f}x {t / ours_t:6.2f}x  {mem}   {name}")
+    print(f"  generated backward / memory floor: {ours_t / times[floor]:.2f}x; largest "
+          f"difference between the kernels' gradients: {diff:.1e}")
 
 
 def derivation_times() -> None:
@@ -129,7 +156,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=15)
     args = parser.parse_args()
     derivation_times()  # first: nothing cached yet
-    kernels_ratio(args.rounds)
+    formula = next(f for f in load_catalog() if f.id == "batch-normalization")
+    module = kernel_module(batch_derivation(formula))
+    for shape in SHAPES:
+        for dtype in (np.float64, np.float32):
+            kernels_ratio(module, shape, dtype, args.rounds)
 
 
 if __name__ == "__main__":

@@ -2,17 +2,28 @@
 autograd, over T steps of a batch.
 
 The cell is the catalog's corrected LSTM (the standard one: output a = Gamma_o * tanh(c), no
-relevance gate in the candidate). Shapes n_a = 128, n_x = 64, batch 64, T = 16, float64. Timed
+relevance gate in the candidate). Shapes n_a = 128, n_x = 64, batch 64, T = 16, float64 and
+float32 (the generated gradients' dtype is printed). Timed
 round-robin (ROUNDS x CALLS each, median per call), printed as ratios to the hand-written NumPy
 forward + backward of the same run. torch (optional, torch==2.13.0, 1 thread) differentiates the
-torch-backend generated forward with autograd. The gradients are compared first.
+torch-backend generated forward with autograd. The gradients are compared first. The memory
+floor is the activations a hand-written BPTT keeps; peak extra memory (tracemalloc) is printed
+as a multiple of it.
 
 Run: python bench/lstm.py [--rounds N]
 """
 
+# ruff: noqa: E402
 from __future__ import annotations
 
+import os
+
+# one BLAS thread, as torch gets: on a shared 2-core machine more threads only add noise
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
 import argparse
+import tracemalloc
 
 import numpy as np
 from _timing import median_times
@@ -71,24 +82,34 @@ def hand_bptt(d_as, caches, p):
     return dxs, da_next, dc_next, grads
 
 
+def _nbytes(values) -> int:
+    if isinstance(values, dict):
+        return sum(_nbytes(v) for v in values.values())
+    if isinstance(values, (list, tuple)):
+        return sum(_nbytes(v) for v in values)
+    return getattr(values, "nbytes", 0)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=15)
-    parser.add_argument("--calls", type=int, default=3)
-    args = parser.parse_args()
-    formula = next(f for f in load_catalog() if f.id == "lstm-cell")
-    gen = load_module(codegen_source([formula]), "bench_lstm")
+def _peak(fn) -> int:
+    """Bytes allocated at the peak of one call (tracemalloc)."""
+    tracemalloc.start()
+    fn()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def run(gen, tmod, dtype, rounds: int, calls: int) -> None:
     rng = np.random.default_rng(0)
     p = {n: rng.normal(size=(N_A, 1)) * 0.1 for n in ORDER if n.startswith("b")}
     p.update({n: rng.normal(size=(N_A, N_X)) / np.sqrt(N_X) for n in ORDER if n[0] == "W"})
     p.update({n: rng.normal(size=(N_A, N_A)) / np.sqrt(N_A) for n in ORDER if n[0] == "U"})
     p["W_c"] = rng.normal(size=(N_A, N_A + N_X)) / np.sqrt(N_A + N_X)
-    xs = [rng.normal(size=(N_X, M)) for _ in range(T)]
-    a0, c0 = np.zeros((N_A, M)), np.zeros((N_A, M))
-    d_as = [rng.normal(size=(N_A, M)) for _ in range(T)]
-    zeros = [np.zeros((N_A, M))] * T
+    p = {k: v.astype(dtype) for k, v in p.items()}
+    xs = [rng.normal(size=(N_X, M)).astype(dtype) for _ in range(T)]
+    a0, c0 = np.zeros((N_A, M), dtype), np.zeros((N_A, M), dtype)
+    d_as = [rng.normal(size=(N_A, M)).astype(dtype) for _ in range(T)]
+    zeros = [np.zeros((N_A, M), dtype)] * T
     pv = [p[n] for n in ORDER]
 
     def generated():
@@ -99,15 +120,15 @@ def main() -> None:
         return hand_bptt(d_as, hand_sequence(xs, a0, c0, p), p)
 
     ours, theirs = generated(), hand()
+    kept = {g.dtype.name for g in ours[3:]} | {d.dtype.name for d in ours[0]}
     worst = max(float(np.max(np.abs(ours[3 + i] - theirs[3][n]))) for i, n in enumerate(ORDER))
-    print(f"LSTM n_a={N_A} n_x={N_X} batch={M} T={T} float64; generated vs hand-written "
-          f"parameter gradients: max abs difference {worst:.1e}")
+    name = np.dtype(dtype).name
+    print(f"LSTM n_a={N_A} n_x={N_X} batch={M} T={T} {name}; generated gradients' dtype "
+          f"{', '.join(sorted(kept))}; vs hand-written: max abs difference {worst:.1e}")
     kernels = {"hand-written NumPy": hand, "symnn generated": generated}
-    try:
+    if tmod is not None:
         import torch
 
-        torch.set_num_threads(1)
-        tmod = load_module(codegen_source([formula], backend="torch"), "bench_lstm_torch")
         tp = [torch.tensor(v, requires_grad=True) for v in pv]
         txs = [torch.tensor(x) for x in xs]
         ta0, tc0 = torch.tensor(a0), torch.tensor(c0)
@@ -120,15 +141,39 @@ def main() -> None:
 
         tg = torch_autograd()
         worst_t = max(float(np.max(np.abs(ours[3 + i] - g.numpy()))) for i, g in enumerate(tg))
-        print(f"torch {torch.__version__} autograd vs generated: max abs difference {worst_t:.1e}")
+        print(f"  torch {torch.__version__} autograd vs generated: max abs difference "
+              f"{worst_t:.1e}")
         kernels["torch autograd (1 thread)"] = torch_autograd
+    floor = _nbytes(hand_sequence(xs, a0, c0, p))
+    memory = {k: _peak(fn) for k, fn in kernels.items() if not k.startswith("torch")}
+    times = median_times(kernels, rounds, calls)
+    base, ours_t = times["hand-written NumPy"], times["symnn generated"]
+    print(f"  forward + BPTT over {T} steps, median of {rounds} x {calls} (hand: "
+          f"{base * 1e3:.1f} ms); memory floor (the activations BPTT keeps): "
+          f"{floor / 2**20:.1f} MiB")
+    print("    vs hand  vs ours  peak extra / floor")
+    for k, t in times.items():
+        mem = f"{memory[k] / floor:5.2f}x" if k in memory else "    - "
+        print(f"    {t / base:5.2f}x  {t / ours_t:5.2f}x   {mem}   {k}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--calls", type=int, default=3)
+    args = parser.parse_args()
+    formula = next(f for f in load_catalog() if f.id == "lstm-cell")
+    gen = load_module(codegen_source([formula]), "bench_lstm")
+    try:
+        import torch
+
+        torch.set_num_threads(1)
+        tmod = load_module(codegen_source([formula], backend="torch"), "bench_lstm_torch")
     except ImportError:
         print("torch not installed: pip install torch==2.13.0 for the comparison")
-    times = median_times(kernels, args.rounds, args.calls)
-    base = times["hand-written NumPy"]
-    print(f"forward + BPTT over {T} steps, median of {args.rounds} x {args.calls}:")
-    for name, t in times.items():
-        print(f"  {name:28s} {t / base:5.2f}x")
+        tmod = None
+    for dtype in (np.float64, np.float32):
+        run(gen, tmod, dtype, args.rounds, args.calls)
 
 
 if __name__ == "__main__":

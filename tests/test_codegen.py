@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_dtypes import widened_kernels
 
 from symnn.catalog import load_catalog
 from symnn.check import FormulaResult
@@ -108,6 +109,11 @@ def test_generated_batch_kernels_pass_the_kernel_check(numpy_module):
     """The batch-norm forward/backward in the module pass the complex-step kernel check."""
     deriv = batch_derivation(BY_ID["batch-normalization"])
     assert all(r.ok for r in check_kernels(deriv, numpy_module, seed=4))
+
+
+def test_every_generated_elementwise_kernel_keeps_float32(numpy_module):
+    """Every formula's kernel and derivative returns float32 for float32 input."""
+    assert widened_kernels(numpy_module) == []
 
 
 def test_generated_sigmoid_is_finite_far_out(numpy_module):

@@ -17,6 +17,7 @@ from sympy.printing.numpy import JaxPrinter, NumPyPrinter
 
 from ..derive import Program
 from ..read import check_pyname
+from ._fuse import FUSED_HELPERS, fused_body
 from ._safe import check_module, doc_text
 
 __all__ = ["Backend", "BACKENDS", "program_function", "expr_function", "module_source",
@@ -24,11 +25,15 @@ __all__ = ["Backend", "BACKENDS", "program_function", "expr_function", "module_s
 
 
 def stable_sigmoid(x: np.ndarray) -> np.ndarray:
-    """1 / (1 + exp(-x)) for x >= 0 and exp(x) / (1 + exp(x)) below: exp never overflows in
-    the branch used and nothing cancels, so the tails keep full relative accuracy (the form
-    (1 + tanh(x/2))/2 loses it for x < 0: 2e-4 relative at x = -30). Written per branch so it
-    stays analytic for complex x near the real axis (complex step)."""
+    """Real x: 1 / (1 + exp(-x)), one exp: for x < 0 exp(-x) is large and nothing cancels, so
+    the tail keeps full relative accuracy (the form (1 + tanh(x/2))/2 loses it: 2e-4 relative
+    at x = -30); below x = -709 exp overflows and the result is 0 (the value is subnormal).
+    Complex x: the branch of each sign (1 / (1 + exp(-x)) and exp(x) / (1 + exp(x))), so it
+    stays analytic near the real axis and never overflows (complex step)."""
     x = np.asarray(x)
+    if not np.iscomplexobj(x):
+        with np.errstate(over="ignore"):
+            return 1.0 / (1.0 + np.exp(-x))
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         positive = 1.0 / (1.0 + np.exp(-x))
         e = np.exp(x)
@@ -53,6 +58,12 @@ def _printer(base: type, sigmoid: str, softplus: str, concat: str, transpose: st
     class Printer(base):
         def __init__(self) -> None:
             super().__init__({"fully_qualified_modules": True, "strict": True})
+
+        def _print(self, e: object, **kwargs: object) -> str:
+            if (isinstance(e, sp.Expr) and e.is_number and e.is_real and not e.is_Rational
+                    and not e.is_Float):  # log(2), sqrt(2), pi: a Python float, which is
+                return repr(float(e))  # weak, so float32 arrays stay float32
+            return super()._print(e, **kwargs)
 
         def _print_sigmoid(self, e: sp.Expr) -> str:
             return f"{sigmoid}({self._print(e.args[0])})"
@@ -85,6 +96,13 @@ def _printer(base: type, sigmoid: str, softplus: str, concat: str, transpose: st
                 return chain if coeff == 1 else f"-{chain}"
             return f"{self._print(coeff)}*({chain})"
 
+    if issubclass(base, NumPyPrinter):  # numpy.select([...], [0, 1/2, 1]) makes float64
+        def _print_Heaviside(self, e: sp.Expr) -> str:
+            h0 = e.args[1] if len(e.args) > 1 else sp.S.Half
+            fn = self._module_format(self._module + ".heaviside")
+            return f"{fn}({self._print(e.args[0])}, {self._print(h0)})"
+
+        Printer._print_Heaviside = _print_Heaviside
     if base.__name__ == "TorchPrinter":  # torch.max(0, z) is not elementwise: torch.maximum is
         def _print_Max(self, e: sp.Expr) -> str:
             return self._extreme("torch.maximum", e)
@@ -135,6 +153,7 @@ class Backend:
     shape: str  # {0}: the array
     asarray: str
     size: str = "{0}"  # the batch size from math.prod(...): {0}; the first array: {1}
+    fused: bool = False  # batch steps printed without full-size temporaries (see _fuse)
 
 
 BACKENDS = {
@@ -143,7 +162,7 @@ BACKENDS = {
         _printer(NumPyPrinter, "_sigmoid", "_softplus", "numpy.concatenate([{}], axis=0)",
                  "numpy.transpose({})", "numpy.sum({}, axis=1, keepdims=True)"),
         "numpy.ndarray", "numpy", "numpy.sum({0}, axis=axes, keepdims=True)", "numpy.shape({0})",
-        "numpy.asarray"),
+        "numpy.asarray", fused=True),
     "jax": Backend(
         "jax", ("jax.nn", "jax.numpy"),
         _printer(JaxPrinter, "jax.nn.sigmoid", "jax.nn.softplus",
@@ -168,7 +187,10 @@ def _helpers(backend: Backend) -> dict[str, str]:
     m = backend.module
     out = {
         "_per_feature": f'''def _per_feature(v, shape):
-    """A per-feature input (one value per feature, or a scalar) shaped to broadcast."""
+    """A per-feature input (one value per feature, or a scalar) shaped to broadcast; a Python
+    number stays one, so it does not change the arrays' dtype."""
+    if isinstance(v, (int, float, complex)):
+        return v
     v = {backend.asarray}(v)
     return v if v.ndim == 0 else {m}.reshape(v, shape)
 ''',
@@ -186,6 +208,14 @@ def _helpers(backend: Backend) -> dict[str, str]:
     if backend.name == "numpy":
         for name, fn in (("_sigmoid", stable_sigmoid), ("_softplus", stable_softplus)):
             out[name] = inspect.getsource(fn).replace(fn.__name__, name).replace("np.", "numpy.")
+    if backend.fused:
+        out.update(FUSED_HELPERS)
+        out["_keep_dtype"] = '''def _keep_dtype(value, *args):
+    """A float result in its float inputs' dtype (numpy.select's constants make float64)."""
+    want, got = numpy.result_type(*args), numpy.asarray(value)
+    same = want.kind != "f" or got.dtype.kind != "f" or got.dtype == want
+    return value if same else got.astype(want)
+'''
     return out
 
 
@@ -217,10 +247,13 @@ def program_function(prog: Program, name: str, doc: str, per_sample: tuple[str, 
         lines.append(f"    {', '.join(saved)}, = saved")
     lines += [f"    {a}_ = _per_feature({a}, shape)" for a in per_feature if a in read]
     rename = {s: sp.Symbol(f"{s.name}_") for s in prog.reads() if s.name in per_feature}
+    elem = prog.elem()
     for st in prog.steps:
-        body = printer.doprint(st.expr.xreplace(rename))
-        if st.kind == "sum":
-            body = b.sum_axes.format(body)
+        expr = st.expr.xreplace(rename)
+        body = fused_body(expr, st.kind, elem, printer.doprint) if b.fused else None
+        if body is None:
+            body = printer.doprint(expr)
+            body = b.sum_axes.format(body) if st.kind == "sum" else body
         lines.append(f"    {st.name.name} = {body}")
     outs = []
     for o in prog.outputs:
@@ -252,7 +285,10 @@ def expr_function(expr: sp.Expr, args: list[sp.Symbol], name: str, doc: str,
         head = "\n".join([f"def {name}(", *[f"    {p}," for p in params], f") -> {b.array}:"])
     lines = [head, f'    r"""{doc_text(doc)}"""']
     lines += [f"    {t} = {printer.doprint(e)}" for t, e in temps]
-    lines.append(f"    return {printer.doprint(body)}")
+    ret = printer.doprint(body)
+    if b.name == "numpy" and "numpy.select(" in "\n".join(lines) + ret:  # its constants
+        ret = f"_keep_dtype({ret}, {', '.join(a.name for a in args)})"  # are float64
+    lines.append(f"    return {ret}")
     return "\n".join(lines) + "\n"
 
 

@@ -20,6 +20,7 @@ import sympy as sp
 
 from ..derive import BatchDerivation, Program, Tape
 from ..read import check_pyname, sigmoid, softplus
+from ._pack import gemm_groups, pack_source, packed_lines
 from ._printers import (
     BACKENDS,
     expr_function,
@@ -218,8 +219,21 @@ def cell_functions(tape: Tape, base: str, title: str, backend: str = "numpy") ->
     forward = head(f"{base}_forward", [f"{a}: {arr}" for a in inputs + params],
                    f"{title}: one step; vectors are columns, a batch of m is an (n, m) array. "
                    f"Returns ({', '.join(outs)}, saved).")
-    forward += [f"    {ln.name.name} = {printer.doprint(ln.expr)}" for ln in tape.forward]
-    forward.append(f"    return {', '.join(outs)}, {tup(saved)}")
+    groups = gemm_groups(tape.forward, set(params))
+    step_fn = f"{base}_forward"
+    packing: list[str] = []
+    if groups:  # weights sharing an operand: stacked once, one product per operand and step
+        packed, body = packed_lines(tape.forward, groups, printer.doprint)
+        step_fn = f"_{base}_step"
+        packing = [pack_source(base, params, groups, printer.doprint),
+                   head(step_fn, [f"{a}: {arr}" for a in inputs + packed + params],
+                        f"{title}: one step with the packed weights of _pack_{base}.")
+                   + body + [f"    return {', '.join(outs)}, {tup(saved)}"]]
+        forward.append(f"    return {step_fn}({', '.join(inputs)}, *_pack_{base}("
+                       f"{', '.join(params)}), {', '.join(params)})")
+    else:
+        forward += [f"    {ln.name.name} = {printer.doprint(ln.expr)}" for ln in tape.forward]
+        forward.append(f"    return {', '.join(outs)}, {tup(saved)}")
     backward = head(f"{base}_backward",
                     [f"{u}: {arr}" for u in ups] + ["saved: tuple"]
                     + [f"{a}: {arr}" for a in params],
@@ -236,9 +250,11 @@ def cell_functions(tape: Tape, base: str, title: str, backend: str = "numpy") ->
                     f"step, {', '.join(carried)} the initial state. Returns (outputs, saves): "
                     f"outputs[t] = {tup(outs)} after step t, saves[t] that step's saved values.")
     shared = f"    params = {tup(params)}"
-    sequence += [shared, f"    state = {tup(carried)}", "    outputs, saves = [], []",
+    packs = ["    packed = _pack_" + base + "(*params)"] if groups else []
+    sequence += [shared, *packs, f"    state = {tup(carried)}", "    outputs, saves = [], []",
                  f"    for step in zip({', '.join(per_step)}):",
-                 f"        *out, saved = {base}_forward(*step, *state, *params)",
+                 f"        *out, saved = {step_fn}(*step, *state, "
+                 + ("*packed, " if groups else "") + "*params)",
                  "        outputs.append(tuple(out))", "        saves.append(saved)",
                  "        state = tuple(out)", "    return outputs, saves"]
     bptt = head(f"{base}_bptt", [f"{u}: list" for u in ups] + ["saves: list"]
@@ -256,11 +272,14 @@ def cell_functions(tape: Tape, base: str, title: str, backend: str = "numpy") ->
              f"        per_step[t] = grads[:{n_step}]",
              f"        carried = grads[{n_step}:{n_step + n_carry}]",
              f"        step = grads[{n_step + n_carry}:]",
-             "        total = step if total is None else tuple(",
-             "            a + s for a, s in zip(total, step, strict=True))",
+             "        if total is None:  # a copy of the first, then each step added in place",
+             "            total = [s + 0 for s in step]",
+             "        else:",
+             "            for i, s in enumerate(step):",
+             "                total[i] += s",
              "    return [g[0] for g in per_step], *carried, *total" if n_step == 1 else
              "    return per_step, *carried, *total"]
-    return ["\n".join(f) + "\n" for f in (forward, backward, sequence, bptt)]
+    return ["\n".join(f) + "\n" for f in (*packing, forward, backward, sequence, bptt)]
 
 
 _CELL_MODULES: dict[int, tuple[Tape, ModuleType]] = {}
