@@ -1,7 +1,8 @@
 """The ``symnn`` command: ``verify`` the catalog, ``check`` one claim, ``derive``, ``codegen``.
 
 Exit codes (documented in the README): 0 everything holds as expected; 1 something is refuted
-(or an expected erratum holds); 2 some input could not be read.
+(or an expected erratum holds); 2 some input could not be read; 3 undecided (cannot evaluate, no
+admissible point, tested on too little of the domain, over budget).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from .catalog import (
     load_catalog,
     run_isolated,
 )
-from .check import DEFAULT_POINTS, CheckResult, FormulaResult, compare, verify_formula
+from .check import DEFAULT_POINTS, VERDICTS, CheckResult, FormulaResult, compare, verify_formula
 from .derive import Definitions, DeriveError, derivations, evaluate, read_definitions
 from .emit import BACKENDS
 from .read import (
@@ -49,9 +50,9 @@ from .report import (
 )
 
 __all__ = ["main", "check_claim", "verify_budgeted", "EXIT_OK", "EXIT_REFUTED",
-           "EXIT_UNREADABLE"]
+           "EXIT_UNREADABLE", "EXIT_UNDECIDED"]
 
-EXIT_OK, EXIT_REFUTED, EXIT_UNREADABLE = 0, 1, 2
+EXIT_OK, EXIT_REFUTED, EXIT_UNREADABLE, EXIT_UNDECIDED = 0, 1, 2, 3
 
 #: ``--assume`` forms: a pattern over the text and the domain it gives the name.
 _ASSUME_FORMS = [
@@ -65,8 +66,11 @@ _ASSUME_FORMS = [
 ]
 
 
-def _assume(text: str, table: SymbolTable) -> sp.Basic | None:
-    """Narrow one name's domain; any other comparison becomes a joint constraint."""
+def _assume(text: str, table: SymbolTable, narrowed: set[str] | None = None
+            ) -> sp.Basic | None:
+    """Narrow one name's domain; any other comparison, or a second condition on a name already
+    narrowed (in ``narrowed``), becomes a joint constraint."""
+    narrowed = set() if narrowed is None else narrowed
     for pattern, domain_of in _ASSUME_FORMS:
         m = pattern.match(text.strip())
         if m:
@@ -74,6 +78,9 @@ def _assume(text: str, table: SymbolTable) -> sp.Basic | None:
                 name = canonical_name(m.group("name"))
             except ParseError:
                 break
+            if name in narrowed:
+                break
+            narrowed.add(name)
             domain = parse_domain(domain_of(m))
             table.declare(Decl(name, "scalar", domain, pyname_of(name)))
             return None
@@ -93,7 +100,8 @@ def check_claim(claim: str, assume: Sequence[str] = (), where: Sequence[str] = (
     under ``seconds``. Raises ParseError, DeriveError or ValueError for an unreadable claim and
     BudgetExceeded past the budget."""
     table = SymbolTable(auto=True)
-    joint = [c for a in assume if (c := _assume(a, table)) is not None]
+    narrowed: set[str] = set()
+    joint = [c for a in assume if (c := _assume(a, table, narrowed)) is not None]
     defs = read_definitions(tuple(where), table)
     read = parse_statement(claim, table)
     if read.rel != "eq":
@@ -112,7 +120,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
     print(claim_json(args.claim, result) if args.json else check_text(result))
-    return EXIT_OK if result.ok else EXIT_REFUTED
+    return VERDICTS[result.verdict]
 
 
 def _warm_up() -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-__all__ = ["DIGITS", "CONFIRM_POINTS", "Settled", "bind_sums", "exact", "mp_value", "settle",
+__all__ = ["grid_values", "DIGITS", "CONFIRM_POINTS", "Settled", "bind_sums", "exact", "mp_value", "settle",
            "confirm", "MIN_SHARE"]
 
 DIGITS = 50
@@ -61,7 +61,10 @@ def mp_value(expr: sp.Expr, point: dict) -> sp.Expr | None:
 
 
 def _point(syms: list, values: dict, k: int) -> dict:
-    return {s: sp.Rational(float(v[k])) for s, v in zip(syms, values.values(), strict=True)}
+    # the float sample exactly, as a DIGITS-digit Float: a Rational with a 2^52 denominator
+    # makes SymPy try exact roots at construction
+    return {s: sp.Float(float(v[k]), DIGITS + 10) if not float(v[k]).is_integer()
+            else sp.Integer(int(v[k])) for s, v in zip(syms, values.values(), strict=True)}
 
 
 @dataclass
@@ -77,7 +80,9 @@ def settle(left: sp.Expr, right: sp.Expr, syms: list, values: dict, lv: np.ndarr
     """Re-evaluate at DIGITS digits where float64 did not give two finite values: one side
     defined and the other not is a refutation there; both undefined is an untested point."""
     out = Settled()
-    bad = np.flatnonzero(~(np.isfinite(lv) & np.isfinite(rv)))
+    fl, fr = np.isfinite(lv), np.isfinite(rv)
+    bad = np.flatnonzero(~(fl & fr))
+    bad = bad[np.argsort(fl[bad] == fr[bad], kind="stable")]  # one side finite: first
     left, right = exact(left), exact(right)
     for n, k in enumerate(bad):
         if n >= _SETTLE_LIMIT:  # the rest: judged by float64 alone
@@ -114,3 +119,15 @@ def confirm(left: sp.Expr, right: sp.Expr, syms: list, values: dict, ok: np.ndar
         if diff > _BOUND:
             return int(k), float(diff), float(a), float(b)
     return None
+
+
+#: simple values where textbook identities break (0, +-1, square roots of negatives)
+_GRID = (-2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0)
+
+
+def grid_values(syms: list, max_syms: int = 3) -> dict | None:
+    """Every combination of the simple grid values for up to ``max_syms`` real symbols."""
+    if not syms or len(syms) > max_syms:
+        return None
+    mesh = np.meshgrid(*[np.array(_GRID)] * len(syms), indexing="ij")
+    return {s: m.ravel() for s, m in zip(syms, mesh, strict=True)}

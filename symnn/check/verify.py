@@ -50,7 +50,7 @@ from ._points import (
     sample,
 )
 from ._results import CheckResult, FormulaResult
-from ._settle import DIGITS, MIN_SHARE, bind_sums, confirm, settle
+from ._settle import DIGITS, MIN_SHARE, bind_sums, confirm, grid_values, settle
 from .prove import prove_equal, try_prove
 
 __all__ = ["CheckResult", "FormulaResult", "compare", "check_gradient", "verify_formula",
@@ -135,6 +135,11 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
             worst = (float(mixed[k]), float(rel[k]),
                      {"point": _at(syms, values, k, decls, bases, size), "lhs": float(lv[k]),
                       "rhs": float(rv[k])})
+    grid = _grid_refutation(lhs, rhs, decls, kind, seed, tol) if not constraints and \
+        sizes is None and not lhs.has(sp.Sum, sp.Product) and not rhs.has(sp.Sum, sp.Product) \
+        else None
+    if grid is not None:
+        return grid
     if drawn == 0:
         return CheckResult(kind, False, "undecided: no admissible point (the assumptions or "
                            "constraints exclude every sampled point)", "undecided", 0,
@@ -174,6 +179,28 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
               f"at {DIGITS} digits (not proved: {why})") + part
     return CheckResult(kind, True, detail, method, total, max_abs, worst[1], None, seed,
                        worst[0] / tol)
+
+
+def _grid_refutation(lhs, rhs, decls, kind, seed, tol) -> CheckResult | None:
+    """A definedness refutation at simple points (0, +-1/2, +-1, +-2) of unrestricted reals,
+    which random samples miss: (x^2 - 1)/(x - 1) at x = 1, x^a x^b at x = -1, a = b = 1/2."""
+    syms = sorted(lhs.free_symbols | rhs.free_symbols, key=lambda s: s.name)
+    if any(s.name not in decls or decls[s.name].domain.name != "real" for s in syms):
+        return None
+    values = grid_values(syms)
+    if values is None:
+        return None
+    n = len(next(iter(values.values())))
+    with np.errstate(all="ignore"):
+        lv = np.broadcast_to(to_numpy(lhs, syms)(*values.values()), (n,)).astype(float)
+        rv = np.broadcast_to(to_numpy(rhs, syms)(*values.values()), (n,)).astype(float)
+    settled = settle(lhs, rhs, syms, values, lv, rv, tol)
+    if settled.refute is None:
+        return None
+    k, why, a, b = settled.refute
+    return CheckResult(kind, False, f"refuted: {why} at {_where(syms, values, k)}", "numeric",
+                       0, None, None, {"point": _at(syms, values, k, decls, {}, {}), "lhs": a,
+                                        "rhs": b}, seed, None, "refuted")
 
 
 def _at(syms, values, k, decls, bases, size) -> dict:
