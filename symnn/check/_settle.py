@@ -46,8 +46,28 @@ def exact(expr: sp.Expr) -> sp.Expr:
     return expr.xreplace({f: sp.Rational(str(f)) for f in expr.atoms(sp.Float)})
 
 
+def _parts(expr: sp.Expr):
+    """The powers and function applications of expr, outside the branches of a Piecewise (an
+    untaken branch may be undefined)."""
+    if isinstance(expr, sp.Piecewise) or not expr.args:
+        return
+    if isinstance(expr, (sp.Pow, sp.Function)):
+        yield expr
+    for a in expr.args:
+        yield from _parts(a)
+
+
 def mp_value(expr: sp.Expr, point: dict) -> sp.Expr | None:
-    """expr at the point (exact rationals) to DIGITS digits; None when it is not a finite real."""
+    """expr at the point to DIGITS digits; None when it, or one of its powers or function
+    applications, is not a finite real there (log x - log y at x, y < 0 is undefined, although
+    the principal complex values cancel)."""
+    for part in _parts(expr):
+        if part is not expr and _value(part, point) is None:
+            return None
+    return _value(expr, point)
+
+
+def _value(expr: sp.Expr, point: dict) -> sp.Expr | None:
     try:
         v = sp.N(expr.xreplace(point), DIGITS + 10)
     except (TypeError, ValueError, ZeroDivisionError, RecursionError, NotImplementedError):
