@@ -25,7 +25,15 @@ from .catalog import (
     load_catalog,
     run_isolated,
 )
-from .check import DEFAULT_POINTS, VERDICTS, CheckResult, FormulaResult, compare, verify_formula
+from .check import (
+    DEFAULT_POINTS,
+    VERDICTS,
+    CheckResult,
+    FormulaResult,
+    check_property,
+    compare,
+    verify_formula,
+)
 from .derive import Definitions, DeriveError, derivations, evaluate, read_definitions
 from .emit import BACKENDS
 from .read import (
@@ -103,6 +111,13 @@ def check_claim(claim: str, assume: Sequence[str] = (), where: Sequence[str] = (
     narrowed: set[str] = set()
     joint = [c for a in assume if (c := _assume(a, table, narrowed)) is not None]
     defs = read_definitions(tuple(where), table)
+    relations = _relations(claim, table)
+    if relations:
+        rels = [r if isinstance(r, sp.logic.boolalg.BooleanAtom) else
+                r.func(evaluate(r.lhs, defs), evaluate(r.rhs, defs)) for r in relations]
+        return run_isolated(lambda: check_property(rels, table, seed=seed, points=points,
+                                                   constraints=tuple(joint)),
+                            seconds=seconds, what="the check")
     read = parse_statement(claim, table)
     if read.rel != "eq":
         raise ParseError("a claim must be an equation 'left = right'", claim, 0)
@@ -110,6 +125,36 @@ def check_claim(claim: str, assume: Sequence[str] = (), where: Sequence[str] = (
     return run_isolated(lambda: compare(lhs, rhs, table, seed=seed, points=points,
                                         constraints=tuple(joint)),
                         seconds=seconds, what="the check")
+
+
+#: a top-level comparison in a claim (outside braces): <, >, \le, \ge, \leq, \geq
+_REL = re.compile(r"\\leq?(?![a-zA-Z])|\\geq?(?![a-zA-Z])|(?<!\\left)(?<!\\right)[<>]")
+_RANGE = re.compile(r"^(?P<x>.+?)\\in\s*(\\left)?(?P<o>[(\[])(?P<a>.+),(?P<b>.+?)"
+                    r"(\\right)?(?P<c>[)\]])\s*$")
+
+
+def _relations(claim: str, table: SymbolTable) -> list[sp.Basic]:
+    """The comparisons of an inequality or range claim (a chain a <= b <= c gives two), or []
+    for an equation."""
+    m = _RANGE.match(claim.strip())
+    if m:
+        x = m.group("x")
+        lo = "<" if m.group("o") == "(" else "\\le"
+        hi = "<" if m.group("c") == ")" else "\\le"
+        texts = [f"{m.group('a')} {lo} {x}", f"{x} {hi} {m.group('b')}"]
+    else:
+        cuts, depth = [], 0
+        for k, ch in enumerate(claim):
+            depth += {"{": 1, "}": -1}.get(ch, 0)
+            if depth == 0 and (r := _REL.match(claim, k)):
+                cuts.append((k, r.end()))
+        if not cuts:
+            return []
+        bounds = [0, *[c for cut in cuts for c in cut], len(claim)]
+        parts = [claim[bounds[2 * i]:bounds[2 * i + 1]] for i in range(len(cuts) + 1)]
+        ops = [claim[a:b] for a, b in cuts]
+        texts = [f"{parts[i]} {ops[i]} {parts[i + 1]}" for i in range(len(ops))]
+    return [parse_condition(t, table) for t in texts]
 
 
 def _cmd_check(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ Richardson derivatives (``_numdiff``, ``_gradcheck``), generated kernels (``_ker
 from __future__ import annotations
 
 from ._numdiff import is_analytic
+from ._property import check_property
 from ._results import VERDICTS, CheckResult, FormulaResult
 from .prove import proof_form, prove_backward, prove_equal, try_prove
 from .verify import (
@@ -24,5 +25,5 @@ from .verify import (
 __all__ = [
     "CheckResult", "DEFAULT_POINTS", "FormulaResult", "TOLERANCES", "check_gradient",
     "check_statement", "compare", "is_analytic", "proof_form", "prove_backward", "prove_equal",
-    "run_checks", "try_prove", "verify_formula", "VERDICTS",
+    "run_checks", "try_prove", "verify_formula", "VERDICTS", "check_property",
 ]

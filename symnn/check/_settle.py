@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-__all__ = ["grid_values", "DIGITS", "CONFIRM_POINTS", "Settled", "bind_sums", "exact", "mp_value", "settle",
+__all__ = ["grid_values", "DIGITS", "CONFIRM_POINTS", "Settled", "bind_sums", "exact", "mp_value",
+           "settle",
            "confirm", "MIN_SHARE"]
 
 DIGITS = 50
