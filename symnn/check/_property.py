@@ -15,7 +15,16 @@ from ..emit import to_numpy
 from ..read import SymbolTable
 from ._points import abstract_nodes, label, sample
 from ._results import CheckResult
-from ._settle import _BOUND, DIGITS, MIN_SHARE, bind_sums, exact, grid_values, mp_value, settle
+from ._settle import (
+    _BOUND,
+    DIGITS,
+    MIN_SHARE,
+    admissible_grid,
+    bind_sums,
+    exact,
+    mp_value,
+    settle,
+)
 
 __all__ = ["check_property"]
 
@@ -51,8 +60,7 @@ def check_property(relations: list[sp.Basic], table: SymbolTable, *, kind: str =
     if n == 0:
         return CheckResult(kind, False, "undecided: no admissible point (the assumptions or "
                            "constraints exclude every sampled point)", "undecided", seed=seed)
-    grid = grid_values(syms) if not constraints and all(
-        s.name in decls and decls[s.name].domain.name == "real" for s in syms) else None
+    grid = admissible_grid(syms, decls, constraints)
     tested = n
     for rel in rels:
         for vals, random in ((values, True), (grid, False)):

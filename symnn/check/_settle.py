@@ -13,9 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-__all__ = ["grid_values", "DIGITS", "CONFIRM_POINTS", "Settled", "bind_sums", "exact", "mp_value",
-           "settle",
-           "confirm", "MIN_SHARE"]
+from ..emit import to_numpy
+
+__all__ = ["admissible_grid", "grid_values", "DIGITS", "CONFIRM_POINTS", "Settled", "bind_sums",
+           "exact", "mp_value", "settle", "confirm", "MIN_SHARE"]
 
 DIGITS = 50
 #: exact rational points at which a "holds" without a proof is confirmed
@@ -152,3 +153,17 @@ def grid_values(syms: list, max_syms: int = 3) -> dict | None:
         return None
     mesh = np.meshgrid(*[np.array(_GRID)] * len(syms), indexing="ij")
     return {s: m.ravel() for s, m in zip(syms, mesh, strict=True)}
+
+
+def admissible_grid(syms: list, decls: dict, constraints: tuple) -> dict | None:
+    """The simple grid for unrestricted real symbols, kept where every constraint holds."""
+    if any(s.name not in decls or decls[s.name].domain.name != "real" for s in syms):
+        return None
+    values = grid_values(syms)
+    if values is None or not constraints:
+        return values
+    n = len(next(iter(values.values())))
+    with np.errstate(all="ignore"):
+        keep = np.broadcast_to(to_numpy(sp.And(*constraints), syms)(*values.values()), (n,))
+    values = {s: v[keep.astype(bool)] for s, v in values.items()}
+    return values if keep.any() else None
