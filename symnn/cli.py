@@ -203,6 +203,9 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     print(results_json(results) if args.json else formula_table(results))
     if any(r.status == "error" for r in results):
         return EXIT_UNREADABLE
+    if all(r.as_expected or r.status == "undecided" for r in results) and \
+            any(r.status == "undecided" for r in results):
+        return EXIT_UNDECIDED
     return EXIT_OK if all(r.as_expected for r in results) else EXIT_REFUTED
 
 
