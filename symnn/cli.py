@@ -129,6 +129,7 @@ def check_claim(claim: str, assume: Sequence[str] = (), where: Sequence[str] = (
 
 #: a top-level comparison in a claim (outside braces): <, >, \le, \ge, \leq, \geq
 _REL = re.compile(r"\\leq?(?![a-zA-Z])|\\geq?(?![a-zA-Z])|(?<!\\left)(?<!\\right)[<>]")
+_ENV = re.compile(r"\\begin\{(\w+)\}.*?\\end\{\1\}", re.S)
 _RANGE = re.compile(r"^(?P<x>.+?)\\in\s*(\\left)?(?P<o>[(\[])(?P<a>.+),(?P<b>.+?)"
                     r"(\\right)?(?P<c>[)\]])\s*$")
 
@@ -144,9 +145,11 @@ def _relations(claim: str, table: SymbolTable) -> list[sp.Basic]:
         texts = [f"{m.group('a')} {lo} {x}", f"{x} {hi} {m.group('b')}"]
     else:
         cuts, depth = [], 0
+        envs = [m.span() for m in _ENV.finditer(claim)]
         for k, ch in enumerate(claim):
             depth += {"{": 1, "}": -1}.get(ch, 0)
-            if depth == 0 and (r := _REL.match(claim, k)):
+            if depth == 0 and not any(a <= k < b for a, b in envs) and \
+                    (r := _REL.match(claim, k)):
                 cuts.append((k, r.end()))
         if not cuts:
             return []

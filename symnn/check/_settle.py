@@ -16,7 +16,7 @@ import sympy as sp
 from ..emit import to_numpy
 
 __all__ = ["admissible_grid", "grid_values", "DIGITS", "CONFIRM_POINTS", "Settled", "bind_sums",
-           "exact", "mp_value", "settle", "confirm", "MIN_SHARE"]
+           "exact", "mp_value", "settle", "confirm", "MIN_SHARE", "stress"]
 
 DIGITS = 50
 #: exact rational points at which a "holds" without a proof is confirmed
@@ -167,3 +167,23 @@ def admissible_grid(syms: list, decls: dict, constraints: tuple) -> dict | None:
         keep = np.broadcast_to(to_numpy(sp.And(*constraints), syms)(*values.values()), (n,))
     values = {s: v[keep.astype(bool)] for s, v in values.items()}
     return values if keep.any() else None
+
+
+#: stress values of a lone unrestricted real (thresholds such as softplus' x >= 20, overflow)
+STRESS = (20.5, -20.5, 30.0, -30.0, 50.0, -50.0, 1e3, -1e3, 1e-8, -1e-8)
+
+
+def stress(left: sp.Expr, right: sp.Expr, sym: sp.Symbol, tol: float
+           ) -> tuple[float, float, float, float] | None:
+    """(value, mixed error, lhs, rhs) at the first stress value where both sides are defined at
+    DIGITS digits and differ by more than tol; None when they agree at all of them."""
+    left, right = exact(left), exact(right)
+    for x in STRESS:
+        point = {sym: sp.Float(x, DIGITS + 10)}
+        a, b = mp_value(left, point), mp_value(right, point)
+        if a is None or b is None:
+            continue
+        diff = abs(a - b) / max(1, abs(a), abs(b))
+        if diff > tol:
+            return x, float(diff), float(a), float(b)
+    return None

@@ -49,8 +49,9 @@ from ._points import (
     label,
     sample,
 )
+from ._probe import at_point, grid_refutation, where_text
 from ._results import CheckResult, FormulaResult
-from ._settle import DIGITS, MIN_SHARE, bind_sums, confirm, grid_values, settle
+from ._settle import DIGITS, MIN_SHARE, bind_sums, confirm, settle, stress
 from .prove import prove_equal, try_prove
 
 __all__ = ["CheckResult", "FormulaResult", "compare", "check_gradient", "verify_formula",
@@ -114,9 +115,9 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
         untested += settled.untested
         if settled.refute is not None:
             k, why, a, b = settled.refute
-            return CheckResult(kind, False, f"refuted: {why} at {_where(syms, values, k)}",
+            return CheckResult(kind, False, f"refuted: {why} at {where_text(syms, values, k)}",
                                "numeric", total, None, None,
-                               {"point": _at(syms, values, k, decls, bases, size),
+                               {"point": at_point(syms, values, k, decls, bases, size),
                                 "lhs": a, "rhs": b}, seed, None, "refuted")
         finite = np.isfinite(lv) & np.isfinite(rv)
         total += int(finite.sum())
@@ -133,9 +134,9 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
         max_abs = max(max_abs, float(absdiff.max()))
         if mixed[k] >= worst[0]:
             worst = (float(mixed[k]), float(rel[k]),
-                     {"point": _at(syms, values, k, decls, bases, size), "lhs": float(lv[k]),
+                     {"point": at_point(syms, values, k, decls, bases, size), "lhs": float(lv[k]),
                       "rhs": float(rv[k])})
-    grid = _grid_refutation(lhs, rhs, decls, kind, seed, tol) if not constraints and \
+    grid = grid_refutation(lhs, rhs, decls, kind, seed, tol) if not constraints and \
         sizes is None and not lhs.has(sp.Sum, sp.Product) and not rhs.has(sp.Sum, sp.Product) \
         else None
     if grid is not None:
@@ -160,6 +161,14 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
                            f"only: both sides undefined at {drawn - total} of {drawn} sampled "
                            "points (narrow the domain with --assume)", "undecided", total,
                            max_abs, worst[1], None, seed, worst[0] / tol)
+    lone = sorted(lhs.free_symbols | rhs.free_symbols, key=lambda s: s.name)
+    if len(lone) == 1 and not constraints and sizes is None and lone[0].name in decls and \
+            decls[lone[0].name].domain.name == "real" and (off := stress(lhs, rhs, lone[0], tol)):
+        x, diff, a, b = off
+        return CheckResult(kind, False, f"refuted: the sides differ by {diff:.3g} at the stress "
+                           f"point {lone[0]} = {x:g} ({DIGITS} digits)", "numeric", total,
+                           max_abs, diff, {"point": {str(label(lone[0], decls, {})): x},
+                                           "lhs": a, "rhs": b}, seed, diff / tol, "refuted")
     unit = tuple(d.sympy() for d in table.decls.values()
                  if d.domain.name == "(0,1)" and d.kind in ("scalar", "constant"))
     proved, why = try_prove(lhs, rhs, unit) if prove else (False, "no proof asked")
@@ -171,7 +180,7 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
                 k, diff, a, b = off
                 return CheckResult(kind, False, f"refuted: the sides differ by {diff:.3g} "
                                    f"relative at {DIGITS} digits", "numeric", total, max_abs,
-                                   diff, {"point": _at(syms, values, k, decls_, bases, size),
+                                   diff, {"point": at_point(syms, values, k, decls_, bases, size),
                                           "lhs": a, "rhs": b}, seed, None, "refuted")
     method = "symbolic proof" if proved else "numeric only"
     detail = ((f"proved {why}" if why else "proved: the difference simplifies to 0") if proved else
@@ -179,40 +188,6 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
               f"at {DIGITS} digits (not proved: {why})") + part
     return CheckResult(kind, True, detail, method, total, max_abs, worst[1], None, seed,
                        worst[0] / tol)
-
-
-def _grid_refutation(lhs, rhs, decls, kind, seed, tol) -> CheckResult | None:
-    """A definedness refutation at simple points (0, +-1/2, +-1, +-2) of unrestricted reals,
-    which random samples miss: (x^2 - 1)/(x - 1) at x = 1, x^a x^b at x = -1, a = b = 1/2."""
-    syms = sorted(lhs.free_symbols | rhs.free_symbols, key=lambda s: s.name)
-    if sp.Tuple(lhs, rhs).has(sp.Heaviside, sp.Piecewise, sp.sign, sp.Max, sp.Min, sp.Abs):
-        return None  # a kink at a grid point is a convention, not a definedness failure
-    if any(s.name not in decls or decls[s.name].domain.name != "real" for s in syms):
-        return None
-    values = grid_values(syms)
-    if values is None:
-        return None
-    n = len(next(iter(values.values())))
-    with np.errstate(all="ignore"):
-        lv = np.broadcast_to(to_numpy(lhs, syms)(*values.values()), (n,)).astype(float)
-        rv = np.broadcast_to(to_numpy(rhs, syms)(*values.values()), (n,)).astype(float)
-    settled = settle(lhs, rhs, syms, values, lv, rv, tol)
-    if settled.refute is None:
-        return None
-    k, why, a, b = settled.refute
-    return CheckResult(kind, False, f"refuted: {why} at {_where(syms, values, k)}", "numeric",
-                       0, None, None, {"point": _at(syms, values, k, decls, {}, {}), "lhs": a,
-                                        "rhs": b}, seed, None, "refuted")
-
-
-def _at(syms, values, k, decls, bases, size) -> dict:
-    point = {str(label(s, decls, bases)): float(v[k]) for s, v in values.items()}
-    point.update({str(b): int(v) for b, v in size.items()})
-    return point
-
-
-def _where(syms, values, k) -> str:
-    return ", ".join(f"{s} = {float(v[k]):.6g}" for s, v in values.items())
 
 
 def _sides(st: Statement, defs: Definitions) -> tuple[sp.Expr, sp.Expr]:
