@@ -1,7 +1,8 @@
 """The ``symnn`` command: ``verify`` the catalog, ``check`` one claim, ``derive``, ``codegen``.
 
 Exit codes (documented in the README): 0 everything holds as expected; 1 something is refuted
-(or an expected erratum holds); 2 some input could not be read.
+(or an expected erratum holds); 2 some input could not be read; 3 undecided (cannot evaluate, no
+admissible point, tested on too little of the domain, over budget).
 """
 
 from __future__ import annotations
@@ -28,9 +29,11 @@ from .catalog import (
 )
 from .check import (
     DEFAULT_POINTS,
+    VERDICTS,
     CheckResult,
     FormulaResult,
     ResultCache,
+    check_property,
     compare,
     verify_all,
     verify_formula,
@@ -60,9 +63,9 @@ from .report import (
 )
 
 __all__ = ["main", "check_claim", "verify_budgeted", "EXIT_OK", "EXIT_REFUTED",
-           "EXIT_UNREADABLE"]
+           "EXIT_UNREADABLE", "EXIT_UNDECIDED"]
 
-EXIT_OK, EXIT_REFUTED, EXIT_UNREADABLE = 0, 1, 2
+EXIT_OK, EXIT_REFUTED, EXIT_UNREADABLE, EXIT_UNDECIDED = 0, 1, 2, 3
 
 #: ``--assume`` forms: a pattern over the text and the domain it gives the name.
 _ASSUME_FORMS = [
@@ -76,8 +79,11 @@ _ASSUME_FORMS = [
 ]
 
 
-def _assume(text: str, table: SymbolTable) -> sp.Basic | None:
-    """Narrow one name's domain; any other comparison becomes a joint constraint."""
+def _assume(text: str, table: SymbolTable, narrowed: set[str] | None = None
+            ) -> sp.Basic | None:
+    """Narrow one name's domain; any other comparison, or a second condition on a name already
+    narrowed (in ``narrowed``), becomes a joint constraint."""
+    narrowed = set() if narrowed is None else narrowed
     for pattern, domain_of in _ASSUME_FORMS:
         m = pattern.match(text.strip())
         if m:
@@ -85,6 +91,9 @@ def _assume(text: str, table: SymbolTable) -> sp.Basic | None:
                 name = canonical_name(m.group("name"))
             except ParseError:
                 break
+            if name in narrowed:
+                break
+            narrowed.add(name)
             domain = parse_domain(domain_of(m))
             table.declare(Decl(name, "scalar", domain, pyname_of(name)))
             return None
@@ -104,8 +113,16 @@ def check_claim(claim: str, assume: Sequence[str] = (), where: Sequence[str] = (
     under ``seconds``. Raises ParseError, DeriveError or ValueError for an unreadable claim and
     BudgetExceeded past the budget."""
     table = SymbolTable(auto=True)
-    joint = [c for a in assume if (c := _assume(a, table)) is not None]
+    narrowed: set[str] = set()
+    joint = [c for a in assume if (c := _assume(a, table, narrowed)) is not None]
     defs = read_definitions(tuple(where), table)
+    relations = _relations(claim, table)
+    if relations:
+        rels = [r if isinstance(r, sp.logic.boolalg.BooleanAtom) else
+                r.func(evaluate(r.lhs, defs), evaluate(r.rhs, defs)) for r in relations]
+        return run_isolated(lambda: check_property(rels, table, seed=seed, points=points,
+                                                   constraints=tuple(joint)),
+                            seconds=seconds, what="the check")
     read = parse_statement(claim, table)
     if read.rel != "eq":
         raise ParseError("a claim must be an equation 'left = right'", claim, 0)
@@ -113,6 +130,39 @@ def check_claim(claim: str, assume: Sequence[str] = (), where: Sequence[str] = (
     return run_isolated(lambda: compare(lhs, rhs, table, seed=seed, points=points,
                                         constraints=tuple(joint)),
                         seconds=seconds, what="the check")
+
+
+#: a top-level comparison in a claim (outside braces): <, >, \le, \ge, \leq, \geq
+_REL = re.compile(r"\\leq?(?![a-zA-Z])|\\geq?(?![a-zA-Z])|(?<!\\left)(?<!\\right)[<>]")
+_ENV = re.compile(r"\\begin\{(\w+)\}.*?\\end\{\1\}", re.S)
+_RANGE = re.compile(r"^(?P<x>.+?)\\in\s*(\\left)?(?P<o>[(\[])(?P<a>.+),(?P<b>.+?)"
+                    r"(\\right)?(?P<c>[)\]])\s*$")
+
+
+def _relations(claim: str, table: SymbolTable) -> list[sp.Basic]:
+    """The comparisons of an inequality or range claim (a chain a <= b <= c gives two), or []
+    for an equation."""
+    m = _RANGE.match(claim.strip())
+    if m:
+        x = m.group("x")
+        lo = "<" if m.group("o") == "(" else "\\le"
+        hi = "<" if m.group("c") == ")" else "\\le"
+        texts = [f"{m.group('a')} {lo} {x}", f"{x} {hi} {m.group('b')}"]
+    else:
+        cuts, depth = [], 0
+        envs = [m.span() for m in _ENV.finditer(claim)]
+        for k, ch in enumerate(claim):
+            depth += {"{": 1, "}": -1}.get(ch, 0)
+            if depth == 0 and not any(a <= k < b for a, b in envs) and \
+                    (r := _REL.match(claim, k)):
+                cuts.append((k, r.end()))
+        if not cuts:
+            return []
+        bounds = [0, *[c for cut in cuts for c in cut], len(claim)]
+        parts = [claim[bounds[2 * i]:bounds[2 * i + 1]] for i in range(len(cuts) + 1)]
+        ops = [claim[a:b] for a, b in cuts]
+        texts = [f"{parts[i]} {ops[i]} {parts[i + 1]}" for i in range(len(ops))]
+    return [parse_condition(t, table) for t in texts]
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -123,7 +173,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
     print(claim_json(args.claim, result) if args.json else check_text(result))
-    return EXIT_OK if result.ok else EXIT_REFUTED
+    return VERDICTS[result.verdict]
 
 
 def _warm_up() -> None:
@@ -183,6 +233,9 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     print(results_json(results) if args.json else formula_table(results))
     if any(r.status == "error" for r in results):
         return EXIT_UNREADABLE
+    if all(r.as_expected or r.status == "undecided" for r in results) and \
+            any(r.status == "undecided" for r in results):
+        return EXIT_UNDECIDED
     return EXIT_OK if all(r.as_expected for r in results) else EXIT_REFUTED
 
 

@@ -44,7 +44,11 @@ def test_bad_input_is_a_parse_error_with_message_and_caret(latex, fragment, pos)
         assert err.value.render().splitlines()[-1] == "  " + " " * pos + "^"
 
 
-@pytest.mark.parametrize("latex", [b[1] for b in BAD], ids=[b[0] for b in BAD])
+#: an inequality is not an equation for the reader, but `symnn check` checks it as a property
+CHECKED = [b for b in BAD if b[0] != "inequality-claim"]
+
+
+@pytest.mark.parametrize("latex", [b[1] for b in CHECKED], ids=[b[0] for b in CHECKED])
 def test_bad_input_exits_2_from_symnn_check(latex, capsys):
     """`symnn check` on each bad input exits 2 and explains on stderr."""
     assert main(["check", latex]) == EXIT_UNREADABLE

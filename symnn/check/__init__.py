@@ -11,7 +11,8 @@ from __future__ import annotations
 from ._cache import ResultCache, cache_dir
 from ._numdiff import is_analytic
 from ._pool import available_cores, verify_all
-from ._results import CheckResult, FormulaResult
+from ._property import check_property
+from ._results import VERDICTS, CheckResult, FormulaResult
 from .prove import proof_form, prove_backward, prove_equal, try_prove
 from .verify import (
     DEFAULT_POINTS,
@@ -27,5 +28,5 @@ __all__ = [
     "CheckResult", "DEFAULT_POINTS", "FormulaResult", "TOLERANCES", "check_gradient",
     "check_statement", "compare", "is_analytic", "proof_form", "prove_backward", "prove_equal",
     "run_checks", "try_prove", "verify_formula", "ResultCache", "cache_dir", "verify_all",
-    "available_cores",
+    "available_cores", "VERDICTS", "check_property",
 ]

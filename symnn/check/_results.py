@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-__all__ = ["CheckResult", "FormulaResult"]
+__all__ = ["CheckResult", "FormulaResult", "VERDICTS"]
+
+#: The four verdicts of a check, and the exit code of ``symnn check`` for each.
+VERDICTS = {"proved": 0, "holds numerically": 0, "refuted": 1, "undecided": 3}
+
+#: Methods whose passing result is a symbolic proof.
+_PROOF_METHODS = ("symbolic proof", "proof", "proved")
 
 
 @dataclass
@@ -22,6 +28,15 @@ class CheckResult:
     seed: int = 0
     #: worst error as a fraction of what the method tolerates (< 1 passes; "k times beyond")
     margin: float | None = None
+    #: proved, holds numerically, refuted or undecided (derived from ok and method when empty)
+    verdict: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.verdict:
+            self.verdict = ("undecided" if self.method == "undecided" else "refuted"
+                            if not self.ok else "proved" if any(
+                                m in self.method for m in _PROOF_METHODS) else
+                            "holds numerically")
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -49,7 +49,9 @@ from ._points import (
     label,
     sample,
 )
+from ._probe import at_point, grid_refutation, where_text
 from ._results import CheckResult, FormulaResult
+from ._settle import DIGITS, MIN_SHARE, bind_sums, confirm, settle, stress
 from .prove import prove_equal, try_prove
 
 __all__ = ["CheckResult", "FormulaResult", "compare", "check_gradient", "verify_formula",
@@ -86,24 +88,42 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
     rng = np.random.default_rng(seed)
     tol = TOLERANCES["float64"]
     total, worst = 0, (0.0, 0.0, None)  # (mixed error, rel error, counterexample)
-    max_abs = 0.0
+    max_abs, drawn, untested, kept = 0.0, 0, 0, []
+    lhs, rhs = bind_sums(lhs), bind_sums(rhs)
+    both = sp.Tuple(lhs, rhs)  # bound sums
     for size in concrete_sizes(both, decls, rng) if sizes is None else sizes:
         size = {**size, **free_indices(both, decls, size, rng)}
+        cons = tuple(c for c in (sp.sympify(c).xreplace(size) for c in constraints)
+                     if c is not sp.true)
+        if sp.false in cons:
+            continue  # this size lies outside the constraints
         left, right = (e.subs(size).doit() if size else e for e in (lhs, rhs))
         (left, lb), (right, rb) = flatten_indexed(left), flatten_indexed(right)
         bases = {**lb, **rb}
         free = set().union(left.free_symbols, right.free_symbols,
-                           *(c.free_symbols for c in constraints))
+                           *(c.free_symbols for c in cons))
         syms = sorted(free, key=lambda s: s.name)
-        values = sample(syms, decls, bases, constraints, rng, points)
+        values = sample(syms, decls, bases, cons, rng, points)
         n = len(next(iter(values.values()))) if values else points
+        drawn += n
+        if n == 0:
+            continue
         with np.errstate(all="ignore"):
             lv = np.broadcast_to(to_numpy(left, syms)(*values.values()), (n,)).astype(float)
             rv = np.broadcast_to(to_numpy(right, syms)(*values.values()), (n,)).astype(float)
+        settled = settle(left, right, syms, values, lv, rv, tol)
+        untested += settled.untested
+        if settled.refute is not None:
+            k, why, a, b = settled.refute
+            return CheckResult(kind, False, f"refuted: {why} at {where_text(syms, values, k)}",
+                               "numeric", total, None, None,
+                               {"point": at_point(syms, values, k, decls, bases, size),
+                                "lhs": a, "rhs": b}, seed, None, "refuted")
         finite = np.isfinite(lv) & np.isfinite(rv)
         total += int(finite.sum())
         if not finite.any():
             continue
+        kept.append((left, right, syms, values, finite, decls, bases, size))
         # every array below is masked to the finite points: a NaN must never win an argmax
         lv, rv = np.where(finite, lv, 0.0), np.where(finite, rv, 0.0)
         absdiff = np.abs(lv - rv)
@@ -113,27 +133,59 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
         k = int(np.argmax(mixed))
         max_abs = max(max_abs, float(absdiff.max()))
         if mixed[k] >= worst[0]:
-            point = {str(label(s, decls, bases)): float(v[k]) for s, v in values.items()}
-            point.update({str(b): int(v) for b, v in size.items()})
             worst = (float(mixed[k]), float(rel[k]),
-                     {"point": point, "lhs": float(lv[k]), "rhs": float(rv[k])})
-    if total < MIN_POINTS:
-        return CheckResult(kind, False, f"could evaluate at only {total} points: the sides are "
-                           "undefined on most of the declared domain", "numeric", total,
+                     {"point": at_point(syms, values, k, decls, bases, size), "lhs": float(lv[k]),
+                      "rhs": float(rv[k])})
+    grid = grid_refutation(lhs, rhs, decls, kind, seed, tol) if not constraints and \
+        sizes is None and not lhs.has(sp.Sum, sp.Product) and not rhs.has(sp.Sum, sp.Product) \
+        else None
+    if grid is not None:
+        return grid
+    if drawn == 0:
+        return CheckResult(kind, False, "undecided: no admissible point (the assumptions or "
+                           "constraints exclude every sampled point)", "undecided", 0,
                            seed=seed)
+    share = total / max(drawn, 1)
+    if total < MIN_POINTS:
+        return CheckResult(kind, False, f"undecided: could evaluate at only {total} of {drawn} "
+                           "points: both sides are undefined on most of the declared domain",
+                           "undecided", total, seed=seed)
     if worst[0] > tol:
         refuted = CheckResult(kind, False, f"refuted: the sides differ by {worst[0]:.3g} "
                               f"(tolerance {tol:g})", "numeric", total, max_abs, worst[1],
                               worst[2], seed, worst[0] / tol)
         return _shrunk(refuted, lhs, rhs, table, decls, seed, points, constraints) \
             if sizes is None else refuted
+    if share < MIN_SHARE:
+        return CheckResult(kind, False, f"undecided: holds numerically on part of the domain "
+                           f"only: both sides undefined at {drawn - total} of {drawn} sampled "
+                           "points (narrow the domain with --assume)", "undecided", total,
+                           max_abs, worst[1], None, seed, worst[0] / tol)
+    lone = sorted(lhs.free_symbols | rhs.free_symbols, key=lambda s: s.name)
+    if len(lone) == 1 and not constraints and sizes is None and lone[0].name in decls and \
+            decls[lone[0].name].domain.name == "real" and (off := stress(lhs, rhs, lone[0], tol)):
+        x, diff, a, b = off
+        return CheckResult(kind, False, f"refuted: the sides differ by {diff:.3g} at the stress "
+                           f"point {lone[0]} = {x:g} ({DIGITS} digits)", "numeric", total,
+                           max_abs, diff, {"point": {str(label(lone[0], decls, {})): x},
+                                           "lhs": a, "rhs": b}, seed, diff / tol, "refuted")
     unit = tuple(d.sympy() for d in table.decls.values()
                  if d.domain.name == "(0,1)" and d.kind in ("scalar", "constant"))
     proved, why = try_prove(lhs, rhs, unit) if prove else (False, "no proof asked")
+    part = "" if total == drawn else f"; tested on {total} of {drawn} sampled points"
+    if not proved:
+        for left, right, syms, values, finite, decls_, bases, size in kept:
+            off = confirm(left, right, syms, values, finite)
+            if off is not None:
+                k, diff, a, b = off
+                return CheckResult(kind, False, f"refuted: the sides differ by {diff:.3g} "
+                                   f"relative at {DIGITS} digits", "numeric", total, max_abs,
+                                   diff, {"point": at_point(syms, values, k, decls_, bases, size),
+                                          "lhs": a, "rhs": b}, seed, None, "refuted")
     method = "symbolic proof" if proved else "numeric only"
     detail = ((f"proved {why}" if why else "proved: the difference simplifies to 0") if proved else
-              f"numeric only: equal at {total} points, worst error {worst[0]:.2g} "
-              f"(not proved: {why})")
+              f"numeric only: equal at {total} points, worst error {worst[0]:.2g}, confirmed "
+              f"at {DIGITS} digits (not proved: {why})") + part
     return CheckResult(kind, True, detail, method, total, max_abs, worst[1], None, seed,
                        worst[0] / tol)
 
@@ -327,6 +379,9 @@ def verify_formula(formula: Formula, seed: int = 0) -> FormulaResult:
     except (ParseError, DeriveError, ValueError) as exc:
         return FormulaResult(**base, status="error", as_expected=False, error=str(exc))
     holds = all(c.ok for c in printed)
+    if not holds and all(c.ok or c.verdict == "undecided" for c in printed):
+        return FormulaResult(**base, status="undecided", as_expected=False, checks=printed,
+                             corrected_checks=corrected)  # not verified, not refuted either
     if formula.expect == "refuted":
         fixed = all(c.ok for c in corrected)
         status = "verified" if holds else ("erratum" if fixed else "refuted")

@@ -112,8 +112,11 @@ def check_text(result: CheckResult) -> str:
     if result.ok:
         margin = ("" if result.margin is None else
                   f", margin {margin_text(result.margin, result.max_rel_error)} of the tolerance")
-        return (f"holds: {result.detail}\n  numeric: {result.points} points, worst relative "
+        word = "proved" if result.verdict == "proved" else "holds numerically"
+        return (f"{word}: {result.detail}\n  numeric: {result.points} points, worst relative "
                 f"error {_err(result.max_rel_error)}{margin} (seed {result.seed})")
+    if result.verdict == "undecided":
+        return f"UNDECIDED: {result.detail}"
     text = f"REFUTED: {result.detail}"
     if result.counterexample:
         text += f"\n  counterexample {_counterexample(result)}"

@@ -1,0 +1,48 @@
+"""Probes of an equality at simple points: definedness refutations that random samples miss,
+and the labels of a counterexample point."""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from ..emit import to_numpy
+from ._points import label
+from ._results import CheckResult
+from ._settle import grid_values, settle
+
+__all__ = ["at_point", "grid_refutation", "where_text"]
+
+
+def grid_refutation(lhs, rhs, decls, kind, seed, tol) -> CheckResult | None:
+    """A definedness refutation at simple points (0, +-1/2, +-1, +-2) of unrestricted reals,
+    which random samples miss: (x^2 - 1)/(x - 1) at x = 1, x^a x^b at x = -1, a = b = 1/2."""
+    syms = sorted(lhs.free_symbols | rhs.free_symbols, key=lambda s: s.name)
+    if sp.Tuple(lhs, rhs).has(sp.Heaviside, sp.Piecewise, sp.sign, sp.Max, sp.Min, sp.Abs):
+        return None  # a kink at a grid point is a convention, not a definedness failure
+    if any(s.name not in decls or decls[s.name].domain.name != "real" for s in syms):
+        return None
+    values = grid_values(syms)
+    if values is None:
+        return None
+    n = len(next(iter(values.values())))
+    with np.errstate(all="ignore"):
+        lv = np.broadcast_to(to_numpy(lhs, syms)(*values.values()), (n,)).astype(float)
+        rv = np.broadcast_to(to_numpy(rhs, syms)(*values.values()), (n,)).astype(float)
+    settled = settle(lhs, rhs, syms, values, lv, rv, tol)
+    if settled.refute is None:
+        return None
+    k, why, a, b = settled.refute
+    return CheckResult(kind, False, f"refuted: {why} at {where_text(syms, values, k)}", "numeric",
+                       0, None, None, {"point": at_point(syms, values, k, decls, {}, {}), "lhs": a,
+                                        "rhs": b}, seed, None, "refuted")
+
+
+def at_point(syms, values, k, decls, bases, size) -> dict:
+    point = {str(label(s, decls, bases)): float(v[k]) for s, v in values.items()}
+    point.update({str(b): int(v) for b, v in size.items()})
+    return point
+
+
+def where_text(syms, values, k) -> str:
+    return ", ".join(f"{s} = {float(v[k]):.6g}" for s, v in values.items())

@@ -1,0 +1,59 @@
+"""Honest verdicts of ``symnn check``: planted errors are refuted, vacuous checks undecided."""
+
+from __future__ import annotations
+
+from symnn.cli import main
+
+
+def _code(*argv: str) -> int:
+    return main(["check", *argv])
+
+
+def test_a_constant_off_by_1e_14_is_refuted():
+    """x = x + 10^{-14} is refuted by the 50-digit confirmation, not passed by the tolerance."""
+    assert _code(r"x = x + 10^{-14}") == 1
+
+
+def test_the_same_claim_without_the_planted_constant_is_proved():
+    """x + 10^{-14} = x + 10^{-14} holds (exit 0): the refutation above is the planted error."""
+    assert _code(r"x + 10^{-14} = x + 10^{-14}") == 0
+
+
+def test_log_of_a_product_without_assumption_is_refuted_where_one_side_is_undefined():
+    """\\log(xy) = \\log x + \\log y is refuted at x, y < 0 (left defined, right not)."""
+    assert _code(r"\log(xy) = \log x + \log y") == 1
+
+
+def test_log_of_a_product_for_positive_reals_holds():
+    """With x, y > 0 the same identity holds (exit 0)."""
+    assert _code(r"\log(xy) = \log x + \log y", "--assume", "x > 0", "--assume", "y > 0") == 0
+
+
+def test_unsatisfiable_assumptions_are_undecided_not_refuted():
+    """x > 0 and x < 0 leave no admissible point: exit 3."""
+    assert _code(r"\sqrt{x^{2}} = x", "--assume", "x > 0", "--assume", "x < 0") == 3
+
+
+def test_both_sides_undefined_on_half_the_line_is_undecided():
+    """\\log(x^3) = 3\\log x with no assumption is undecided (exit 3), not holds."""
+    assert _code(r"\log(x^{3}) = 3\log x") == 3
+
+
+def test_a_removable_singularity_is_a_refutation():
+    """(x^2 - 1)/(x - 1) = x + 1 is refuted at x = 1, where the left side is undefined."""
+    assert _code(r"\frac{x^{2} - 1}{x - 1} = x + 1") == 1
+
+
+def test_an_inequality_off_by_1e_12_is_refuted_at_its_touching_point():
+    """e^x >= 1 + x + 10^{-12} fails at x = 0 (exit 1)."""
+    assert _code(r"e^{x} \ge 1 + x + 10^{-12}") == 1
+
+
+def test_a_true_inequality_holds_numerically():
+    """e^x >= 1 + x holds (exit 0)."""
+    assert _code(r"e^{x} \ge 1 + x") == 0
+
+
+def test_a_range_claim_outside_its_range_is_refuted():
+    """\\tanh(x) \\in [0, 1] is refuted (tanh is negative for x < 0)."""
+    assert _code(r"\tanh(x) \in [0, 1]") == 1
