@@ -131,7 +131,9 @@ class Constructs(Calculus):
 
     def apply(self, func: object, arity: tuple[int, ...], word: str, k: int, nxt: int, hi: int,
               out: list[tuple[str, int]]) -> int:
-        """``f(a, b)`` with each argument parsed on its own; ``\\log a`` takes the next atom."""
+        """``f(a, b)`` with each argument parsed on its own; ``\\log a`` takes the next atom;
+        ``\\tanh^2(x)`` is ``(\\tanh x)^2``."""
+        power, nxt = self.function_power(word, k, nxt, hi)
         group = self.paren(nxt, hi)
         if group is not None:
             lo, end, after = group
@@ -146,6 +148,24 @@ class Constructs(Calculus):
         if len(args) not in arity:
             raise self.error(f"{word} takes {' or '.join(map(str, arity))} argument(s), "
                              f"got {len(args)}", k)
-        out.append((self.hole(func(*args), k), self.toks[k].pos))
+        value = func(*args)
+        out.append((self.hole(value if power is None else value ** power, k),
+                    self.toks[k].pos))
         return self.power(after, hi, out)
+
+    def function_power(self, word: str, k: int, nxt: int, hi: int) -> tuple[sp.Expr | None, int]:
+        """The power n of ``\\sin^n x`` (a positive integer) and where the argument starts."""
+        sup = self.superscript(self.skip_dropped(nxt), hi)
+        if sup is None:
+            return None, nxt
+        _, after, lo, end = sup
+        power = self.parse(lo, end)
+        if power == -1:
+            raise self.error(f"{word}^{{-1}} is ambiguous: write \\frac{{1}}{{{word}(x)}} for "
+                             f"the reciprocal, or the inverse function by its name (\\arcsin, "
+                             f"\\operatorname{{logit}}, ...)", k)
+        if not (power.is_Integer and power > 0):
+            raise self.error(f"a power written on {word} must be a positive integer "
+                             f"(\\sin^2 x); write ({word}(x))^{{...}} otherwise", k)
+        return power, after
 

@@ -41,6 +41,8 @@ class Names(Masker):
         if decl is None and self.paren(after, hi) is not None:
             if scanned.base in BUILTIN_FUNCTIONS and not scanned.decorations:
                 return self.named(scanned.base, k, scanned.end, hi, out)
+            if scanned.base in BUILTIN_FUNCTIONS and [d.kind for d in scanned.decorations] == ["^"]:
+                return self.named(scanned.base, k, scanned.base_end, hi, out)  # \sigma^2(z)
             if self.table.auto and scanned.base in _CONVENTIONAL_FUNCTIONS and all(
                     d.kind == "_" for d in scanned.decorations):
                 lo, end, _ = self.paren(after, hi)
