@@ -96,6 +96,9 @@ class Norm(sp.Function):
     def _eval_is_nonnegative(self) -> bool:
         return True
 
+    def _eval_is_commutative(self) -> bool:
+        return True  # a number, even of a vector or matrix
+
 
 class SetSum(sp.Function):
     """``\\sum_{s \\in S} body``: a sum over the elements of a set, kept abstract."""
