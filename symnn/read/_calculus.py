@@ -58,6 +58,7 @@ class Calculus(Masker):
                              scanned.end)
         if not isinstance(var, sp.Symbol | sp.Indexed):
             raise self.error("one can differentiate only with respect to a variable", var_lo)
+        self.not_an_array(var, var_lo)
         if body < nhi:  # \frac{\partial L}{\partial w}
             target = self.parse(body, nhi)
         else:  # operator form \frac{d}{dz} (...): applies to the rest of the term
@@ -75,12 +76,20 @@ class Calculus(Masker):
         lo, end, nxt = self.group(k + 2)
         scanned = scan_identifier(self.toks, lo, end, self.braces, self.src)
         var = self.resolve_value(scanned, scanned.decorations, lo)
+        self.not_an_array(var, lo)
         body_end = self.term_end(nxt, hi)
         if body_end == nxt:
             raise self.error("this gradient applies to nothing", k)
         out.append((self.hole(sp.Derivative(self.parse(nxt, body_end), var), k),
                     self.toks[k].pos))
         return body_end
+
+    def not_an_array(self, var: sp.Basic, k: int) -> None:
+        """Refuse a derivative with respect to a whole vector or matrix (not read yet)."""
+        if isinstance(var, sp.Symbol) and not var.is_commutative:
+            raise self.error(f"a derivative with respect to the whole vector or matrix {var} is "
+                             f"not read yet: differentiate with respect to one element, e.g. "
+                             f"\\frac{{\\partial L}}{{\\partial {var}_k}}", k)
 
     # -- sums, products, cases, norms ---------------------------------------------------
     def big_operator(self, k: int, hi: int, out: list[tuple[str, int]]) -> int:
@@ -98,21 +107,32 @@ class Calculus(Masker):
         var_end = eq[0] if eq else end
         if var_end == lo or not is_identifier_start(self.toks[lo]):
             raise self.error("expected the summation index here", lo)
-        name = scan_identifier(self.toks, lo, var_end, self.braces, self.src).name()
-        decl = self.table.get(name)
-        var = (decl.sympy() if decl is not None and decl.kind in ("index", "scalar")
-               else sp.Symbol(pyname_of(name), integer=True))
-        self.names.add(name)
+        names = []
+        for a, b in self.split_commas(lo, var_end):  # \sum_{i,j=1}^{n}: one sum per index
+            scanned = scan_identifier(self.toks, a, b, self.braces, self.src)
+            if scanned.end != b:
+                raise self.error("expected one index name here, e.g. \\sum_{i,j=1}^{n}", a)
+            names.append(scanned.name())
+        if len(names) > 1 and eq and self.toks[eq[0]].text == r"\in":
+            raise self.error("one index per set sum: write \\sum_{i \\in S}\\sum_{j \\in S}", k)
+        variables = []
+        for name in names:
+            decl = self.table.get(name)
+            variables.append(decl.sympy() if decl is not None and decl.kind in ("index", "scalar")
+                             else sp.Symbol(pyname_of(name), integer=True))
+            self.names.add(name)
+        var = variables[0]
         body_end = self.term_end(nxt, hi)
-        saved = self.bound.get(name)
-        self.bound[name] = var
+        saved = {name: self.bound.get(name) for name in names}
+        self.bound.update(zip(names, variables, strict=True))
         try:
             body = self.parse(nxt, body_end)
         finally:
-            if saved is None:
-                self.bound.pop(name)
-            else:
-                self.bound[name] = saved
+            for name, old in saved.items():
+                if old is None:
+                    self.bound.pop(name)
+                else:
+                    self.bound[name] = old
         if eq and self.toks[eq[0]].text == r"\in":
             if op != r"\sum" or upper is not None:
                 raise self.error("only \\sum ranges over a set", k)
@@ -120,7 +140,8 @@ class Calculus(Masker):
         else:
             if not eq or upper is None:
                 raise self.error(f"{op} needs bounds such as _{{i=1}}^{{m}}", k)
-            bounds = (var, self.parse(eq[0] + 1, end), self.parse(*upper))
-            result = (sp.Sum if op == r"\sum" else sp.Product)(body, bounds)
+            low, high = self.parse(eq[0] + 1, end), self.parse(*upper)
+            result = (sp.Sum if op == r"\sum" else sp.Product)(
+                body, *[(v, low, high) for v in reversed(variables)])
         out.append((self.hole(result, k), self.toks[k].pos))
         return body_end

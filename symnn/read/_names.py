@@ -112,6 +112,10 @@ class Names(Masker):
         if full in self.bound:
             self.names.add(full)
             return self.bound[full], decos
+        if s.name(()) in self.bound and decos and all(
+                d.kind == "^" and not _INDEX_SCRIPT.match(d.text) for d in decos):
+            self.names.add(s.name(()))
+            return self.bound[s.name(())], ()  # j^2 of a bound index j: a power
         index = next((d for d in decos if d not in used and self._index_script(d)), None)
         naming = tuple(d for d in decos if d.kind != "^" or _INDEX_SCRIPT.match(d.text))
         if decl is None and self.table.auto:
