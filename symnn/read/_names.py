@@ -116,7 +116,8 @@ class Names(Masker):
                 d.kind == "^" and not _INDEX_SCRIPT.match(d.text) for d in decos):
             self.names.add(s.name(()))
             return self.bound[s.name(())], ()  # j^2 of a bound index j: a power
-        index = next((d for d in decos if d not in used and self._index_script(d)), None)
+        array = decl is not None and decl.kind in ("vector", "matrix")
+        index = next((d for d in decos if d not in used and self._index_script(d, array)), None)
         naming = tuple(d for d in decos if d.kind != "^" or _INDEX_SCRIPT.match(d.text))
         if decl is None and self.table.auto:
             if index is not None:
@@ -124,7 +125,8 @@ class Names(Masker):
             else:
                 decl, used = self.table.auto_declare(s.name(naming)), naming
         leftover = [d for d in naming if d not in used and d is not index]
-        if decl is None or leftover or (index is not None and decl.kind != "vector"):
+        if decl is None or leftover or (index is not None and decl.kind not in ("vector",
+                                                                                "matrix")):
             self.undeclared.setdefault(s.name(naming), self.toks[k].pos)
             return sp.Symbol("undeclared"), decos
         self.names.add(decl.latex)
@@ -132,26 +134,69 @@ class Names(Masker):
             raise self.error(f"{decl.latex} is a function; apply it to arguments", k)
         if index is not None:
             trim = 1 if index.kind == "^" else 0  # x^{(i)}: the index inside the parens
-            element = sp.IndexedBase(decl.pyname, real=True)[
-                self.parse(index.lo + trim, index.hi - trim)]
-            return element, (*used, index)
+            indices = self.element_indices(decl, index.lo + trim, index.hi - trim)
+            return sp.IndexedBase(decl.pyname, real=True)[indices], (*used, index)
         return decl.sympy(), tuple(used)
 
-    def _index_script(self, d) -> bool:
+    def _index_script(self, d, array: bool = False) -> bool:
         if d.kind == "_":
-            return self._is_index(d)
+            return self._is_index(d, 0, array)
         return d.kind == "^" and d.text.startswith("(") and d.text.endswith(")") and \
-            self._is_index(d, 1)
+            self._is_index(d, 1, array)
 
-    def _is_index(self, d, trim: int = 0) -> bool:
-        """A script made of bound or declared index variables, digits and + -."""
+    def _is_index(self, d, trim: int = 0, array: bool = False) -> bool:
+        """A script made of bound or declared index variables, digits and + -; for a declared
+        vector or matrix also numbers (x_2, W_{12}), primes (G_{kk'}) and commas (W_{i,j})."""
         lo, hi = d.lo + trim, d.hi - trim
-        names = [self.toks[j].text for j in range(lo, hi) if self.toks[j].kind == "letter"]
+        names = self._index_names(lo, hi)
         ok = all(n in self.bound or (self.table.get(n) is not None
                                      and self.table.get(n).kind == "index") for n in names)
-        return bool(names) and ok and all(
-            self.toks[j].kind in ("letter", "digit") or self.toks[j].text in "+-"
+        extra = ",'" if array else ""
+        return (bool(names) or array) and lo < hi and ok and all(
+            self.toks[j].kind in ("letter", "digit") or self.toks[j].text in "+-" + extra
             for j in range(lo, hi))
+
+    def _index_names(self, lo: int, hi: int) -> list[str]:
+        """The index letters of a script, each with its primes: ``kk'`` -> k, k'."""
+        names: list[str] = []
+        for j in range(lo, hi):
+            t = self.toks[j]
+            if t.kind == "letter":
+                names.append(t.text)
+            elif t.text == "'" and names and j > lo and self.toks[j - 1].text in (
+                    names[-1][-1], "'"):
+                names[-1] += "'"
+        return names
+
+    def element_indices(self, decl: Decl, lo: int, hi: int) -> tuple[sp.Expr, ...]:
+        """The indices of an element of a declared vector or matrix: ``W_{i,j}`` (commas),
+        ``W_{ij}`` / ``W_{12}`` (one letter or digit each), ``x_{i+1}`` (a vector's one)."""
+        want = 2 if decl.kind == "matrix" else 1
+        parts: list = self.split_commas(lo, hi)
+        if len(parts) == 1 and want > 1:
+            parts, j = [], lo
+            while j < hi:
+                if self.toks[j].text in "+-":
+                    raise self.error(f"write the indices of {decl.latex} with a comma, e.g. "
+                                     f"{decl.latex}_{{i-1,j}}", j)
+                if self.toks[j].kind == "digit":  # W_{12}: one digit per index
+                    parts += [sp.Integer(c) for c in self.toks[j].text]
+                    j += 1
+                    continue
+                end = j + 1
+                while end < hi and self.toks[end].text == "'":
+                    end += 1
+                parts.append((j, end))
+                j = end
+        if len(parts) != want:
+            raise self.error(f"{decl.latex} is a {decl.kind}: it takes {want} ind"
+                             f"{'ex' if want == 1 else 'ices'}, got {len(parts)}", lo)
+        indices = tuple(p if isinstance(p, sp.Integer) else self.parse(*p) for p in parts)
+        for i, size in zip(indices, decl.shape, strict=False):
+            if i.is_Integer and str(size).isdigit() and not 1 <= int(i) <= int(size):
+                raise self.error(f"index {i} is outside 1..{size} of {decl.latex} (elements "
+                                 f"are numbered from 1 as printed)", lo)
+        return indices
 
     def _arg_symbol(self, latex: str, k: int) -> sp.Basic:
         decl = self.table.get(latex)
