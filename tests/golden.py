@@ -13,7 +13,17 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy.core.symbol import Str
 
-from symnn.read._notation import Count, Etc, Expectation, Norm, SetMax, SetSum, hadamard, sigmoid
+from symnn.read._notation import (
+    Count,
+    Etc,
+    Expectation,
+    Norm,
+    SetMax,
+    SetSum,
+    hadamard,
+    sigmoid,
+    softplus,
+)
 
 
 @dataclass(frozen=True)
@@ -234,4 +244,45 @@ CORPUS = [
            lambda s: sp.Piecewise((1, s["z"] > 0), (0, True))),
     Golden("integer-mixed-fraction-is-product", r"2\frac{1}{2}", {}, lambda s: sp.Integer(1)),
     Golden("prime-names", r"s' + s", {"s'": R, "s": R}, lambda s: s["s'"] + s["s"]),
+    # -- notation as textbooks print it (issue 15) -----------------------------------------
+    Golden("function-power-parens", r"\tanh^2(x)", {"x": R}, lambda s: sp.tanh(s["x"]) ** 2),
+    Golden("function-power-bare-argument", r"\sin^2 x + \cos^2 x", {"x": R},
+           lambda s: sp.sin(s["x"]) ** 2 + sp.cos(s["x"]) ** 2),
+    Golden("function-power-log", r"\log^2 x", {"x": R}, lambda s: sp.log(s["x"]) ** 2),
+    Golden("function-power-operatorname", r"\operatorname{sech}^2(x)", {"x": R},
+           lambda s: sp.sech(s["x"]) ** 2),
+    Golden("function-power-sigmoid", r"\sigma^2(z)", {"z": R}, lambda s: sigmoid(s["z"]) ** 2),
+    Golden("named-erf", r"\operatorname{erf}(x) + \operatorname{erfc}(x)", {"x": R},
+           lambda s: sp.erf(s["x"]) + sp.erfc(s["x"])),
+    Golden("named-sgn-sign", r"\operatorname{sgn}(x) + \mathrm{sign}(x)", {"x": R},
+           lambda s: 2 * sp.sign(s["x"])),
+    Golden("named-softplus", r"\operatorname{softplus}(x)", {"x": R}, lambda s: softplus(s["x"])),
+    Golden("named-hyperbolic-inverse-trig", r"\sinh x + \cosh x + \arctan x + \arcsin y",
+           {"x": R, "y": R},
+           lambda s: sp.sinh(s["x"]) + sp.cosh(s["x"]) + sp.atan(s["x"]) + sp.asin(s["y"])),
+    Golden("named-gamma-function", r"\Gamma(a)", {"a": R}, lambda s: sp.gamma(s["a"])),
+    Golden("double-sum-one-subscript", r"\sum_{i,j=1}^{n} 1", {"n": R},
+           lambda s: sp.Sum(1, (sp.Symbol("j", integer=True), 1, s["n"]),
+                            (sp.Symbol("i", integer=True), 1, s["n"]))),
+    Golden("bound-index-power", r"\sum_{j=1}^{n} j^2", {"n": R},
+           lambda s: sp.Sum(sp.Symbol("j", integer=True) ** 2,
+                            (sp.Symbol("j", integer=True), 1, s["n"]))),
+    Golden("matrix-element-letters", r"\sum_{i,j=1}^{3} A_{ij}", {"A": {"kind": "matrix", "shape": [3, 3]}},
+           lambda s: sp.Sum(ix("A", sp.Symbol("i", integer=True), sp.Symbol("j", integer=True)),
+                            (sp.Symbol("j", integer=True), 1, 3),
+                            (sp.Symbol("i", integer=True), 1, 3))),
+    Golden("matrix-element-comma", r"A_{k,k}", {"A": {"kind": "matrix", "shape": [3, 3]}, "k": "index"},
+           lambda s: ix("A", s["k"], s["k"])),
+    Golden("matrix-element-digits", r"A_{12} - A_{2,1}", {"A": {"kind": "matrix", "shape": [3, 3]}},
+           lambda s: ix("A", 1, 2) - ix("A", 2, 1)),
+    Golden("matrix-element-primed-index", r"\sum_{k'=1}^{3} A_{kk'}", {"A": {"kind": "matrix", "shape": [3, 3]}, "k": "index"},
+           lambda s: sp.Sum(ix("A", s["k"], sp.Symbol("k_prime", integer=True)),
+                            (sp.Symbol("k_prime", integer=True), 1, 3))),
+    Golden("vector-number-subscript", r"w_1 + w_3", {"w": {"kind": "vector", "shape": [3]}}, lambda s: ix("w", 1) + ix("w", 3)),
+    Golden("vector-bars-are-the-norm", r"||w|| + |w|", {"w": {"kind": "vector", "shape": [3]}},
+           lambda s: 2 * Norm(s["w"], 2)),
+    Golden("vector-dot-product", r"u \cdot w", {"u": {"kind": "vector", "shape": [3]}, "w": {"kind": "vector", "shape": [3]}},
+           lambda s: sp.transpose(s["u"]) * s["w"]),
+    Golden("norm-inside-max", r"\max(\|w\|_2^2 - c, 0)", {"w": {"kind": "vector", "shape": [3]}, "c": R},
+           lambda s: sp.Max(Norm(s["w"], 2) ** 2 - s["c"], 0)),
 ]

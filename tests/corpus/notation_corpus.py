@@ -1,3 +1,4 @@
+# ruff: noqa: E501, E741, RUF100  (copied verbatim from the corpus writer; lines kept as written)
 """Formulas as ML texts print them, with their intended meaning (for tests/test_notation_corpus.py).
 
 Each ``Case`` holds the LaTeX expression as a text prints it, a symbols table that

@@ -1,0 +1,66 @@
+"""Textbook notation (issue 15): what symnn refuses, and that the message says what to write."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import make_table
+
+from symnn import ParseError, parse_expression
+
+V3 = {"kind": "vector", "shape": [3]}
+M33 = {"kind": "matrix", "shape": [3, 3]}
+
+
+def _refusal(latex: str, symbols: dict) -> str:
+    with pytest.raises(ParseError) as info:
+        parse_expression(latex, make_table(symbols))
+    return info.value.message
+
+
+def test_inverse_function_power_is_refused_with_both_readings():
+    r"""\sin^{-1} x is refused: the message offers the reciprocal and the inverse function."""
+    message = _refusal(r"\sin^{-1} x", {"x": "scalar"})
+    assert "ambiguous" in message and r"\frac{1}{\sin(x)}" in message and r"\arcsin" in message
+
+
+def test_non_integer_function_power_is_refused():
+    r"""\sin^{1/2} x is refused with the bracketed form to write instead."""
+    assert r"(\sin(x))^{...}" in _refusal(r"\sin^{1/2} x", {"x": "scalar"})
+
+
+def test_bars_around_a_matrix_are_refused():
+    r"""|A| of a matrix is refused: determinant or norm must be written out."""
+    message = _refusal(r"|A|", {"A": M33})
+    assert r"\det(A)" in message and r"\|A\|" in message
+
+
+def test_gradient_with_respect_to_a_whole_vector_is_refused():
+    r"""\nabla_w of a declared vector is refused, naming the element form to write."""
+    assert r"\partial w_k" in _refusal(r"\nabla_w \|w\|", {"w": V3})
+
+
+def test_matrix_element_needs_two_indices():
+    """A_{1} of a matrix is refused with the number of indices it takes."""
+    assert "takes 2 indices, got 1" in _refusal(r"A_{1}", {"A": M33})
+
+
+def test_matrix_element_with_arithmetic_needs_a_comma():
+    """A_{i-1j} is refused: write A_{i-1,j}."""
+    assert "with a comma" in _refusal(r"\sum_{i,j=2}^{3} A_{i-1j}", {"A": M33})
+
+
+def test_vector_element_outside_its_size_is_refused():
+    """w_4 of a vector of size 3 is refused; elements are numbered from 1."""
+    assert "outside 1..3" in _refusal(r"w_4", {"w": V3})
+
+
+def test_several_indices_over_a_set_are_refused():
+    r"""\sum_{i,j \in S} is refused: one index per set sum."""
+    assert "one index per set sum" in _refusal(r"\sum_{i,j \in S} x", {"S": "scalar",
+                                                                       "x": "scalar"})
+
+
+def test_cross_check_nan_sample_is_not_an_error():
+    r"""A grammar cross-check sample outside a square root's domain does not raise a warning."""
+    table = make_table({"a": "scalar", "b": "scalar", "c": "scalar"})
+    assert parse_expression(r"a \frac{\sqrt{1 - b^c}}{1 - b^c}", table) is not None
