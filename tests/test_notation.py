@@ -64,3 +64,8 @@ def test_cross_check_nan_sample_is_not_an_error():
     r"""A grammar cross-check sample outside a square root's domain does not raise a warning."""
     table = make_table({"a": "scalar", "b": "scalar", "c": "scalar"})
     assert parse_expression(r"a \frac{\sqrt{1 - b^c}}{1 - b^c}", table) is not None
+
+
+def test_unbalanced_bar_is_refused():
+    """A bar that is never closed is refused, naming both bar notations."""
+    assert r"\|x\|" in _refusal(r"|x + 1", {"x": "scalar"})
