@@ -291,6 +291,10 @@ CORPUS = [
     Golden("log-base-two", r"\log_2 x", {"x": R}, lambda s: sp.log(s["x"]) / sp.log(2)),
     Golden("log-base-b", r"\log_{b} x", {"x": R, "b": R}, lambda s: sp.log(s["x"]) / sp.log(s["b"])),
     Golden("binomial", r"\binom{n}{k}", {"n": R, "k": R}, lambda s: sp.binomial(s["n"], s["k"])),
+    Golden("bars-inside-sum-body", r"\sum_{i=1}^{3} |w_i - 1| + 1",
+           {"w": {"kind": "vector", "shape": [3]}},
+           lambda s: sp.Sum(sp.Abs(ix("w", sp.Symbol("i", integer=True)) - 1),
+                            (sp.Symbol("i", integer=True), 1, 3)) + 1),
     Golden("norm-inside-max", r"\max(\|w\|_2^2 - c, 0)", {"w": {"kind": "vector", "shape": [3]}, "c": R},
            lambda s: sp.Max(Norm(s["w"], 2) ** 2 - s["c"], 0)),
 ]

@@ -81,8 +81,17 @@ class Walker:
 
     def term_end(self, k: int, stop: int) -> int:
         """Index of the next top-level binary + or - (or stop): the extent of a sum's body."""
-        return next((j for j in self._top_level(k, stop)
-                     if self.is_char(j, "+-=") or self.toks[j].text in RELATIONS), stop)
+        inside, last = {"|": False, r"\|": False}, -2
+        for j in self._top_level(k, stop):  # a + or - between bars |a - b| ends nothing
+            bar = self.toks[j].text if self.toks[j].text in inside else None
+            if bar is not None:
+                if not (bar == "|" and last == j - 1):  # ||w|| opens and closes once
+                    inside[bar] = not inside[bar]
+                last = j if bar == "|" else last
+            elif not any(inside.values()) and (self.is_char(j, "+-=") or
+                                               self.toks[j].text in RELATIONS):
+                return j
+        return stop
 
     def split_commas(self, lo: int, hi: int) -> list[tuple[int, int]]:
         """Token ranges of the top-level comma-separated parts of tokens[lo:hi]."""
