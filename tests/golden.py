@@ -295,6 +295,11 @@ CORPUS = [
            {"w": {"kind": "vector", "shape": [3]}},
            lambda s: sp.Sum(sp.Abs(ix("w", sp.Symbol("i", integer=True)) - 1),
                             (sp.Symbol("i", integer=True), 1, 3)) + 1),
+    Golden("prime-of-declared-function", r"f'(x) + f''(x)", {"x": R, "f": {"kind": "function", "args": ["x"]}},
+           lambda s: sp.Derivative(sp.Function("f")(s["x"]), s["x"])
+           + sp.Derivative(sp.Function("f")(s["x"]), (s["x"], 2))),
+    Golden("prime-of-sigmoid", r"\sigma'(z)", {"z": R},
+           lambda s: sigmoid(s["z"]) * (1 - sigmoid(s["z"]))),
     Golden("norm-inside-max", r"\max(\|w\|_2^2 - c, 0)", {"w": {"kind": "vector", "shape": [3]}, "c": R},
            lambda s: sp.Max(Norm(s["w"], 2) ** 2 - s["c"], 0)),
 ]

@@ -69,3 +69,12 @@ def test_cross_check_nan_sample_is_not_an_error():
 def test_unbalanced_bar_is_refused():
     """A bar that is never closed is refused, naming both bar notations."""
     assert r"\|x\|" in _refusal(r"|x + 1", {"x": "scalar"})
+
+
+@pytest.mark.parametrize(("claim", "holds"), [("f'(a) = 3a^2", True), ("f''(a) = 6a", True),
+                                              ("f'(a) = 2a^2", False)])
+def test_prime_of_a_where_function_is_its_derivative(claim, holds):
+    """f'(a) with f defined by --where is the derivative at a; a planted wrong one is refuted."""
+    from symnn.cli import check_claim
+
+    assert check_claim(claim, where=["f(x) = x^3"], seconds=60).ok is holds

@@ -42,5 +42,7 @@ def vector_notation(expr: sp.Expr, table: SymbolTable, src: str) -> sp.Expr:
             return sp.Mul(*scalars) * sp.transpose(arrays[0]) * arrays[1]
         return e
 
+    expr = expr.replace(lambda e: isinstance(e, sp.Subs) and tuple(e.variables) == tuple(e.point),
+                        lambda e: e.expr)  # f'(x) at its own parameter
     expr = expr.replace(lambda e: isinstance(e, sp.Abs), bars)
     return expr.replace(lambda e: isinstance(e, sp.Mul), dot)

@@ -168,7 +168,7 @@ def fill(expr: sp.Expr, holes: dict[int, sp.Basic], allowed: set[str], src: str,
 _NOT_VALUES = (sp.core.relational.Relational, sp.logic.boolalg.BooleanFunction,
                sp.logic.boolalg.BooleanAtom, sp.Set, sp.Tuple)
 #: Nodes whose arguments may legitimately hold tuples (limits) or conditions.
-_STRUCTURED = (sp.Derivative, sp.Sum, sp.Product, sp.Piecewise, sp.Indexed, Expectation)
+_STRUCTURED = (sp.Derivative, sp.Subs, sp.Sum, sp.Product, sp.Piecewise, sp.Indexed, Expectation)
 
 
 def _account(node: sp.Basic, allowed: set[str], src: str, structured: bool = False) -> None:

@@ -20,6 +20,29 @@ _CONVENTIONAL_FUNCTIONS = frozenset({"f", "g", "h", "L", "J", r"\ell", r"\mathca
 _INDEX_SCRIPT = re.compile(r"^(\[.*\]|<.*>|\\langle.*\\rangle|\(.*[A-Za-z].*\)|\*|\\ast|')$")
 
 
+def _prime_order(decorations) -> int:
+    """n for the n primes of f', f'', f^{\\prime} (0 if the scripts are not all primes)."""
+    order = 0
+    for d in decorations:
+        if d.kind == "'":
+            order += 1
+        elif d.kind == "^" and d.text.replace(r"\prime", "") == "" and d.text:
+            order += d.text.count(r"\prime")
+        else:
+            return 0
+    return order
+
+
+def _derivative_at(func, param: sp.Symbol, order: int, known: bool = False):
+    """x -> the order-th derivative of func at x (computed now for a known function)."""
+    def at(x: sp.Expr) -> sp.Expr:
+        if known:
+            return sp.diff(func(param), param, order).xreplace({param: x})
+        d = sp.Derivative(func(param), (param, order))
+        return d if x == param else sp.Subs(d, param, x)
+    return at
+
+
 class Names(Masker):
     """Identifier resolution: the longest declared name wins; the rest are indices or powers."""
 
@@ -29,8 +52,16 @@ class Names(Masker):
         after = self.skip_dropped(scanned.end)
         if decl is not None and decl.kind == "function":
             rest = [d for d in scanned.decorations if d not in used]
+            order = _prime_order(rest)
+            if order and len(decl.args) == 1 and self.paren(after, hi) is not None:
+                known = self.table.get(decl.args[0])  # f'(x): d^n f / dp^n at p = x
+                param = known.sympy() if known is not None else sp.Dummy(decl.args[0])
+                return self.apply(_derivative_at(decl.sympy(), param, order), (1,),
+                                  decl.latex, k, scanned.end, hi, out)
             if rest:
-                raise self.error(f"unexpected script on function {decl.latex}", rest[0].lo)
+                raise self.error(f"unexpected script on function {decl.latex}; a derivative is "
+                                 f"written f'(x) (one argument) or with \\frac{{\\partial}}"
+                                 f"{{\\partial x}}", rest[0].lo)
             self.names.add(decl.latex)
             if self.paren(after, hi) is None:  # a function named alone stands for f(its args)
                 args = [self._arg_symbol(a, k) for a in decl.args]
@@ -41,6 +72,12 @@ class Names(Masker):
         if decl is None and self.paren(after, hi) is not None:
             if scanned.base in BUILTIN_FUNCTIONS and not scanned.decorations:
                 return self.named(scanned.base, k, scanned.end, hi, out)
+            order = _prime_order(scanned.decorations)
+            func, arity = BUILTIN_FUNCTIONS.get(scanned.base, (None, ()))
+            if order and arity == (1,):  # \sigma'(z): the derivative of a known function
+                dummy = sp.Dummy("p")
+                return self.apply(_derivative_at(func, dummy, order, known=True), (1,),
+                                  scanned.base, k, scanned.end, hi, out)
             if scanned.base in BUILTIN_FUNCTIONS and [d.kind for d in scanned.decorations] == ["^"]:
                 return self.named(scanned.base, k, scanned.base_end, hi, out)  # \sigma^2(z)
             if self.table.auto and scanned.base in _CONVENTIONAL_FUNCTIONS and all(

@@ -80,7 +80,7 @@ def value_of(expr: sp.Expr, table, values: dict[str, object]) -> float:
     """``expr`` at the point ``values`` (by symnn pyname): a float (a 1x1 result unwrapped)."""
     for node, form in PROOF_FORMS.items():
         expr = expr.replace(lambda e, n=node: isinstance(e, n), lambda e, f=form: f(*e.args))
-    expr = expr.replace(lambda e: isinstance(e, sp.Derivative), lambda e: e.doit())
+    expr = expr.replace(lambda e: isinstance(e, sp.Derivative | sp.Subs), lambda e: e.doit())
     decls = {d.pyname: d for d in table.decls.values()}
     scalars, arrays = {}, {}
     for sym in expr.free_symbols:
