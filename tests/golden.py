@@ -300,6 +300,13 @@ CORPUS = [
            + sp.Derivative(sp.Function("f")(s["x"]), (s["x"], 2))),
     Golden("prime-of-sigmoid", r"\sigma'(z)", {"z": R},
            lambda s: sigmoid(s["z"]) * (1 - sigmoid(s["z"]))),
+    Golden("sum-bounds-from-vector-size", r"\sum_i \exp(w_i)", {"w": {"kind": "vector", "shape": ["n"]}, "n": R},
+           lambda s: sp.Sum(sp.exp(ix("w", sp.Symbol("i", integer=True))),
+                            (sp.Symbol("i", integer=True), 1, s["n"]))),
+    Golden("double-sum-bounds-from-matrix-shape", r"\sum_{i,j} A_{ij}", {"A": {"kind": "matrix", "shape": [3, 2]}},
+           lambda s: sp.Sum(ix("A", sp.Symbol("i", integer=True), sp.Symbol("j", integer=True)),
+                            (sp.Symbol("j", integer=True), 1, 2),
+                            (sp.Symbol("i", integer=True), 1, 3))),
     Golden("norm-inside-max", r"\max(\|w\|_2^2 - c, 0)", {"w": {"kind": "vector", "shape": [3]}, "c": R},
            lambda s: sp.Max(Norm(s["w"], 2) ** 2 - s["c"], 0)),
 ]

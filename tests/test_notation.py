@@ -78,3 +78,15 @@ def test_prime_of_a_where_function_is_its_derivative(claim, holds):
     from symnn.cli import check_claim
 
     assert check_claim(claim, where=["f(x) = x^3"], seconds=60).ok is holds
+
+
+def test_sum_without_bounds_over_vectors_of_different_sizes_is_refused():
+    r"""\sum_i x_i y_i with x of size 3 and y of size n is refused: write the bounds."""
+    message = _refusal(r"\sum_i x_i y_i", {"x": V3, "y": {"kind": "vector", "shape": ["n"]},
+                                            "n": "scalar"})
+    assert "different sizes" in message and "_{i=1}^{n}" in message
+
+
+def test_sum_without_bounds_over_no_element_is_refused():
+    r"""\sum_i a (no element picked by i) is refused: write the bounds."""
+    assert "_{i=1}^{n}" in _refusal(r"\sum_i a", {"a": "scalar"})

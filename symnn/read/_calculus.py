@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sympy as sp
 
+from . import _grammar
+
 from ._identifiers import is_identifier_start, scan_identifier
 from ._mask import Masker
 from ._notation import NAME_COMMANDS, SetSum
@@ -84,6 +86,40 @@ class Calculus(Masker):
                     self.toks[k].pos))
         return body_end
 
+    def implied_bound(self, op: str, variables: list, body: sp.Expr, k: int) -> sp.Expr:
+        """The size of the declared vectors and matrices that the indices pick elements of."""
+        sizes, elements = set(), self.unmasked(body).atoms(sp.Indexed)
+        by_name = {d.pyname: d for d in self.table.decls.values()}
+        for var in variables:
+            for el in elements:
+                decl = by_name.get(str(el.base.label))
+                for pos, i in enumerate(el.indices):
+                    if i == var and decl is not None and pos < len(decl.shape):
+                        size = str(decl.shape[pos])
+                        sizes.add(sp.Integer(size) if size.isdigit() else
+                                  self._size_symbol(size, k))
+        if len(sizes) != 1:
+            raise self.error(f"{op} needs bounds such as _{{i=1}}^{{n}}" + (
+                " (its index picks elements of different sizes)" if sizes else
+                " (its index picks no element of a declared vector with a size)"), k)
+        return sizes.pop()
+
+    def unmasked(self, e: sp.Basic, depth: int = 0) -> sp.Basic:
+        """e with its placeholders replaced by what they stand for, recursively."""
+        found = {s: self.holes[int(m.group(1))] for s in e.free_symbols
+                 if (m := _grammar._HOLE.match(s.name))}
+        if not found or depth > 50:
+            return e
+        return self.unmasked(e.xreplace(found), depth + 1)
+
+    def _size_symbol(self, size: str, k: int) -> sp.Expr:
+        decl = self.table.get(size)
+        if decl is None:
+            raise self.error(f"the sum's bound would be the size {size!r}; declare it or write "
+                             f"the bounds, e.g. _{{i=1}}^{{{size}}}", k)
+        self.names.add(size)
+        return decl.sympy()
+
     def not_an_array(self, var: sp.Basic, k: int) -> None:
         """Refuse a derivative with respect to a whole vector or matrix (not read yet)."""
         if isinstance(var, sp.Symbol) and not var.is_commutative:
@@ -138,10 +174,13 @@ class Calculus(Masker):
                 raise self.error("only \\sum ranges over a set", k)
             result = SetSum(body, var, self.parse(eq[0] + 1, end))
         else:
-            if not eq or upper is None:
+            if not eq and upper is None:  # \sum_i x_i: over the elements of a declared vector
+                limits = [(v, 1, self.implied_bound(op, [v], body, k)) for v in variables]
+            elif not eq or upper is None:
                 raise self.error(f"{op} needs bounds such as _{{i=1}}^{{m}}", k)
-            low, high = self.parse(eq[0] + 1, end), self.parse(*upper)
-            result = (sp.Sum if op == r"\sum" else sp.Product)(
-                body, *[(v, low, high) for v in reversed(variables)])
+            else:
+                low, high = self.parse(eq[0] + 1, end), self.parse(*upper)
+                limits = [(v, low, high) for v in variables]
+            result = (sp.Sum if op == r"\sum" else sp.Product)(body, *reversed(limits))
         out.append((self.hole(result, k), self.toks[k].pos))
         return body_end
