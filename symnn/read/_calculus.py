@@ -6,7 +6,6 @@ from __future__ import annotations
 import sympy as sp
 
 from . import _grammar
-
 from ._identifiers import is_identifier_start, scan_identifier
 from ._mask import Masker
 from ._notation import NAME_COMMANDS, SetSum
