@@ -307,6 +307,12 @@ CORPUS = [
            lambda s: sp.Sum(ix("A", sp.Symbol("i", integer=True), sp.Symbol("j", integer=True)),
                             (sp.Symbol("j", integer=True), 1, 2),
                             (sp.Symbol("i", integer=True), 1, 3))),
+    Golden("unbraced-text-subscript", r"\log P_\textrm{start} - \log P_{\textrm{start}} + \mu_\mathcal{B}",
+           {r"P_\textrm{start}": R, r"\mu_\mathcal{B}": R},
+           lambda s: s[r"\mu_\mathcal{B}"]),
+    Golden("upright-word-name", r"\frac{\mathrm{TP}}{\mathrm{TP} + \textrm{false pos}}",
+           {r"\mathrm{TP}": R, r"\textrm{false pos}": R},
+           lambda s: s[r"\mathrm{TP}"] / (s[r"\mathrm{TP}"] + s[r"\textrm{false pos}"])),
     Golden("norm-inside-max", r"\max(\|w\|_2^2 - c, 0)", {"w": {"kind": "vector", "shape": [3]}, "c": R},
            lambda s: sp.Max(Norm(s["w"], 2) ** 2 - s["c"], 0)),
 ]

@@ -90,3 +90,14 @@ def test_sum_without_bounds_over_vectors_of_different_sizes_is_refused():
 def test_sum_without_bounds_over_no_element_is_refused():
     r"""\sum_i a (no element picked by i) is refused: write the bounds."""
     assert "_{i=1}^{n}" in _refusal(r"\sum_i a", {"a": "scalar"})
+
+
+@pytest.mark.parametrize(("claim", "holds"), [
+    (r"\log P_\textrm{start} = \log P_{\textrm{start}}", True),
+    (r"P_\textrm{start} = P s t a r t", False),
+])
+def test_check_reads_an_unbraced_text_subscript_as_one_name(claim, holds):
+    r"""In check, P_\textrm{start} is one name (as in verify), never P times s t a r t."""
+    from symnn.cli import check_claim
+
+    assert check_claim(claim, seconds=60).ok is holds
