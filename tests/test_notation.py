@@ -101,3 +101,17 @@ def test_check_reads_an_unbraced_text_subscript_as_one_name(claim, holds):
     from symnn.cli import check_claim
 
     assert check_claim(claim, seconds=60).ok is holds
+
+
+@pytest.mark.parametrize(("claim", "assume", "holds"), [
+    (r"\frac{(n+1)!}{n!} = n + 1", ["n integer >= 1"], True),
+    (r"\frac{(n+1)!}{n!} = n", ["n integer >= 1"], False),
+    (r"\prod_{i=1}^{3} (1 + x_i) = (1+x_1)(1+x_2)(1+x_3)", [], True),
+    (r"\prod_{i=1}^{3} (1 + x_i) = (1+x_1)(1+x_2)", [], False),
+])
+def test_factorials_and_products_are_checked_numerically(claim, assume, holds):
+    """Factorials of integer symbols and products over elements are evaluated (no internal
+    error); a planted wrong one is refuted."""
+    from symnn.cli import check_claim
+
+    assert check_claim(claim, assume=assume, seconds=60).ok is holds
