@@ -313,6 +313,11 @@ CORPUS = [
     Golden("upright-word-name", r"\frac{\mathrm{TP}}{\mathrm{TP} + \textrm{false pos}}",
            {r"\mathrm{TP}": R, r"\textrm{false pos}": R},
            lambda s: s[r"\mathrm{TP}"] / (s[r"\mathrm{TP}"] + s[r"\textrm{false pos}"])),
+    Golden("derivative-wrt-element-of-a-sum", r"\frac{\partial}{\partial w_k} \sum_{i=1}^{3} w_i^2",
+           {"w": {"kind": "vector", "shape": [3]}, "k": "index"},
+           lambda s: sp.Derivative(sp.Sum(ix("w", sp.Symbol("i", integer=True)) ** 2,
+                                          (sp.Symbol("i", integer=True), 1, 3)),
+                                   ix("w", s["k"]))),
     Golden("norm-inside-max", r"\max(\|w\|_2^2 - c, 0)", {"w": {"kind": "vector", "shape": [3]}, "c": R},
            lambda s: sp.Max(Norm(s["w"], 2) ** 2 - s["c"], 0)),
 ]

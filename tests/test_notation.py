@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import make_table
 
@@ -115,3 +117,28 @@ def test_factorials_and_products_are_checked_numerically(claim, assume, holds):
     from symnn.cli import check_claim
 
     assert check_claim(claim, assume=assume, seconds=60).ok is holds
+
+
+_SOFTMAX = Path(__file__).parent.parent / "formulas" / "30-softmax.toml"
+
+
+@pytest.mark.parametrize(("rhs", "status"), [
+    (r"\frac{e^{z_j}}{\sum_{k=1}^{4} e^{z_k}}", "verified"),
+    (r"\frac{e^{z_j}}{\sum_{k=1}^{3} e^{z_k}}", "refuted"),
+])
+def test_derivative_with_respect_to_an_element_of_a_sum(rhs, status):
+    r"""d/dz_j log sum_k e^{z_k} is the softmax (the k = j term); a planted wrong bound is
+    refuted."""
+    from symnn.catalog import load_formula
+    from symnn.check import verify_formula
+
+    text = _SOFTMAX.read_text(encoding="utf-8").replace(
+        r"\frac{e^{z_j}}{\sum_{k=1}^{4} e^{z_k}}', note", rhs + "', note")
+    assert verify_formula(load_formula(_SOFTMAX, text)).status == status
+
+
+def test_derivative_by_an_element_of_a_whole_vector_expression_is_refused():
+    r"""d/dx_k of \|x\|^2 (the whole vector) is refused with the element form to write,
+    never read as 0."""
+    message = _refusal(r"\frac{\partial}{\partial x_k} \|x\|^2", {"x": V3, "k": "index"})
+    assert r"\sum_i ... x_i ..." in message

@@ -67,6 +67,12 @@ class Calculus(Masker):
             if end == nxt:
                 raise self.error("this derivative operator applies to nothing", k)
             target, nxt = self.parse(nxt, end), end
+        if isinstance(var, sp.Indexed) and any(
+                getattr(a, "name", None) == str(var.base.label) and not a.is_commutative
+                for a in self.unmasked(target).atoms(sp.Symbol)):
+            raise self.error(f"a derivative with respect to an element of {var.base.label} of an "
+                             f"expression of the whole vector is not read yet: write the "
+                             f"expression with elements (\\sum_i ... {var.base.label}_i ...)", k)
         out.append((self.hole(sp.Derivative(target, (var, order)), k), self.toks[k].pos))
         return nxt
 

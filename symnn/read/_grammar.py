@@ -82,7 +82,8 @@ def read(pieces: list[tuple[str, int]], src: str) -> sp.Expr:
 
 
 def _holes_in(expr: sp.Basic) -> set[int]:
-    return {int(m.group(1)) for s in expr.free_symbols if (m := _HOLE.match(s.name))}
+    # atoms, not free symbols: a derivative's variable x_k is not free in it, but its k counts
+    return {int(m.group(1)) for s in expr.atoms(sp.Symbol) if (m := _HOLE.match(s.name))}
 
 
 def _rebuild(expr: sp.Basic) -> sp.Basic:

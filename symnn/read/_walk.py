@@ -30,6 +30,7 @@ class Walker:
         self.toks = tokenize(src)
         self.braces = match_groups(self.toks, src)
         self.holes: dict[int, sp.Basic] = {}
+        self._hole_of: dict[sp.Basic, int] = {}
         self.hole_pos: dict[int, int] = {}
         self.allowed: set[str] = set()  # atoms the source asked for: "E", "pi", "factorial"
         self.bound: dict[str, sp.Symbol] = {}  # index variables bound by an enclosing sum
@@ -49,8 +50,12 @@ class Walker:
         return t is not None and t.kind == "char" and t.text in chars
 
     def hole(self, obj: sp.Basic, k: int) -> str:
+        if isinstance(obj, sp.Symbol | sp.Indexed) and obj in self._hole_of:
+            return rf" \omicron_{{{self._hole_of[obj]}}} "  # x_k twice is one x_k (d/dx_k)
         n = len(self.holes)
         self.holes[n] = obj
+        if isinstance(obj, sp.Symbol | sp.Indexed):
+            self._hole_of[obj] = n
         self.hole_pos[n] = self.toks[k].pos if k < len(self.toks) else len(self.src)
         return rf" \omicron_{{{n}}} "
 
