@@ -111,6 +111,9 @@ MUTANTS = [
      r"1 & z > 0 \\ 2\epsilon &"),
     ("cross-entropy-derivative-sign", "cross-entropy", "checks", r"\frac{z-y}{z(1-z)}",
      r"\frac{y-z}{z(1-z)}"),
+    ("softmax-doubled-score", "softmax", "latex", r"\frac{e^{z_j}}", r"\frac{e^{2z_j}}"),
+    ("softmax-gradient-wrong-bound", "softmax", "checks", r"{\sum_{k=1}^{4} e^{z_k}}",
+     r"{\sum_{k=1}^{3} e^{z_k}}"),
 ]
 
 

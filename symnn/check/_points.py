@@ -61,6 +61,10 @@ def free_indices(expr: sp.Expr, decls: dict[str, Decl], sizes: dict, rng) -> dic
 
 def flatten_indexed(expr: sp.Expr) -> tuple[sp.Expr, dict[sp.Symbol, str]]:
     """Replace x[3] by a symbol x__3; return the map symbol -> base name."""
+    expr = expr.replace(  # sums and products with integer bounds, written out
+        lambda e: isinstance(e, sp.Sum | sp.Product) and all(
+            lo.is_Integer and hi.is_Integer for _, lo, hi in e.limits),
+        lambda e: e.doit())
     mapping, bases = {}, {}
     for ix in expr.atoms(sp.Indexed):
         if not all(i.is_Integer for i in ix.indices):

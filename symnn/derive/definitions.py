@@ -117,7 +117,9 @@ def expand(expr: sp.Expr, defs: Definitions, stop: frozenset = frozenset()) -> s
 
 
 def _depends(expr: sp.Expr, var: sp.Basic) -> bool:
-    return expr.has(var) if isinstance(var, sp.Indexed) else var in expr.free_symbols or (
+    if isinstance(var, sp.Indexed):  # x_j and a sum over x_k: the k = j term depends on x_j
+        return expr.has(var) or any(i.base == var.base for i in expr.atoms(sp.Indexed))
+    return var in expr.free_symbols or (
         isinstance(var, sp.Symbol) and any(var in i.free_symbols for i in expr.atoms(sp.Indexed)))
 
 

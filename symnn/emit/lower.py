@@ -9,6 +9,7 @@ complex input, so the complex-step derivative runs through the same code.
 from __future__ import annotations
 
 import importlib.util
+import math
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -40,6 +41,9 @@ __all__ = ["KERNELS", "STABLE_REWRITES", "stabilize", "to_numpy", "stable_sigmoi
 KERNELS: dict[str, Callable[..., np.ndarray]] = {
     "sigmoid": stable_sigmoid,
     "softplus": stable_softplus,
+    # n! of an array of integer-valued floats (math.factorial takes one int)
+    "factorial": np.vectorize(lambda v: math.gamma(v + 1.0) if v < 171 else math.inf,
+                              otypes=[float]),
 }
 
 

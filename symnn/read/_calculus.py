@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from . import _grammar
 from ._identifiers import is_identifier_start, scan_identifier
 from ._mask import Masker
 from ._notation import NAME_COMMANDS, SetSum
@@ -58,6 +59,7 @@ class Calculus(Masker):
                              scanned.end)
         if not isinstance(var, sp.Symbol | sp.Indexed):
             raise self.error("one can differentiate only with respect to a variable", var_lo)
+        self.not_an_array(var, var_lo)
         if body < nhi:  # \frac{\partial L}{\partial w}
             target = self.parse(body, nhi)
         else:  # operator form \frac{d}{dz} (...): applies to the rest of the term
@@ -65,6 +67,12 @@ class Calculus(Masker):
             if end == nxt:
                 raise self.error("this derivative operator applies to nothing", k)
             target, nxt = self.parse(nxt, end), end
+        if isinstance(var, sp.Indexed) and any(
+                getattr(a, "name", None) == str(var.base.label) and not a.is_commutative
+                for a in self.unmasked(target).atoms(sp.Symbol)):
+            raise self.error(f"a derivative with respect to an element of {var.base.label} of an "
+                             f"expression of the whole vector is not read yet: write the "
+                             f"expression with elements (\\sum_i ... {var.base.label}_i ...)", k)
         out.append((self.hole(sp.Derivative(target, (var, order)), k), self.toks[k].pos))
         return nxt
 
@@ -75,12 +83,54 @@ class Calculus(Masker):
         lo, end, nxt = self.group(k + 2)
         scanned = scan_identifier(self.toks, lo, end, self.braces, self.src)
         var = self.resolve_value(scanned, scanned.decorations, lo)
+        self.not_an_array(var, lo)
         body_end = self.term_end(nxt, hi)
         if body_end == nxt:
             raise self.error("this gradient applies to nothing", k)
         out.append((self.hole(sp.Derivative(self.parse(nxt, body_end), var), k),
                     self.toks[k].pos))
         return body_end
+
+    def implied_bound(self, op: str, variables: list, body: sp.Expr, k: int) -> sp.Expr:
+        """The size of the declared vectors and matrices that the indices pick elements of."""
+        sizes, elements = set(), self.unmasked(body).atoms(sp.Indexed)
+        by_name = {d.pyname: d for d in self.table.decls.values()}
+        for var in variables:
+            for el in elements:
+                decl = by_name.get(str(el.base.label))
+                for pos, i in enumerate(el.indices):
+                    if i == var and decl is not None and pos < len(decl.shape):
+                        size = str(decl.shape[pos])
+                        sizes.add(sp.Integer(size) if size.isdigit() else
+                                  self._size_symbol(size, k))
+        if len(sizes) != 1:
+            raise self.error(f"{op} needs bounds such as _{{i=1}}^{{n}}" + (
+                " (its index picks elements of different sizes)" if sizes else
+                " (its index picks no element of a declared vector with a size)"), k)
+        return sizes.pop()
+
+    def unmasked(self, e: sp.Basic, depth: int = 0) -> sp.Basic:
+        """e with its placeholders replaced by what they stand for, recursively."""
+        found = {s: self.holes[int(m.group(1))] for s in e.free_symbols
+                 if (m := _grammar._HOLE.match(s.name))}
+        if not found or depth > 50:
+            return e
+        return self.unmasked(e.xreplace(found), depth + 1)
+
+    def _size_symbol(self, size: str, k: int) -> sp.Expr:
+        decl = self.table.get(size)
+        if decl is None:
+            raise self.error(f"the sum's bound would be the size {size!r}; declare it or write "
+                             f"the bounds, e.g. _{{i=1}}^{{{size}}}", k)
+        self.names.add(size)
+        return decl.sympy()
+
+    def not_an_array(self, var: sp.Basic, k: int) -> None:
+        """Refuse a derivative with respect to a whole vector or matrix (not read yet)."""
+        if isinstance(var, sp.Symbol) and not var.is_commutative:
+            raise self.error(f"a derivative with respect to the whole vector or matrix {var} is "
+                             f"not read yet: differentiate with respect to one element, e.g. "
+                             f"\\frac{{\\partial L}}{{\\partial {var}_k}}", k)
 
     # -- sums, products, cases, norms ---------------------------------------------------
     def big_operator(self, k: int, hi: int, out: list[tuple[str, int]]) -> int:
@@ -98,29 +148,44 @@ class Calculus(Masker):
         var_end = eq[0] if eq else end
         if var_end == lo or not is_identifier_start(self.toks[lo]):
             raise self.error("expected the summation index here", lo)
-        name = scan_identifier(self.toks, lo, var_end, self.braces, self.src).name()
-        decl = self.table.get(name)
-        var = (decl.sympy() if decl is not None and decl.kind in ("index", "scalar")
-               else sp.Symbol(pyname_of(name), integer=True))
-        self.names.add(name)
+        names = []
+        for a, b in self.split_commas(lo, var_end):  # \sum_{i,j=1}^{n}: one sum per index
+            scanned = scan_identifier(self.toks, a, b, self.braces, self.src)
+            if scanned.end != b:
+                raise self.error("expected one index name here, e.g. \\sum_{i,j=1}^{n}", a)
+            names.append(scanned.name())
+        if len(names) > 1 and eq and self.toks[eq[0]].text == r"\in":
+            raise self.error("one index per set sum: write \\sum_{i \\in S}\\sum_{j \\in S}", k)
+        variables = []
+        for name in names:
+            decl = self.table.get(name)
+            variables.append(decl.sympy() if decl is not None and decl.kind in ("index", "scalar")
+                             else sp.Symbol(pyname_of(name), integer=True))
+            self.names.add(name)
+        var = variables[0]
         body_end = self.term_end(nxt, hi)
-        saved = self.bound.get(name)
-        self.bound[name] = var
+        saved = {name: self.bound.get(name) for name in names}
+        self.bound.update(zip(names, variables, strict=True))
         try:
             body = self.parse(nxt, body_end)
         finally:
-            if saved is None:
-                self.bound.pop(name)
-            else:
-                self.bound[name] = saved
+            for name, old in saved.items():
+                if old is None:
+                    self.bound.pop(name)
+                else:
+                    self.bound[name] = old
         if eq and self.toks[eq[0]].text == r"\in":
             if op != r"\sum" or upper is not None:
                 raise self.error("only \\sum ranges over a set", k)
             result = SetSum(body, var, self.parse(eq[0] + 1, end))
         else:
-            if not eq or upper is None:
+            if not eq and upper is None:  # \sum_i x_i: over the elements of a declared vector
+                limits = [(v, 1, self.implied_bound(op, [v], body, k)) for v in variables]
+            elif not eq or upper is None:
                 raise self.error(f"{op} needs bounds such as _{{i=1}}^{{m}}", k)
-            bounds = (var, self.parse(eq[0] + 1, end), self.parse(*upper))
-            result = (sp.Sum if op == r"\sum" else sp.Product)(body, bounds)
+            else:
+                low, high = self.parse(eq[0] + 1, end), self.parse(*upper)
+                limits = [(v, low, high) for v in variables]
+            result = (sp.Sum if op == r"\sum" else sp.Product)(body, *reversed(limits))
         out.append((self.hole(result, k), self.toks[k].pos))
         return body_end

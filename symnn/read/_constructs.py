@@ -92,15 +92,54 @@ class Constructs(Calculus):
         out.append((self.hole(Norm(inner, p), k), self.toks[k].pos))
         return self.power(nxt, hi, out)
 
+    def bars(self, k: int, hi: int, out: list[tuple[str, int]]) -> int:
+        """``|x|`` (absolute value; the norm of a declared vector) and ``||w||`` (a norm), so
+        that a power may follow: ``\\left|x\\right|^2``."""
+        double = self.is_char(self.skip_dropped(k + 1), "|")
+        start = self.skip_dropped(k + 1) + 1 if double else k + 1
+        close = next((j for j in self._top_level(start, hi) if self.is_char(j, "|")), None)
+        if close is None or (double and not self.is_char(self.skip_dropped(close + 1), "|")):
+            raise self.error("unbalanced '|': write |x| for an absolute value, \\|x\\| for a "
+                             "norm", k)
+        end = self.dropped_before(close)
+        inner = self.parse(start, end)
+        nxt = self.skip_dropped(close + 1) + 1 if double else close + 1
+        out.append((self.hole(Norm(inner, sp.Integer(2)) if double else sp.Abs(inner), k),
+                    self.toks[k].pos))
+        return self.power(nxt, hi, out)
+
+    def dropped_before(self, j: int) -> int:
+        """The end of a range that stops at j, without a sizing command (\\right) before j."""
+        while j > 0 and self.toks[j - 1].text in (r"\right", r"\big", r"\Big", r"\bigg",
+                                                   r"\Bigg", r"\bigr", r"\Bigr", r"\biggr"):
+            j -= 1
+        return j
+
+    def binom(self, k: int, hi: int, out: list[tuple[str, int]]) -> int:
+        """``\\binom{n}{k}``: the binomial coefficient."""
+        nlo, nhi, nxt = self.group(k + 1)
+        klo, khi, nxt = self.group(nxt)
+        out.append((self.hole(sp.binomial(self.parse(nlo, nhi), self.parse(klo, khi)), k),
+                    self.toks[k].pos))
+        return self.power(nxt, hi, out)
+
     # -- names ----------------------------------------------------------------------------
     def named(self, word: str, k: int, nxt: int, hi: int, out: list[tuple[str, int]]) -> int:
         """A name from \\textrm/\\operatorname or a function command such as \\log, \\max."""
         decl = self.table.get(word) if word.isalpha() else None
         if decl is None and self.is_char(self.skip_dropped(nxt), "_") and word in BINDERS:
             return self.binder(word, k, nxt, hi, out)
+        if decl is None and word in (r"\log", "log") and self.is_char(self.skip_dropped(nxt), "_"):
+            lo, end, nxt = self.group(self.skip_dropped(nxt) + 1)  # \log_2 x: base 2
+            base = self.parse(lo, end)
+            return self.apply(lambda x: sp.log(x) / sp.log(base), (1,), word, k, nxt, hi, out)
         if decl is None and word in BUILTIN_FUNCTIONS:
             func, arity = BUILTIN_FUNCTIONS[word]
             return self.apply(func, arity, word, k, nxt, hi, out)
+        if decl is None and word == "e":  # \mathrm{e}: Euler's number
+            self.allowed.add(str(sp.E))
+            out.append((self.hole(sp.E, k), self.toks[k].pos))
+            return self.power(nxt, hi, out)
         if decl is not None:
             self.names.add(word)
             if decl.kind == "function":
@@ -131,7 +170,9 @@ class Constructs(Calculus):
 
     def apply(self, func: object, arity: tuple[int, ...], word: str, k: int, nxt: int, hi: int,
               out: list[tuple[str, int]]) -> int:
-        """``f(a, b)`` with each argument parsed on its own; ``\\log a`` takes the next atom."""
+        """``f(a, b)`` with each argument parsed on its own; ``\\log a`` takes the next atom;
+        ``\\tanh^2(x)`` is ``(\\tanh x)^2``."""
+        power, nxt = self.function_power(word, k, nxt, hi)
         group = self.paren(nxt, hi)
         if group is not None:
             lo, end, after = group
@@ -146,6 +187,24 @@ class Constructs(Calculus):
         if len(args) not in arity:
             raise self.error(f"{word} takes {' or '.join(map(str, arity))} argument(s), "
                              f"got {len(args)}", k)
-        out.append((self.hole(func(*args), k), self.toks[k].pos))
+        value = func(*args)
+        out.append((self.hole(value if power is None else value ** power, k),
+                    self.toks[k].pos))
         return self.power(after, hi, out)
+
+    def function_power(self, word: str, k: int, nxt: int, hi: int) -> tuple[sp.Expr | None, int]:
+        """The power n of ``\\sin^n x`` (a positive integer) and where the argument starts."""
+        sup = self.superscript(self.skip_dropped(nxt), hi)
+        if sup is None:
+            return None, nxt
+        _, after, lo, end = sup
+        power = self.parse(lo, end)
+        if power == -1:
+            raise self.error(f"{word}^{{-1}} is ambiguous: write \\frac{{1}}{{{word}(x)}} for "
+                             f"the reciprocal, or the inverse function by its name (\\arcsin, "
+                             f"\\operatorname{{logit}}, ...)", k)
+        if not (power.is_Integer and power > 0):
+            raise self.error(f"a power written on {word} must be a positive integer "
+                             f"(\\sin^2 x); write ({word}(x))^{{...}} otherwise", k)
+        return power, after
 

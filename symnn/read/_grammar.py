@@ -82,7 +82,8 @@ def read(pieces: list[tuple[str, int]], src: str) -> sp.Expr:
 
 
 def _holes_in(expr: sp.Basic) -> set[int]:
-    return {int(m.group(1)) for s in expr.free_symbols if (m := _HOLE.match(s.name))}
+    # atoms, not free symbols: a derivative's variable x_k is not free in it, but its k counts
+    return {int(m.group(1)) for s in expr.atoms(sp.Symbol) if (m := _HOLE.match(s.name))}
 
 
 def _rebuild(expr: sp.Basic) -> sp.Basic:
@@ -168,7 +169,7 @@ def fill(expr: sp.Expr, holes: dict[int, sp.Basic], allowed: set[str], src: str,
 _NOT_VALUES = (sp.core.relational.Relational, sp.logic.boolalg.BooleanFunction,
                sp.logic.boolalg.BooleanAtom, sp.Set, sp.Tuple)
 #: Nodes whose arguments may legitimately hold tuples (limits) or conditions.
-_STRUCTURED = (sp.Derivative, sp.Sum, sp.Product, sp.Piecewise, sp.Indexed, Expectation)
+_STRUCTURED = (sp.Derivative, sp.Subs, sp.Sum, sp.Product, sp.Piecewise, sp.Indexed, Expectation)
 
 
 def _account(node: sp.Basic, allowed: set[str], src: str, structured: bool = False) -> None:
@@ -244,7 +245,8 @@ def cross_check(masked: sp.Expr, text: str) -> str:
     symbols = sorted(mine.free_symbols | other.free_symbols, key=lambda s: s.name)
     values = np.random.default_rng(0).uniform(0.5, 1.5, (len(symbols), 3))
     try:  # floats only: an integer power tower must overflow, not be computed exactly
-        a, b = (sp.lambdify(symbols, _floats(e), "numpy")(*values) for e in (mine, other))
+        with np.errstate(all="ignore"):  # sqrt of a negative sample is nan, not an error
+            a, b = (sp.lambdify(symbols, _floats(e), "numpy")(*values) for e in (mine, other))
     except (ArithmeticError, ValueError, TypeError):
         return "n/a"
     with np.errstate(all="ignore"):

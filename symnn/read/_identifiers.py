@@ -7,15 +7,18 @@ the name and which are indices, powers or transposes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ._latex import ParseError, Token, match_groups, tokenize
-from ._notation import ACCENTS, FONTS, GREEK
+from ._notation import ACCENTS, FONTS, GREEK, NAME_COMMANDS
 
 __all__ = ["Decoration", "Scanned", "scan_identifier", "is_identifier_start", "canonical_name",
            "tokens_text"]
 
 _ORDER = {"_": 0, "'": 1, "^": 2}
+#: A word written in a text command: a declared name such as ``\mathrm{TP}``.
+_WORD = re.compile(r"^\\(?:textrm|text|mathrm|operatorname|textit|mathit)\{([A-Za-z ]*[A-Za-z])\}$")
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,9 @@ def scan_identifier(tokens: list[Token], k: int, stop: int, braces: dict[int, in
             if nxt + 1 >= stop:
                 raise ParseError(f"'{t.text}' needs a script after it", src, t.pos)
             lo, hi, after = _group(tokens, nxt + 1, braces, src)
+            if hi == lo + 1 and (tokens[lo].text in NAME_COMMANDS or tokens[lo].text in FONTS) \
+                    and after < len(tokens) and tokens[after].text == "{":
+                hi = after = braces[after] + 1  # P_\text{start} is P_{\text{start}}
             if lo == hi:
                 raise ParseError(f"empty script after '{t.text}'", src, t.pos)
             decos.append(Decoration(t.text, tokens_text(tokens, lo, hi), lo, hi))
@@ -114,6 +120,9 @@ def canonical_name(latex: str) -> str:
     text = latex.strip()
     if text.isascii() and text.isalpha() and len(text) > 1:
         return text
+    word = _WORD.match(text)
+    if word:  # \mathrm{BP}, \textrm{bleu score}: looked up as the word's letters
+        return word.group(1).replace(" ", "")
     tokens = tokenize(text)
     if not tokens or not is_identifier_start(tokens[0]):
         raise ParseError(f"{latex!r} is not an identifier", latex, 0)

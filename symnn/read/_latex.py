@@ -52,6 +52,13 @@ class Token:
         return self.pos + len(self.text)
 
 
+#: Delimiter commands that mean the plain bars: ``\\lvert x \\rvert`` is ``|x|``.
+_DELIMITER_ALIASES = {
+    r"\lvert": ("char", "|"), r"\rvert": ("char", "|"), r"\vert": ("char", "|"),
+    r"\lVert": ("cmd", r"\|"), r"\rVert": ("cmd", r"\|"), r"\Vert": ("cmd", r"\|"),
+}
+
+
 def tokenize(src: str) -> list[Token]:
     """Split ``src`` into tokens; whitespace separates tokens and is dropped."""
     if len(src) > MAX_INPUT_CHARS:
@@ -71,7 +78,8 @@ def tokenize(src: str) -> list[Token]:
                 if j >= n:
                     raise ParseError("a lone backslash ends the input", src, i)
                 j += 1
-            tokens.append(Token("cmd", src[i:j], i))
+            kind, text = _DELIMITER_ALIASES.get(src[i:j], ("cmd", src[i:j]))
+            tokens.append(Token(kind, text, i))
             i = j
         elif c.isascii() and c.isalpha():
             tokens.append(Token("letter", c, i))

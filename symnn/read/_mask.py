@@ -110,6 +110,10 @@ class Masker(Walker):
             return self.cases(k, hi, out)
         if t.text == r"\|":
             return self.norm(k, hi, out)
+        if t.kind == "char" and t.text == "|":
+            return self.bars(k, hi, out)
+        if t.text == r"\binom":
+            return self.binom(k, hi, out)
         if t.text in NAME_COMMANDS:
             lo, end, nxt = self.group(k + 1)
             word = "".join(x.text for x in self.toks[lo:end])

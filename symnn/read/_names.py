@@ -20,6 +20,29 @@ _CONVENTIONAL_FUNCTIONS = frozenset({"f", "g", "h", "L", "J", r"\ell", r"\mathca
 _INDEX_SCRIPT = re.compile(r"^(\[.*\]|<.*>|\\langle.*\\rangle|\(.*[A-Za-z].*\)|\*|\\ast|')$")
 
 
+def _prime_order(decorations) -> int:
+    """n for the n primes of f', f'', f^{\\prime} (0 if the scripts are not all primes)."""
+    order = 0
+    for d in decorations:
+        if d.kind == "'":
+            order += 1
+        elif d.kind == "^" and d.text.replace(r"\prime", "") == "" and d.text:
+            order += d.text.count(r"\prime")
+        else:
+            return 0
+    return order
+
+
+def _derivative_at(func, param: sp.Symbol, order: int, known: bool = False):
+    """x -> the order-th derivative of func at x (computed now for a known function)."""
+    def at(x: sp.Expr) -> sp.Expr:
+        if known:
+            return sp.diff(func(param), param, order).xreplace({param: x})
+        d = sp.Derivative(func(param), (param, order))
+        return d if x == param else sp.Subs(d, param, x)
+    return at
+
+
 class Names(Masker):
     """Identifier resolution: the longest declared name wins; the rest are indices or powers."""
 
@@ -29,8 +52,16 @@ class Names(Masker):
         after = self.skip_dropped(scanned.end)
         if decl is not None and decl.kind == "function":
             rest = [d for d in scanned.decorations if d not in used]
+            order = _prime_order(rest)
+            if order and len(decl.args) == 1 and self.paren(after, hi) is not None:
+                known = self.table.get(decl.args[0])  # f'(x): d^n f / dp^n at p = x
+                param = known.sympy() if known is not None else sp.Dummy(decl.args[0])
+                return self.apply(_derivative_at(decl.sympy(), param, order), (1,),
+                                  decl.latex, k, scanned.end, hi, out)
             if rest:
-                raise self.error(f"unexpected script on function {decl.latex}", rest[0].lo)
+                raise self.error(f"unexpected script on function {decl.latex}; a derivative is "
+                                 f"written f'(x) (one argument) or with \\frac{{\\partial}}"
+                                 f"{{\\partial x}}", rest[0].lo)
             self.names.add(decl.latex)
             if self.paren(after, hi) is None:  # a function named alone stands for f(its args)
                 args = [self._arg_symbol(a, k) for a in decl.args]
@@ -41,6 +72,14 @@ class Names(Masker):
         if decl is None and self.paren(after, hi) is not None:
             if scanned.base in BUILTIN_FUNCTIONS and not scanned.decorations:
                 return self.named(scanned.base, k, scanned.end, hi, out)
+            order = _prime_order(scanned.decorations)
+            func, arity = BUILTIN_FUNCTIONS.get(scanned.base, (None, ()))
+            if order and arity == (1,):  # \sigma'(z): the derivative of a known function
+                dummy = sp.Dummy("p")
+                return self.apply(_derivative_at(func, dummy, order, known=True), (1,),
+                                  scanned.base, k, scanned.end, hi, out)
+            if scanned.base in BUILTIN_FUNCTIONS and [d.kind for d in scanned.decorations] == ["^"]:
+                return self.named(scanned.base, k, scanned.base_end, hi, out)  # \sigma^2(z)
             if self.table.auto and scanned.base in _CONVENTIONAL_FUNCTIONS and all(
                     d.kind == "_" for d in scanned.decorations):
                 lo, end, _ = self.paren(after, hi)
@@ -110,7 +149,12 @@ class Names(Masker):
         if full in self.bound:
             self.names.add(full)
             return self.bound[full], decos
-        index = next((d for d in decos if d not in used and self._index_script(d)), None)
+        if s.name(()) in self.bound and decos and all(
+                d.kind == "^" and not _INDEX_SCRIPT.match(d.text) for d in decos):
+            self.names.add(s.name(()))
+            return self.bound[s.name(())], ()  # j^2 of a bound index j: a power
+        array = decl is not None and decl.kind in ("vector", "matrix")
+        index = next((d for d in decos if d not in used and self._index_script(d, array)), None)
         naming = tuple(d for d in decos if d.kind != "^" or _INDEX_SCRIPT.match(d.text))
         if decl is None and self.table.auto:
             if index is not None:
@@ -118,7 +162,8 @@ class Names(Masker):
             else:
                 decl, used = self.table.auto_declare(s.name(naming)), naming
         leftover = [d for d in naming if d not in used and d is not index]
-        if decl is None or leftover or (index is not None and decl.kind != "vector"):
+        if decl is None or leftover or (index is not None and decl.kind not in ("vector",
+                                                                                "matrix")):
             self.undeclared.setdefault(s.name(naming), self.toks[k].pos)
             return sp.Symbol("undeclared"), decos
         self.names.add(decl.latex)
@@ -126,26 +171,69 @@ class Names(Masker):
             raise self.error(f"{decl.latex} is a function; apply it to arguments", k)
         if index is not None:
             trim = 1 if index.kind == "^" else 0  # x^{(i)}: the index inside the parens
-            element = sp.IndexedBase(decl.pyname, real=True)[
-                self.parse(index.lo + trim, index.hi - trim)]
-            return element, (*used, index)
+            indices = self.element_indices(decl, index.lo + trim, index.hi - trim)
+            return sp.IndexedBase(decl.pyname, real=True)[indices], (*used, index)
         return decl.sympy(), tuple(used)
 
-    def _index_script(self, d) -> bool:
+    def _index_script(self, d, array: bool = False) -> bool:
         if d.kind == "_":
-            return self._is_index(d)
+            return self._is_index(d, 0, array)
         return d.kind == "^" and d.text.startswith("(") and d.text.endswith(")") and \
-            self._is_index(d, 1)
+            self._is_index(d, 1, array)
 
-    def _is_index(self, d, trim: int = 0) -> bool:
-        """A script made of bound or declared index variables, digits and + -."""
+    def _is_index(self, d, trim: int = 0, array: bool = False) -> bool:
+        """A script made of bound or declared index variables, digits and + -; for a declared
+        vector or matrix also numbers (x_2, W_{12}), primes (G_{kk'}) and commas (W_{i,j})."""
         lo, hi = d.lo + trim, d.hi - trim
-        names = [self.toks[j].text for j in range(lo, hi) if self.toks[j].kind == "letter"]
+        names = self._index_names(lo, hi)
         ok = all(n in self.bound or (self.table.get(n) is not None
                                      and self.table.get(n).kind == "index") for n in names)
-        return bool(names) and ok and all(
-            self.toks[j].kind in ("letter", "digit") or self.toks[j].text in "+-"
+        extra = ",'" if array else ""
+        return (bool(names) or array) and lo < hi and ok and all(
+            self.toks[j].kind in ("letter", "digit") or self.toks[j].text in "+-" + extra
             for j in range(lo, hi))
+
+    def _index_names(self, lo: int, hi: int) -> list[str]:
+        """The index letters of a script, each with its primes: ``kk'`` -> k, k'."""
+        names: list[str] = []
+        for j in range(lo, hi):
+            t = self.toks[j]
+            if t.kind == "letter":
+                names.append(t.text)
+            elif t.text == "'" and names and j > lo and self.toks[j - 1].text in (
+                    names[-1][-1], "'"):
+                names[-1] += "'"
+        return names
+
+    def element_indices(self, decl: Decl, lo: int, hi: int) -> tuple[sp.Expr, ...]:
+        """The indices of an element of a declared vector or matrix: ``W_{i,j}`` (commas),
+        ``W_{ij}`` / ``W_{12}`` (one letter or digit each), ``x_{i+1}`` (a vector's one)."""
+        want = 2 if decl.kind == "matrix" else 1
+        parts: list = self.split_commas(lo, hi)
+        if len(parts) == 1 and want > 1:
+            parts, j = [], lo
+            while j < hi:
+                if self.toks[j].text in "+-":
+                    raise self.error(f"write the indices of {decl.latex} with a comma, e.g. "
+                                     f"{decl.latex}_{{i-1,j}}", j)
+                if self.toks[j].kind == "digit":  # W_{12}: one digit per index
+                    parts += [sp.Integer(c) for c in self.toks[j].text]
+                    j += 1
+                    continue
+                end = j + 1
+                while end < hi and self.toks[end].text == "'":
+                    end += 1
+                parts.append((j, end))
+                j = end
+        if len(parts) != want:
+            raise self.error(f"{decl.latex} is a {decl.kind}: it takes {want} ind"
+                             f"{'ex' if want == 1 else 'ices'}, got {len(parts)}", lo)
+        indices = tuple(p if isinstance(p, sp.Integer) else self.parse(*p) for p in parts)
+        for i, size in zip(indices, decl.shape, strict=False):
+            if i.is_Integer and str(size).isdigit() and not 1 <= int(i) <= int(size):
+                raise self.error(f"index {i} is outside 1..{size} of {decl.latex} (elements "
+                                 f"are numbered from 1 as printed)", lo)
+        return indices
 
     def _arg_symbol(self, latex: str, k: int) -> sp.Basic:
         decl = self.table.get(latex)

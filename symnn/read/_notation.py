@@ -90,6 +90,15 @@ class Norm(sp.Function):
 
     nargs = 2
 
+    def _eval_is_real(self) -> bool:
+        return True
+
+    def _eval_is_nonnegative(self) -> bool:
+        return True
+
+    def _eval_is_commutative(self) -> bool:
+        return True  # a number, even of a vector or matrix
+
 
 class SetSum(sp.Function):
     """``\\sum_{s \\in S} body``: a sum over the elements of a set, kept abstract."""
@@ -146,6 +155,13 @@ BUILTIN_FUNCTIONS: dict[str, tuple[object, tuple[int, ...]]] = {
     "min": (sp.Min, (2, 3, 4)),
     "ReLU": (_relu, (1,)),
     "relu": (_relu, (1,)),
+    **{name: (func, (1,)) for names, func in (
+        ((r"\tan", "tan"), sp.tan), ((r"\sinh", "sinh"), sp.sinh), ((r"\cosh", "cosh"), sp.cosh),
+        ((r"\arcsin", "arcsin"), sp.asin), ((r"\arccos", "arccos"), sp.acos),
+        ((r"\arctan", "arctan"), sp.atan), (("sech",), sp.sech), ((r"\sec", "sec"), sp.sec),
+        (("erf",), sp.erf), (("erfc",), sp.erfc), (("sgn", "sign"), sp.sign),
+        (("softplus",), softplus), (("sin",), sp.sin), (("cos",), sp.cos), ((r"\Gamma",), sp.gamma),
+    ) for name in names},
 }
 
 #: Names that take a subscript binding a variable (``\max_{a}``) rather than an argument list.

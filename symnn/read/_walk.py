@@ -30,6 +30,7 @@ class Walker:
         self.toks = tokenize(src)
         self.braces = match_groups(self.toks, src)
         self.holes: dict[int, sp.Basic] = {}
+        self._hole_of: dict[sp.Basic, int] = {}
         self.hole_pos: dict[int, int] = {}
         self.allowed: set[str] = set()  # atoms the source asked for: "E", "pi", "factorial"
         self.bound: dict[str, sp.Symbol] = {}  # index variables bound by an enclosing sum
@@ -49,8 +50,12 @@ class Walker:
         return t is not None and t.kind == "char" and t.text in chars
 
     def hole(self, obj: sp.Basic, k: int) -> str:
+        if isinstance(obj, sp.Symbol | sp.Indexed) and obj in self._hole_of:
+            return rf" \omicron_{{{self._hole_of[obj]}}} "  # x_k twice is one x_k (d/dx_k)
         n = len(self.holes)
         self.holes[n] = obj
+        if isinstance(obj, sp.Symbol | sp.Indexed):
+            self._hole_of[obj] = n
         self.hole_pos[n] = self.toks[k].pos if k < len(self.toks) else len(self.src)
         return rf" \omicron_{{{n}}} "
 
@@ -81,8 +86,17 @@ class Walker:
 
     def term_end(self, k: int, stop: int) -> int:
         """Index of the next top-level binary + or - (or stop): the extent of a sum's body."""
-        return next((j for j in self._top_level(k, stop)
-                     if self.is_char(j, "+-=") or self.toks[j].text in RELATIONS), stop)
+        inside, last = {"|": False, r"\|": False}, -2
+        for j in self._top_level(k, stop):  # a + or - between bars |a - b| ends nothing
+            bar = self.toks[j].text if self.toks[j].text in inside else None
+            if bar is not None:
+                if not (bar == "|" and last == j - 1):  # ||w|| opens and closes once
+                    inside[bar] = not inside[bar]
+                last = j if bar == "|" else last
+            elif not any(inside.values()) and (self.is_char(j, "+-=") or
+                                               self.toks[j].text in RELATIONS):
+                return j
+        return stop
 
     def split_commas(self, lo: int, hi: int) -> list[tuple[int, int]]:
         """Token ranges of the top-level comma-separated parts of tokens[lo:hi]."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from . import _grammar
+from ._arrays import vector_notation
 from ._constructs import Constructs
 from ._latex import ParseError
 from ._names import Names
@@ -62,7 +63,8 @@ def _finish(reader: _Reader, *exprs: sp.Expr) -> list[sp.Expr]:
         names = ", ".join(sorted(reader.undeclared))
         raise ParseError(f"undeclared name(s): {names}", reader.src, pos,
                          tuple(sorted(reader.undeclared)))
-    return [_grammar.fill(e, reader.holes, reader.allowed, reader.src, reader.hole_pos)
+    return [vector_notation(_grammar.fill(e, reader.holes, reader.allowed, reader.src,
+                                          reader.hole_pos), reader.table, reader.src)
             for e in exprs]
 
 

@@ -1,0 +1,144 @@
+"""Textbook notation (issue 15): what symnn refuses, and that the message says what to write."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import make_table
+
+from symnn import ParseError, parse_expression
+
+V3 = {"kind": "vector", "shape": [3]}
+M33 = {"kind": "matrix", "shape": [3, 3]}
+
+
+def _refusal(latex: str, symbols: dict) -> str:
+    with pytest.raises(ParseError) as info:
+        parse_expression(latex, make_table(symbols))
+    return info.value.message
+
+
+def test_inverse_function_power_is_refused_with_both_readings():
+    r"""\sin^{-1} x is refused: the message offers the reciprocal and the inverse function."""
+    message = _refusal(r"\sin^{-1} x", {"x": "scalar"})
+    assert "ambiguous" in message and r"\frac{1}{\sin(x)}" in message and r"\arcsin" in message
+
+
+def test_non_integer_function_power_is_refused():
+    r"""\sin^{1/2} x is refused with the bracketed form to write instead."""
+    assert r"(\sin(x))^{...}" in _refusal(r"\sin^{1/2} x", {"x": "scalar"})
+
+
+def test_bars_around_a_matrix_are_refused():
+    r"""|A| of a matrix is refused: determinant or norm must be written out."""
+    message = _refusal(r"|A|", {"A": M33})
+    assert r"\det(A)" in message and r"\|A\|" in message
+
+
+def test_gradient_with_respect_to_a_whole_vector_is_refused():
+    r"""\nabla_w of a declared vector is refused, naming the element form to write."""
+    assert r"\partial w_k" in _refusal(r"\nabla_w \|w\|", {"w": V3})
+
+
+def test_matrix_element_needs_two_indices():
+    """A_{1} of a matrix is refused with the number of indices it takes."""
+    assert "takes 2 indices, got 1" in _refusal(r"A_{1}", {"A": M33})
+
+
+def test_matrix_element_with_arithmetic_needs_a_comma():
+    """A_{i-1j} is refused: write A_{i-1,j}."""
+    assert "with a comma" in _refusal(r"\sum_{i,j=2}^{3} A_{i-1j}", {"A": M33})
+
+
+def test_vector_element_outside_its_size_is_refused():
+    """w_4 of a vector of size 3 is refused; elements are numbered from 1."""
+    assert "outside 1..3" in _refusal(r"w_4", {"w": V3})
+
+
+def test_several_indices_over_a_set_are_refused():
+    r"""\sum_{i,j \in S} is refused: one index per set sum."""
+    assert "one index per set sum" in _refusal(r"\sum_{i,j \in S} x", {"S": "scalar",
+                                                                       "x": "scalar"})
+
+
+def test_cross_check_nan_sample_is_not_an_error():
+    r"""A grammar cross-check sample outside a square root's domain does not raise a warning."""
+    table = make_table({"a": "scalar", "b": "scalar", "c": "scalar"})
+    assert parse_expression(r"a \frac{\sqrt{1 - b^c}}{1 - b^c}", table) is not None
+
+
+def test_unbalanced_bar_is_refused():
+    """A bar that is never closed is refused, naming both bar notations."""
+    assert r"\|x\|" in _refusal(r"|x + 1", {"x": "scalar"})
+
+
+@pytest.mark.parametrize(("claim", "holds"), [("f'(a) = 3a^2", True), ("f''(a) = 6a", True),
+                                              ("f'(a) = 2a^2", False)])
+def test_prime_of_a_where_function_is_its_derivative(claim, holds):
+    """f'(a) with f defined by --where is the derivative at a; a planted wrong one is refuted."""
+    from symnn.cli import check_claim
+
+    assert check_claim(claim, where=["f(x) = x^3"], seconds=60).ok is holds
+
+
+def test_sum_without_bounds_over_vectors_of_different_sizes_is_refused():
+    r"""\sum_i x_i y_i with x of size 3 and y of size n is refused: write the bounds."""
+    message = _refusal(r"\sum_i x_i y_i", {"x": V3, "y": {"kind": "vector", "shape": ["n"]},
+                                            "n": "scalar"})
+    assert "different sizes" in message and "_{i=1}^{n}" in message
+
+
+def test_sum_without_bounds_over_no_element_is_refused():
+    r"""\sum_i a (no element picked by i) is refused: write the bounds."""
+    assert "_{i=1}^{n}" in _refusal(r"\sum_i a", {"a": "scalar"})
+
+
+@pytest.mark.parametrize(("claim", "holds"), [
+    (r"\log P_\textrm{start} = \log P_{\textrm{start}}", True),
+    (r"P_\textrm{start} = P s t a r t", False),
+])
+def test_check_reads_an_unbraced_text_subscript_as_one_name(claim, holds):
+    r"""In check, P_\textrm{start} is one name (as in verify), never P times s t a r t."""
+    from symnn.cli import check_claim
+
+    assert check_claim(claim, seconds=60).ok is holds
+
+
+@pytest.mark.parametrize(("claim", "assume", "holds"), [
+    (r"\frac{(n+1)!}{n!} = n + 1", ["n integer >= 1"], True),
+    (r"\frac{(n+1)!}{n!} = n", ["n integer >= 1"], False),
+    (r"\prod_{i=1}^{3} (1 + x_i) = (1+x_1)(1+x_2)(1+x_3)", [], True),
+    (r"\prod_{i=1}^{3} (1 + x_i) = (1+x_1)(1+x_2)", [], False),
+])
+def test_factorials_and_products_are_checked_numerically(claim, assume, holds):
+    """Factorials of integer symbols and products over elements are evaluated (no internal
+    error); a planted wrong one is refuted."""
+    from symnn.cli import check_claim
+
+    assert check_claim(claim, assume=assume, seconds=60).ok is holds
+
+
+_SOFTMAX = Path(__file__).parent.parent / "formulas" / "30-softmax.toml"
+
+
+@pytest.mark.parametrize(("rhs", "status"), [
+    (r"\frac{e^{z_j}}{\sum_{k=1}^{4} e^{z_k}}", "verified"),
+    (r"\frac{e^{z_j}}{\sum_{k=1}^{3} e^{z_k}}", "refuted"),
+])
+def test_derivative_with_respect_to_an_element_of_a_sum(rhs, status):
+    r"""d/dz_j log sum_k e^{z_k} is the softmax (the k = j term); a planted wrong bound is
+    refuted."""
+    from symnn.catalog import load_formula
+    from symnn.check import verify_formula
+
+    text = _SOFTMAX.read_text(encoding="utf-8").replace(
+        r"\frac{e^{z_j}}{\sum_{k=1}^{4} e^{z_k}}', note", rhs + "', note")
+    assert verify_formula(load_formula(_SOFTMAX, text)).status == status
+
+
+def test_derivative_by_an_element_of_a_whole_vector_expression_is_refused():
+    r"""d/dx_k of \|x\|^2 (the whole vector) is refused with the element form to write,
+    never read as 0."""
+    message = _refusal(r"\frac{\partial}{\partial x_k} \|x\|^2", {"x": V3, "k": "index"})
+    assert r"\sum_i ... x_i ..." in message
