@@ -4,7 +4,8 @@
 A :class:`Block` is plain text and LaTeX, no markup: each integration turns it into its own
 output (docutils nodes; escaped HTML). Everything in it may come from an untrusted formula file.
 Verification goes through :func:`memoized`, one per-process cache keyed by the content hash of
-what was verified, so that a disk cache can take its place later.
+what was verified, and for formula files through symnn's verification cache on disk (the one
+``symnn verify`` fills; ``SYMNN_CACHE_DIR`` moves it), so a docs build reuses earlier runs.
 """
 
 from __future__ import annotations
@@ -20,14 +21,15 @@ from symnn import (
     CatalogError,
     CheckResult,
     DeriveError,
+    Formula,
     FormulaResult,
     ParseError,
     check_claim,
     codegen_source,
     derivations,
     load_formula,
-    verify_budgeted,
 )
+from symnn.check import ResultCache, verify_all
 from symnn.report import error_text
 
 __all__ = ["Block", "formula_block", "claim_block", "memoized", "BACKENDS", "LANGS",
@@ -130,21 +132,27 @@ def _row(c: CheckResult, w: dict[str, str]) -> tuple[str, str, str, str]:
     return (c.kind, w["passed"] if c.ok else w["failed"], c.method or "-", c.detail)
 
 
+def _verified(formula: Formula, seed: int, seconds: float) -> FormulaResult:
+    """The formula's result from symnn's verification cache (the one ``symnn verify`` fills),
+    else verified in a child process under the budget and cached."""
+    return verify_all([formula], seed, seconds=seconds, workers=1, cache=ResultCache())[0]
+
+
 def formula_block(path: str | Path, *, lang: str = "en", checks: bool = False,
                   code: str = "", derived: bool = False, seed: int = 0,
                   seconds: float = 120.0) -> Block:
     """Verify the formula file at ``path`` (memoized by content) and say what it gives."""
     w = WORDS[lang]
     try:
+        formula = load_formula(path)  # regular files only, size-capped (catalog)
         data = Path(path).read_bytes()
-        formula = load_formula(path, data.decode("utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         return _unreadable(str(path), f"{path}: cannot read the formula file ({exc})", w)
     except CatalogError as exc:
         return _unreadable(str(path), f"{path}: not a formula file: {exc}", w)
     digest = _digest(data)
     result: FormulaResult = memoized(("formula", digest, seed, seconds),
-                                     lambda: verify_budgeted(formula, seed, seconds))
+                                     lambda: _verified(formula, seed, seconds))
     block = Block(formula.id, formula.title_fr if lang == "fr" else formula.title_en,
                   _summary(result, w), result.status, formula.latex, formula.erratum_note,
                   formula.corrected if formula.expect == "refuted" else "", words=w)
@@ -155,7 +163,7 @@ def formula_block(path: str | Path, *, lang: str = "en", checks: bool = False,
         if derived and result.status != "error":
             block.derivations = [(d.label, d.latex()) for d in memoized(
                 ("derivations", digest), lambda: derivations(formula))]
-        if code and result.status != "error":
+        if code and result.status in ("verified", "erratum"):  # never a refuted kernel
             block.code = memoized(("code", digest, code, seed),
                                   lambda: codegen_source([formula], code, seed))
             block.code_backend = code

@@ -220,10 +220,26 @@ def test_mkdocs_escapes_claim_latex(tmp_path, caplog):
 def test_verification_memoized_by_content(tmp_path, monkeypatch):
     """Two files with the same content are verified once per process; an edit re-verifies."""
     calls = []
-    real = _render.verify_budgeted
+    real = _render._verified
     monkeypatch.setattr(_render, "_CACHE", {})
-    monkeypatch.setattr(_render, "verify_budgeted", lambda *a: calls.append(a) or real(*a))
+    monkeypatch.setattr(_render, "_verified", lambda *a: calls.append(a) or real(*a))
     for name, text in (("a.toml", SIGMOID), ("b.toml", SIGMOID), ("c.toml", SIGMOID + "\n")):
         (tmp_path / name).write_text(text, encoding="utf-8")
         assert _render.formula_block(tmp_path / name).status == "verified"
     assert len(calls) == 2
+
+
+def test_a_docs_build_reuses_the_verification_cache_on_disk(tmp_path, monkeypatch):
+    """A formula verified once is read from symnn's disk cache by a later build: no child runs."""
+    monkeypatch.setenv("SYMNN_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "s.toml").write_text(SIGMOID, encoding="utf-8")
+    monkeypatch.setattr(_render, "_CACHE", {})
+    assert _render.formula_block(tmp_path / "s.toml").status == "verified"
+    monkeypatch.setattr(_render, "_CACHE", {})
+
+    def no_child(jobs, **kwargs):
+        assert not jobs, "verified again instead of reading the cache"
+        return iter(())
+
+    monkeypatch.setattr("symnn.check._pool.run_isolated_many", no_child)
+    assert _render.formula_block(tmp_path / "s.toml").status == "verified"
