@@ -9,9 +9,10 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import signal
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import sympy as sp
@@ -24,6 +25,10 @@ from .catalog import (
     Formula,
     load_catalog,
     run_isolated,
+    too_large,
+    valid_points,
+    valid_seconds,
+    valid_seed,
 )
 from .check import DEFAULT_POINTS, CheckResult, FormulaResult, compare, verify_formula
 from .derive import Definitions, DeriveError, derivations, evaluate, read_definitions
@@ -54,6 +59,7 @@ __all__ = ["main", "check_claim", "verify_budgeted", "EXIT_OK", "EXIT_REFUTED",
            "EXIT_UNREADABLE"]
 
 EXIT_OK, EXIT_REFUTED, EXIT_UNREADABLE = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM
 
 #: ``--assume`` forms: a pattern over the text and the domain it gives the name.
 _ASSUME_FORMS = [
@@ -101,6 +107,9 @@ def check_claim(claim: str, assume: Sequence[str] = (), where: Sequence[str] = (
     if read.rel != "eq":
         raise ParseError("a claim must be an equation 'left = right'", claim, 0)
     lhs, rhs = evaluate(read.lhs, defs), evaluate(read.rhs, defs)
+    huge = too_large(lhs, rhs, *joint)  # said here, at once, not after a fork and a timeout
+    if huge:
+        raise ValueError(huge)
     return run_isolated(lambda: compare(lhs, rhs, table, seed=seed, points=points,
                                         constraints=tuple(joint)),
                         seconds=seconds, what="the check")
@@ -247,6 +256,20 @@ def _cmd_docs(args: argparse.Namespace) -> int:
     return EXIT_UNREADABLE if bad else EXIT_OK
 
 
+def _arg(check: Callable[[str], object]) -> Callable[[str], object]:
+    """An argparse type from a validator: its ValueError becomes argparse's message (exit 2)."""
+    def convert(text: str) -> object:
+        try:
+            return check(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    convert.__name__ = check.__name__.removeprefix("valid_")
+    return convert
+
+
+_SECONDS, _POINTS, _SEED = _arg(valid_seconds), _arg(valid_points), _arg(valid_seed)
+
+
 def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(prog="symnn", description=__doc__.splitlines()[0])
@@ -255,8 +278,8 @@ def build_parser() -> argparse.ArgumentParser:
     verify = sub.add_parser("verify", help="verify formula files (default: the shipped catalog)")
     verify.add_argument("paths", nargs="*", help="formula files or folders of *.toml")
     verify.add_argument("--json", action="store_true", help="print JSON")
-    verify.add_argument("--seed", type=int, default=0, help="seed of the sampled points")
-    verify.add_argument("--time-limit", type=float, default=BUDGETS["formula_seconds"],
+    verify.add_argument("--seed", type=_SEED, default=0, help="seed of the sampled points")
+    verify.add_argument("--time-limit", type=_SECONDS, default=BUDGETS["formula_seconds"],
                         metavar="SECONDS", help="budget of one formula's verification")
     verify.set_defaults(run=_cmd_verify)
     derive = sub.add_parser("derive", help="print the gradients a formula derives")
@@ -267,7 +290,7 @@ def build_parser() -> argparse.ArgumentParser:
     codegen.add_argument("ids", nargs="*", help="formula ids or aliases (default: all)")
     codegen.add_argument("-o", "--output", help="the module to write (default: stdout)")
     codegen.add_argument("--backend", choices=sorted(BACKENDS), default="numpy")
-    codegen.add_argument("--seed", type=int, default=0, help="seed of the verification")
+    codegen.add_argument("--seed", type=_SEED, default=0, help="seed of the verification")
     codegen.add_argument("--include-refuted", action="store_true",
                          help="write a refuted formula or one in error as a function that raises")
     codegen.add_argument("--catalog", dest="paths", action="append", default=[],
@@ -277,7 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
     docs.add_argument("ids", nargs="*", help="formula ids or aliases (default: all)")
     docs.add_argument("-o", "--output", required=True, help="the folder to write")
     docs.add_argument("--format", choices=["md", "html", "both"], default="both")
-    docs.add_argument("--seed", type=int, default=0, help="seed of the verification")
+    docs.add_argument("--seed", type=_SEED, default=0, help="seed of the verification")
     docs.add_argument("--catalog", dest="paths", action="append", default=[],
                       metavar="PATH", help="formula files or folders (default: catalog)")
     docs.set_defaults(run=_cmd_docs)
@@ -288,9 +311,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--where", action="append", default=[], metavar="DEF",
                        help=r"define a name used in the claim: 'a = \sigma(z)'")
     check.add_argument("--json", action="store_true", help="print JSON")
-    check.add_argument("--seed", type=int, default=0)
-    check.add_argument("--points", type=int, default=DEFAULT_POINTS)
-    check.add_argument("--time-limit", type=float, default=BUDGETS["formula_seconds"],
+    check.add_argument("--seed", type=_SEED, default=0)
+    check.add_argument("--points", type=_POINTS, default=DEFAULT_POINTS)
+    check.add_argument("--time-limit", type=_SECONDS, default=BUDGETS["formula_seconds"],
                        metavar="SECONDS", help="budget of the check")
     check.set_defaults(run=_cmd_check)
     return parser
@@ -299,11 +322,27 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = build_parser().parse_args(argv)
+    # SIGTERM (a kill, subprocess.run's timeout) unwinds like Ctrl-C: run_isolated's finally
+    # then kills the child's process group, so no child outlives the command.
+    previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         return args.run(args)
+    except KeyboardInterrupt:
+        print("symnn: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except SystemExit as exc:
+        if exc.code == EXIT_TERMINATED:
+            print("symnn: terminated", file=sys.stderr)
+        raise
     except BrokenPipeError:  # `symnn derive X | head`: the reader left; that is not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise SystemExit(EXIT_TERMINATED)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,7 +7,16 @@ Also holds the budgets (time and memory) every later stage runs under.
 
 from __future__ import annotations
 
-from ._budget import BUDGETS, BudgetExceeded, run_isolated, time_limit
+from ._budget import (
+    BUDGETS,
+    BudgetExceeded,
+    run_isolated,
+    time_limit,
+    valid_points,
+    valid_seconds,
+    valid_seed,
+)
+from ._magnitude import too_large
 from .formula import (
     CHECK_KINDS,
     BatchSpec,
@@ -27,5 +36,6 @@ from .formula import (
 __all__ = [
     "BUDGETS", "BatchSpec", "BudgetExceeded", "CHECK_KINDS", "CatalogError", "CellSpec",
     "Check", "Formula", "Variant", "catalog_dir", "formula_files", "formula_from_data",
-    "load_catalog", "load_formula", "run_isolated", "symbol_table", "time_limit",
+    "load_catalog", "load_formula", "run_isolated", "symbol_table", "time_limit", "too_large",
+    "valid_points", "valid_seconds", "valid_seed",
 ]

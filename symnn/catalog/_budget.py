@@ -8,14 +8,19 @@ named, clean outcome ("simplify exceeded 10 s"), never a hang.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import math
 import multiprocessing
+import os
 import resource
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
-__all__ = ["BUDGETS", "BudgetExceeded", "time_limit", "run_isolated"]
+__all__ = ["BUDGETS", "BudgetExceeded", "time_limit", "run_isolated", "valid_seconds",
+           "valid_points", "valid_seed"]
 
 #: Defaults, overridable from the command line (--time-limit) or by callers.
 BUDGETS = {
@@ -51,7 +56,26 @@ def time_limit(seconds: float, what: str) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _child(conn: Any, fn: Callable[..., Any], args: tuple, memory_mb: int) -> None:
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Ask Linux to SIGKILL this process when its parent dies (prctl PR_SET_PDEATHSIG); then
+    check the parent did not die before the request was made."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent_pid:
+        os._exit(1)
+
+
+def _child(conn: Any, fn: Callable[..., Any], args: tuple, memory_mb: int,
+           parent_pid: int) -> None:
+    _die_with_parent(parent_pid)
+    with contextlib.suppress(OSError):
+        os.setpgid(0, 0)  # its own group: the parent kills the child and anything it started
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     limit = memory_mb * 1024 * 1024
     with contextlib.suppress(ValueError, OSError):  # some systems refuse; then no cap
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -77,9 +101,12 @@ def run_isolated(fn: Callable[..., Any], *args: Any, seconds: float | None = Non
     memory_mb = int(BUDGETS["memory_mb"] if memory_mb is None else memory_mb)
     ctx = multiprocessing.get_context("fork")  # no pickling of args: domains hold samplers
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, fn, args, memory_mb), daemon=True)
+    proc = ctx.Process(target=_child, args=(child, fn, args, memory_mb, os.getpid()),
+                       daemon=True)
     proc.start()
     child.close()
+    with contextlib.suppress(OSError):  # also here: no window where the group is not its own
+        os.setpgid(proc.pid, proc.pid)
     try:
         if not parent.poll(seconds):
             raise BudgetExceeded(f"{what} exceeded {seconds:g} s")
@@ -88,11 +115,51 @@ def run_isolated(fn: Callable[..., Any], *args: Any, seconds: float | None = Non
         except EOFError:
             raise BudgetExceeded(f"{what} died (exit code {proc.exitcode}); "
                                  f"memory cap {memory_mb} MB") from None
-    finally:
+    finally:  # every exit path, KeyboardInterrupt and SystemExit included
         if proc.is_alive():
+            with contextlib.suppress(OSError):
+                os.killpg(proc.pid, signal.SIGKILL)
             proc.kill()
         proc.join()
         parent.close()
     if status != "ok":
         raise BudgetExceeded(f"{what}: {value}")
+    return value
+
+
+def valid_seconds(text: str) -> float:
+    """A --time-limit: a finite number of seconds > 0 and at most a day."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 < value <= 86400):
+        raise ValueError(f"a number of seconds in (0, 86400], not {text!r}")
+    return value
+
+
+#: Bounds of the sampled points per check: fewer cannot refute; more only take memory.
+POINTS_RANGE = (8, 100_000)
+
+
+def valid_points(text: str) -> int:
+    """A --points: an integer in POINTS_RANGE."""
+    low, high = POINTS_RANGE
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not low <= value <= high:
+        raise ValueError(f"an integer from {low} to {high}, not {text!r}")
+    return value
+
+
+def valid_seed(text: str) -> int:
+    """A --seed: an integer from 0 to 2**32 - 1 (NumPy's seed range)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value < 2**32:
+        raise ValueError(f"an integer from 0 to {2**32 - 1}, not {text!r}")
     return value

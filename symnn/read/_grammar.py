@@ -22,6 +22,8 @@ __all__ = ["read", "fill", "cross_check", "warm_up"]
 _HOLE = re.compile(r"^omicron_\{?(\d+)\}?$")
 #: Numeric powers with a larger exponent stay unevaluated (no 10^(10^10)-digit integers).
 MAX_EVALUATED_EXPONENT = 64
+#: n! is computed exactly up to this n (1000! has 2568 digits); past it it stays a factorial.
+MAX_EVALUATED_FACTORIAL = 1000
 
 
 @lru_cache(maxsize=1)
@@ -95,6 +97,9 @@ def _rebuild(expr: sp.Basic) -> sp.Basic:
     if isinstance(expr, sp.Pow) and all(a.is_Number for a in args) and (
             abs(args[1]) > MAX_EVALUATED_EXPONENT):
         return sp.Pow(*args, evaluate=False)  # 10^{10^{10}} stays a power, never a huge integer
+    if isinstance(expr, sp.factorial) and args[0].is_Number and (
+            abs(args[0]) > MAX_EVALUATED_FACTORIAL):
+        return sp.factorial(args[0], evaluate=False)  # (10^{999}-1)! is never computed
     if isinstance(expr, sp.Derivative):
         return sp.Derivative(args[0], *expr.variable_count)
     return expr.func(*args)
