@@ -45,13 +45,18 @@ from .read import (
     warm_up,
 )
 from .report import (
+    OutputError,
+    PrintableStream,
     Unverified,
     backward_text,
     cell_text,
     check_text,
     claim_json,
     codegen_source,
+    discard,
     formula_table,
+    move_into_place,
+    new_output_folder,
     results_json,
 )
 
@@ -214,11 +219,13 @@ def _cmd_codegen(args: argparse.Namespace) -> int:
     if chosen is None:
         return EXIT_UNREADABLE
     try:
-        source = codegen_source(chosen, args.backend, args.seed, args.include_refuted)
+        source = run_isolated(codegen_source, chosen, args.backend, args.seed,
+                              args.include_refuted, seconds=args.time_limit * len(chosen),
+                              what="codegen", passthrough=_READ_ERRORS)
     except Unverified as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REFUTED
-    except (ParseError, DeriveError, ValueError) as exc:
+    except (*_READ_ERRORS, BudgetExceeded) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
     if args.output is None:
@@ -241,6 +248,9 @@ def _cmd_codegen(args: argparse.Namespace) -> int:
     return EXIT_UNREADABLE if bad else EXIT_OK
 
 
+_READ_ERRORS = (ParseError, DeriveError, ValueError)
+
+
 def _cmd_docs(args: argparse.Namespace) -> int:
     formulas, bad = _select(args.paths, args.ids)
     if formulas is None:
@@ -251,7 +261,21 @@ def _cmd_docs(args: argparse.Namespace) -> int:
         print(f"error: {exc}; pip install 'symnn[docs]'", file=sys.stderr)
         return EXIT_UNREADABLE
     formats = ("md", "html") if args.format == "both" else (args.format,)
-    written = build_docs(Path(args.output), formulas, args.seed, formats)
+    out = Path(args.output)
+    try:  # built whole in a new folder, then moved into place: a failure leaves out as it was
+        tmp = new_output_folder(out)
+    except OutputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    try:
+        written = run_isolated(build_docs, tmp, formulas, args.seed, formats,
+                               seconds=args.time_limit * len(formulas), what="docs",
+                               passthrough=_READ_ERRORS)
+        move_into_place(tmp, out)
+    except (*_READ_ERRORS, BudgetExceeded, OSError) as exc:
+        discard(tmp)
+        print(f"error: {exc}; {out} is left as it was", file=sys.stderr)
+        return EXIT_UNREADABLE
     print(f"wrote {len(written)} files under {args.output}", file=sys.stderr)
     return EXIT_UNREADABLE if bad else EXIT_OK
 
@@ -291,6 +315,8 @@ def build_parser() -> argparse.ArgumentParser:
     codegen.add_argument("-o", "--output", help="the module to write (default: stdout)")
     codegen.add_argument("--backend", choices=sorted(BACKENDS), default="numpy")
     codegen.add_argument("--seed", type=_SEED, default=0, help="seed of the verification")
+    codegen.add_argument("--time-limit", type=_SECONDS, default=BUDGETS["formula_seconds"],
+                        metavar="SECONDS", help="budget per formula (the run gets N times it)")
     codegen.add_argument("--include-refuted", action="store_true",
                          help="write a refuted formula or one in error as a function that raises")
     codegen.add_argument("--catalog", dest="paths", action="append", default=[],
@@ -301,6 +327,8 @@ def build_parser() -> argparse.ArgumentParser:
     docs.add_argument("-o", "--output", required=True, help="the folder to write")
     docs.add_argument("--format", choices=["md", "html", "both"], default="both")
     docs.add_argument("--seed", type=_SEED, default=0, help="seed of the verification")
+    docs.add_argument("--time-limit", type=_SECONDS, default=BUDGETS["formula_seconds"],
+                        metavar="SECONDS", help="budget per formula (the run gets N times it)")
     docs.add_argument("--catalog", dest="paths", action="append", default=[],
                       metavar="PATH", help="formula files or folders (default: catalog)")
     docs.set_defaults(run=_cmd_docs)
@@ -325,6 +353,8 @@ def main(argv: list[str] | None = None) -> int:
     # SIGTERM (a kill, subprocess.run's timeout) unwinds like Ctrl-C: run_isolated's finally
     # then kills the child's process group, so no child outlives the command.
     previous = signal.signal(signal.SIGTERM, _terminated)
+    streams = sys.stdout, sys.stderr  # file text (titles, keys) must not drive the terminal
+    sys.stdout, sys.stderr = PrintableStream(sys.stdout), PrintableStream(sys.stderr)
     try:
         return args.run(args)
     except KeyboardInterrupt:
@@ -339,6 +369,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     finally:
         signal.signal(signal.SIGTERM, previous)
+        sys.stdout, sys.stderr = streams
 
 
 def _terminated(signum: int, frame: object) -> None:

@@ -12,6 +12,7 @@ import ctypes
 import math
 import multiprocessing
 import os
+import pickle
 import resource
 import signal
 import sys
@@ -70,7 +71,7 @@ def _die_with_parent(parent_pid: int) -> None:
 
 
 def _child(conn: Any, fn: Callable[..., Any], args: tuple, memory_mb: int,
-           parent_pid: int) -> None:
+           parent_pid: int, passthrough: tuple[type[BaseException], ...]) -> None:
     _die_with_parent(parent_pid)
     with contextlib.suppress(OSError):
         os.setpgid(0, 0)  # its own group: the parent kills the child and anything it started
@@ -85,6 +86,12 @@ def _child(conn: Any, fn: Callable[..., Any], args: tuple, memory_mb: int,
         conn.send(("error", f"ran out of memory (cap {memory_mb} MB)"))
     except BudgetExceeded as exc:
         conn.send(("error", str(exc)))
+    except passthrough as exc:  # the caller's own errors, raised again in the parent
+        try:
+            pickle.loads(pickle.dumps(exc))
+            conn.send(("raise", exc))
+        except Exception:  # not picklable: its message, as an error
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
     except Exception as exc:  # an internal error must not take the other formulas down
         conn.send(("error", f"internal error: {type(exc).__name__}: {exc}"))
     finally:
@@ -92,17 +99,20 @@ def _child(conn: Any, fn: Callable[..., Any], args: tuple, memory_mb: int,
 
 
 def run_isolated(fn: Callable[..., Any], *args: Any, seconds: float | None = None,
-                 memory_mb: int | None = None, what: str = "verification") -> Any:
+                 memory_mb: int | None = None, what: str = "verification",
+                 passthrough: tuple[type[BaseException], ...] = ()) -> Any:
     """Run ``fn(*args)`` in a forked child with a deadline and a memory cap; return its value.
 
-    Raises BudgetExceeded when the child runs out of time or memory or fails.
+    Raises BudgetExceeded when the child runs out of time or memory or fails; an exception of
+    a ``passthrough`` type is raised again here as it was. The child is SIGKILLed with its
+    process group on every exit path, and by the kernel if this process dies first.
     """
     seconds = BUDGETS["formula_seconds"] if seconds is None else seconds
     memory_mb = int(BUDGETS["memory_mb"] if memory_mb is None else memory_mb)
     ctx = multiprocessing.get_context("fork")  # no pickling of args: domains hold samplers
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, fn, args, memory_mb, os.getpid()),
-                       daemon=True)
+    proc = ctx.Process(target=_child, daemon=True,
+                       args=(child, fn, args, memory_mb, os.getpid(), passthrough))
     proc.start()
     child.close()
     with contextlib.suppress(OSError):  # also here: no window where the group is not its own
@@ -122,6 +132,8 @@ def run_isolated(fn: Callable[..., Any], *args: Any, seconds: float | None = Non
             proc.kill()
         proc.join()
         parent.close()
+    if status == "raise":
+        raise value
     if status != "ok":
         raise BudgetExceeded(f"{what}: {value}")
     return value

@@ -3,20 +3,25 @@ verified kernels (``codegen``) and documentation pages (``docs``, needs the docs
 
 from __future__ import annotations
 
+from ._outdir import OutputError, discard, move_into_place, new_output_folder
 from .codegen import Generated, Unverified, codegen_source, generate, slug
 from .text import (
+    PrintableStream,
     backward_text,
     cell_text,
     check_text,
     claim_json,
     formula_table,
     moment_latex,
+    printable,
     results_json,
     tape_lines,
 )
 
 __all__ = [
-    "Generated", "Unverified", "backward_text", "cell_text", "check_text", "claim_json",
+    "Generated", "OutputError", "Unverified", "backward_text", "discard", "move_into_place",
+    "new_output_folder", "cell_text", "check_text", "claim_json",
     "codegen_source",
-    "formula_table", "generate", "moment_latex", "results_json", "slug", "tape_lines",
+    "formula_table", "generate", "moment_latex", "PrintableStream", "printable",
+    "results_json", "slug", "tape_lines",
 ]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from typing import TextIO
 
 import sympy as sp
 
@@ -40,6 +42,28 @@ def _counterexample(c: CheckResult) -> str:
     return f"at {point}: left {ce.get('lhs', float('nan')):.10g}, right {ce.get('rhs'):.10g}"
 
 
+#: C0 and C1 control characters but newline and tab: ANSI escapes, carriage returns, bells.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` without control characters (file text must not drive the terminal)."""
+    return _CONTROL.sub("", text)
+
+
+class PrintableStream:
+    """A text stream that drops control characters from everything written to it."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(printable(text))
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.stream, name)
+
+
 def formula_table(results: list[FormulaResult]) -> str:
     """One row per formula, then the details of every formula that is not simply verified."""
     rows = [("id", "title", "status", "how", "worst rel. error", "margin")]
@@ -71,7 +95,7 @@ def formula_table(results: list[FormulaResult]) -> str:
     lines.append("")
     lines.append(", ".join(f"{n} {s}" for s, n in counts.items()) +
                  f"; {sum(not r.as_expected for r in results)} not as expected")
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def check_text(result: CheckResult) -> str:
