@@ -42,8 +42,11 @@ def _counterexample(c: CheckResult) -> str:
     return f"at {point}: left {ce.get('lhs', float('nan')):.10g}, right {ce.get('rhs'):.10g}"
 
 
-#: C0 and C1 control characters but newline and tab: ANSI escapes, carriage returns, bells.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: ANSI escape sequences (CSI ``ESC [ ... m``, OSC ``ESC ] ... BEL``, two-byte ``ESC x``), then
+#: every other C0/C1 control character but newline and tab (carriage returns, bells).
+_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]?|\x9b[0-?]*[ -/]*[@-~]?"
+                      r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?"
+                      r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def printable(text: str) -> str:
