@@ -4,6 +4,9 @@ pytest plugin on unreadable files, and `symnn docs` writing whole or not at all.
 from __future__ import annotations
 
 import os
+import re
+import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -175,3 +178,39 @@ def test_docs_output_of_the_wrong_type_exits_2(tmp_path, kind, capsys):
     assert _docs(out) == 2
     assert str(out) in capsys.readouterr().err
     assert len(list(tmp_path.iterdir())) == (1 if kind == "file" else 2)
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+PWN = "document.title='pwned'"
+HOSTILE_TEX = r"\textrm{</math><script>" + PWN + r"</script><img src=x onerror=" + PWN + "}"
+
+
+def _rendered_title(page: Path) -> str:
+    """The document title after Chromium loaded the page and ran whatever scripts it has."""
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--virtual-time-budget=2000"]
+    dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", page.as_uri()], capture_output=True,
+                         text=True, timeout=120, check=True).stdout
+    found = re.search(r"<title>(.*?)</title>", dom, flags=re.S)
+    return found.group(1) if found else ""
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (.ci/run installs it)")
+def test_hostile_pages_run_no_script_in_headless_chromium(tmp_path):
+    """A hostile title and LaTeX text through `symnn docs`: Chromium keeps the title, so no
+    script or handler ran; the same markup unsanitized (planted) does change it."""
+    from symnn.report.docs import Block, build_docs, to_html
+
+    hostile = f"<script>{PWN}</script><img src=x onerror=\\\"{PWN}\\\">"
+    formula = load_formula(FORMULAS / "11-sigmoid.toml", SIGMOID.replace(
+        'en = "Sigmoid"', f'en = "{hostile}"'))
+    build_docs(tmp_path / "site", [formula], formats=("html",))
+    page = tmp_path / "tex.html"
+    page.write_text(to_html([Block("tex", HOSTILE_TEX)], "safe", "en", "img", []),
+                    encoding="utf-8")
+    assert _rendered_title(page) == "safe"
+    assert "pwned" not in _rendered_title(tmp_path / "site" / "en" / "sigmoid.html")
+    planted = tmp_path / "planted.html"
+    planted.write_text(f"<html><head><title>safe</title></head><body>{hostile}</body></html>"
+                       .replace('\\"', '"'), encoding="utf-8")
+    assert _rendered_title(planted) == "pwned"
