@@ -10,10 +10,12 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import signal
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 import sympy as sp
@@ -26,6 +28,10 @@ from .catalog import (
     Formula,
     load_catalog,
     run_isolated,
+    too_large,
+    valid_points,
+    valid_seconds,
+    valid_seed,
 )
 from .check import (
     DEFAULT_POINTS,
@@ -52,13 +58,19 @@ from .read import (
     warm_up,
 )
 from .report import (
+    OutputError,
+    PrintableStream,
     Unverified,
     backward_text,
     cell_text,
     check_text,
     claim_json,
     codegen_source,
+    discard,
     formula_table,
+    keep_unchanged,
+    move_into_place,
+    new_output_folder,
     results_json,
 )
 
@@ -66,6 +78,7 @@ __all__ = ["main", "check_claim", "verify_budgeted", "EXIT_OK", "EXIT_REFUTED",
            "EXIT_UNREADABLE", "EXIT_UNDECIDED"]
 
 EXIT_OK, EXIT_REFUTED, EXIT_UNREADABLE, EXIT_UNDECIDED = 0, 1, 2, 3
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM
 
 #: ``--assume`` forms: a pattern over the text and the domain it gives the name.
 _ASSUME_FORMS = [
@@ -127,6 +140,9 @@ def check_claim(claim: str, assume: Sequence[str] = (), where: Sequence[str] = (
     if read.rel != "eq":
         raise ParseError("a claim must be an equation 'left = right'", claim, 0)
     lhs, rhs = evaluate(read.lhs, defs), evaluate(read.rhs, defs)
+    huge = too_large(lhs, rhs, *joint)  # said here, at once, not after a fork and a timeout
+    if huge:
+        raise ValueError(huge)
     return run_isolated(lambda: compare(lhs, rhs, table, seed=seed, points=points,
                                         constraints=tuple(joint)),
                         seconds=seconds, what="the check")
@@ -290,11 +306,14 @@ def _cmd_codegen(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     try:
         results = {r.id: r for r in verify_many(chosen, args, quiet=True)}
-        source = codegen_source(chosen, args.backend, args.seed, args.include_refuted, results)
+        source = run_isolated(codegen_source, chosen, args.backend, args.seed,
+                              args.include_refuted, results,
+                              seconds=args.time_limit * len(chosen), what="codegen",
+                              passthrough=_READ_ERRORS)
     except Unverified as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REFUTED
-    except (ParseError, DeriveError, ValueError) as exc:
+    except (*_READ_ERRORS, BudgetExceeded) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
     if args.output is None:
@@ -317,6 +336,9 @@ def _cmd_codegen(args: argparse.Namespace) -> int:
     return EXIT_UNREADABLE if bad else EXIT_OK
 
 
+_READ_ERRORS = (ParseError, DeriveError, ValueError)
+
+
 def _cmd_docs(args: argparse.Namespace) -> int:
     formulas, bad = _select(args.paths, args.ids)
     if formulas is None:
@@ -328,7 +350,22 @@ def _cmd_docs(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     formats = ("md", "html") if args.format == "both" else (args.format,)
     results = {r.id: r for r in verify_many(formulas, args, quiet=True)}
-    written = build_docs(Path(args.output), formulas, args.seed, formats, results=results)
+    out = Path(args.output)
+    try:  # built whole in a new folder, then moved into place: a failure leaves out as it was
+        tmp = new_output_folder(out)
+        keep_unchanged(out, tmp)
+    except OutputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    try:
+        written = run_isolated(partial(build_docs, results=results), tmp, formulas, args.seed,
+                               formats, seconds=args.time_limit * len(formulas), what="docs",
+                               passthrough=_READ_ERRORS)
+        move_into_place(tmp, out)
+    except (*_READ_ERRORS, BudgetExceeded, OSError) as exc:
+        discard(tmp)
+        print(f"error: {exc}; {out} is left as it was", file=sys.stderr)
+        return EXIT_UNREADABLE
     print(f"wrote {len(written)} files under {args.output}", file=sys.stderr)
     return EXIT_UNREADABLE if bad else EXIT_OK
 
@@ -340,6 +377,20 @@ def _cache_options(parser: argparse.ArgumentParser) -> None:
                         help="formulas verified at once (default: the available cores)")
 
 
+def _arg(check: Callable[[str], object]) -> Callable[[str], object]:
+    """An argparse type from a validator: its ValueError becomes argparse's message (exit 2)."""
+    def convert(text: str) -> object:
+        try:
+            return check(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    convert.__name__ = check.__name__.removeprefix("valid_")
+    return convert
+
+
+_SECONDS, _POINTS, _SEED = _arg(valid_seconds), _arg(valid_points), _arg(valid_seed)
+
+
 def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(prog="symnn", description=__doc__.splitlines()[0])
@@ -348,8 +399,8 @@ def build_parser() -> argparse.ArgumentParser:
     verify = sub.add_parser("verify", help="verify formula files (default: the shipped catalog)")
     verify.add_argument("paths", nargs="*", help="formula files or folders of *.toml")
     verify.add_argument("--json", action="store_true", help="print JSON")
-    verify.add_argument("--seed", type=int, default=0, help="seed of the sampled points")
-    verify.add_argument("--time-limit", type=float, default=BUDGETS["formula_seconds"],
+    verify.add_argument("--seed", type=_SEED, default=0, help="seed of the sampled points")
+    verify.add_argument("--time-limit", type=_SECONDS, default=BUDGETS["formula_seconds"],
                         metavar="SECONDS", help="budget of one formula's verification")
     _cache_options(verify)
     verify.set_defaults(run=_cmd_verify)
@@ -361,24 +412,24 @@ def build_parser() -> argparse.ArgumentParser:
     codegen.add_argument("ids", nargs="*", help="formula ids or aliases (default: all)")
     codegen.add_argument("-o", "--output", help="the module to write (default: stdout)")
     codegen.add_argument("--backend", choices=sorted(BACKENDS), default="numpy")
-    codegen.add_argument("--seed", type=int, default=0, help="seed of the verification")
+    codegen.add_argument("--seed", type=_SEED, default=0, help="seed of the verification")
+    codegen.add_argument("--time-limit", type=_SECONDS, default=BUDGETS["formula_seconds"],
+                        metavar="SECONDS", help="budget per formula (the run gets N times it)")
     codegen.add_argument("--include-refuted", action="store_true",
                          help="write a refuted formula or one in error as a function that raises")
     codegen.add_argument("--catalog", dest="paths", action="append", default=[],
                          metavar="PATH", help="formula files or folders (default: catalog)")
-    codegen.add_argument("--time-limit", type=float, default=BUDGETS["formula_seconds"],
-                         metavar="SECONDS", help="budget of one formula's verification")
     _cache_options(codegen)
     codegen.set_defaults(run=_cmd_codegen)
     docs = sub.add_parser("docs", help="write the documentation pages (English and French)")
     docs.add_argument("ids", nargs="*", help="formula ids or aliases (default: all)")
     docs.add_argument("-o", "--output", required=True, help="the folder to write")
     docs.add_argument("--format", choices=["md", "html", "both"], default="both")
-    docs.add_argument("--seed", type=int, default=0, help="seed of the verification")
+    docs.add_argument("--seed", type=_SEED, default=0, help="seed of the verification")
+    docs.add_argument("--time-limit", type=_SECONDS, default=BUDGETS["formula_seconds"],
+                        metavar="SECONDS", help="budget per formula (the run gets N times it)")
     docs.add_argument("--catalog", dest="paths", action="append", default=[],
                       metavar="PATH", help="formula files or folders (default: catalog)")
-    docs.add_argument("--time-limit", type=float, default=BUDGETS["formula_seconds"],
-                      metavar="SECONDS", help="budget of one formula's verification")
     _cache_options(docs)
     docs.set_defaults(run=_cmd_docs)
     check = sub.add_parser("check", help="check one claim typed in LaTeX")
@@ -388,9 +439,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--where", action="append", default=[], metavar="DEF",
                        help=r"define a name used in the claim: 'a = \sigma(z)'")
     check.add_argument("--json", action="store_true", help="print JSON")
-    check.add_argument("--seed", type=int, default=0)
-    check.add_argument("--points", type=int, default=DEFAULT_POINTS)
-    check.add_argument("--time-limit", type=float, default=BUDGETS["formula_seconds"],
+    check.add_argument("--seed", type=_SEED, default=0)
+    check.add_argument("--points", type=_POINTS, default=DEFAULT_POINTS)
+    check.add_argument("--time-limit", type=_SECONDS, default=BUDGETS["formula_seconds"],
                        metavar="SECONDS", help="budget of the check")
     check.set_defaults(run=_cmd_check)
     return parser
@@ -399,11 +450,30 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = build_parser().parse_args(argv)
+    # SIGTERM (a kill, subprocess.run's timeout) unwinds like Ctrl-C: run_isolated's finally
+    # then kills the child's process group, so no child outlives the command.
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    streams = sys.stdout, sys.stderr  # file text (titles, keys) must not drive the terminal
+    sys.stdout, sys.stderr = PrintableStream(sys.stdout), PrintableStream(sys.stderr)
     try:
         return args.run(args)
+    except KeyboardInterrupt:
+        print("symnn: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except SystemExit as exc:
+        if exc.code == EXIT_TERMINATED:
+            print("symnn: terminated", file=sys.stderr)
+        raise
     except BrokenPipeError:  # `symnn derive X | head`: the reader left; that is not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        sys.stdout, sys.stderr = streams
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise SystemExit(EXIT_TERMINATED)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,8 +2,12 @@
 
 A formula that is not as its file expects (refuted, or an erratum that unexpectedly holds) fails
 with the failing checks and their counterexamples as the message; a file that cannot be read
-fails with the catalog error. TOML files that are not formula files (neither ``latex`` nor
-``symbols``) are ignored. Registered through the ``pytest11`` entry point.
+fails with the catalog error. Every ``*.toml`` pytest is pointed at is collected, so a file
+with a TOML syntax error, invalid UTF-8 or no read permission is a failing item with a one-line
+reason, never silently skipped; inside folders, TOML files that parse and are plainly not formula
+files (``pyproject.toml``: neither ``latex`` nor ``symbols``) are ignored. Each verification runs
+under the same budget as ``symnn verify`` (a forked child with a deadline and a memory cap).
+Registered through the ``pytest11`` entry point.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from .catalog import CatalogError, load_formula
+from .catalog import BUDGETS, BudgetExceeded, CatalogError, load_formula, run_isolated
 from .check import verify_formula
 from .report import formula_table
 
@@ -25,17 +29,28 @@ class FormulaFailure(Exception):
 
 
 def _is_formula_file(path: Path) -> bool:
+    """False only for a readable TOML file that is plainly something else; a file that cannot
+    be read or parsed counts (it then fails with the reason)."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return path.parent.name == "formulas"  # a broken file in a catalog folder still counts
-    return "latex" in data or "symbols" in data
+        if not path.is_file() or path.stat().st_size > 1 << 20:
+            return True
+        data = tomllib.loads(path.read_text(encoding="utf-8").removeprefix("\ufeff"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+        return True
+    return "latex" in data or "symbols" in data or "id" in data
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
-    if file_path.suffix == ".toml" and _is_formula_file(file_path):
+    if file_path.suffix != ".toml":
+        return None
+    named = any(file_path == Path(a).absolute() for a in parent.config.invocation_params.args)
+    if named or _is_formula_file(file_path):  # a file named on the command line always counts
         return FormulaFile.from_parent(parent, path=file_path)
     return None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 class FormulaFile(pytest.File):
@@ -48,8 +63,14 @@ class FormulaItem(pytest.Item):
         try:
             formula = load_formula(self.path)
         except CatalogError as exc:
-            raise FormulaFailure(str(exc)) from None
-        result = verify_formula(formula, seed=int(self.config.getoption("symnn_seed")))
+            raise FormulaFailure(_one_line(str(exc))) from None
+        try:
+            result = run_isolated(verify_formula, formula,
+                                  int(self.config.getoption("symnn_seed")),
+                                  seconds=BUDGETS["formula_seconds"],
+                                  what=f"verification of {formula.id}")
+        except BudgetExceeded as exc:
+            raise FormulaFailure(_one_line(str(exc))) from None
         if not result.as_expected:
             raise FormulaFailure(formula_table([result]))
 

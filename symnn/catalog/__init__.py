@@ -7,7 +7,17 @@ Also holds the budgets (time and memory) every later stage runs under.
 
 from __future__ import annotations
 
-from ._budget import BUDGETS, BudgetExceeded, run_isolated, run_isolated_many, time_limit
+from ._budget import (
+    BUDGETS,
+    BudgetExceeded,
+    run_isolated,
+    run_isolated_many,
+    time_limit,
+    valid_points,
+    valid_seconds,
+    valid_seed,
+)
+from ._magnitude import too_large
 from ._model import key_paths
 from .formula import (
     CHECK_KINDS,
@@ -29,5 +39,5 @@ __all__ = [
     "BUDGETS", "BatchSpec", "BudgetExceeded", "CHECK_KINDS", "CatalogError", "CellSpec",
     "Check", "Formula", "Variant", "catalog_dir", "formula_files", "formula_from_data", "key_paths",
     "load_catalog", "load_formula", "run_isolated", "run_isolated_many", "symbol_table",
-    "time_limit",
+    "time_limit", "too_large", "valid_points", "valid_seconds", "valid_seed",
 ]

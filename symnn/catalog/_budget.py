@@ -8,14 +8,20 @@ named, clean outcome ("simplify exceeded 10 s"), never a hang.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import math
 import multiprocessing
+import os
+import pickle
 import resource
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
-__all__ = ["BUDGETS", "BudgetExceeded", "time_limit", "run_isolated", "run_isolated_many"]
+__all__ = ["BUDGETS", "BudgetExceeded", "time_limit", "run_isolated", "run_isolated_many",
+           "valid_seconds", "valid_points", "valid_seed"]
 
 #: Defaults, overridable from the command line (--time-limit) or by callers.
 BUDGETS = {
@@ -51,7 +57,26 @@ def time_limit(seconds: float, what: str) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _child(conn: Any, fn: Callable[..., Any], args: tuple, memory_mb: int) -> None:
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Ask Linux to SIGKILL this process when its parent dies (prctl PR_SET_PDEATHSIG); then
+    check the parent did not die before the request was made."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent_pid:
+        os._exit(1)
+
+
+def _child(conn: Any, fn: Callable[..., Any], args: tuple, memory_mb: int,
+           parent_pid: int, passthrough: tuple[type[BaseException], ...]) -> None:
+    _die_with_parent(parent_pid)
+    with contextlib.suppress(OSError):
+        os.setpgid(0, 0)  # its own group: the parent kills the child and anything it started
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     limit = memory_mb * 1024 * 1024
     with contextlib.suppress(ValueError, OSError):  # some systems refuse; then no cap
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -61,6 +86,12 @@ def _child(conn: Any, fn: Callable[..., Any], args: tuple, memory_mb: int) -> No
         conn.send(("error", f"ran out of memory (cap {memory_mb} MB)"))
     except BudgetExceeded as exc:
         conn.send(("error", str(exc)))
+    except passthrough as exc:  # the caller's own errors, raised again in the parent
+        try:
+            pickle.loads(pickle.dumps(exc))
+            conn.send(("raise", exc))
+        except Exception:  # not picklable: its message, as an error
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
     except Exception as exc:  # an internal error must not take the other formulas down
         conn.send(("error", f"internal error: {type(exc).__name__}: {exc}"))
     finally:
@@ -68,18 +99,24 @@ def _child(conn: Any, fn: Callable[..., Any], args: tuple, memory_mb: int) -> No
 
 
 def run_isolated(fn: Callable[..., Any], *args: Any, seconds: float | None = None,
-                 memory_mb: int | None = None, what: str = "verification") -> Any:
+                 memory_mb: int | None = None, what: str = "verification",
+                 passthrough: tuple[type[BaseException], ...] = ()) -> Any:
     """Run ``fn(*args)`` in a forked child with a deadline and a memory cap; return its value.
 
-    Raises BudgetExceeded when the child runs out of time or memory or fails.
+    Raises BudgetExceeded when the child runs out of time or memory or fails; an exception of
+    a ``passthrough`` type is raised again here as it was. The child is SIGKILLed with its
+    process group on every exit path, and by the kernel if this process dies first.
     """
     seconds = BUDGETS["formula_seconds"] if seconds is None else seconds
     memory_mb = int(BUDGETS["memory_mb"] if memory_mb is None else memory_mb)
     ctx = multiprocessing.get_context("fork")  # no pickling of args: domains hold samplers
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, fn, args, memory_mb), daemon=True)
+    proc = ctx.Process(target=_child, daemon=True,
+                       args=(child, fn, args, memory_mb, os.getpid(), passthrough))
     proc.start()
     child.close()
+    with contextlib.suppress(OSError):  # also here: no window where the group is not its own
+        os.setpgid(proc.pid, proc.pid)
     try:
         if not parent.poll(seconds):
             raise BudgetExceeded(f"{what} exceeded {seconds:g} s")
@@ -88,11 +125,15 @@ def run_isolated(fn: Callable[..., Any], *args: Any, seconds: float | None = Non
         except EOFError:
             raise BudgetExceeded(f"{what} died (exit code {proc.exitcode}); "
                                  f"memory cap {memory_mb} MB") from None
-    finally:
+    finally:  # every exit path, KeyboardInterrupt and SystemExit included
         if proc.is_alive():
+            with contextlib.suppress(OSError):
+                os.killpg(proc.pid, signal.SIGKILL)
             proc.kill()
         proc.join()
         parent.close()
+    if status == "raise":
+        raise value
     if status != "ok":
         raise BudgetExceeded(f"{what}: {value}")
     return value
@@ -154,3 +195,41 @@ def run_isolated_many(jobs: list[tuple[Callable[..., Any], tuple]], *, workers: 
     finally:
         for conn in list(running):
             finish(conn, None)
+
+
+def valid_seconds(text: str) -> float:
+    """A --time-limit: a finite number of seconds > 0 and at most a day."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 < value <= 86400):
+        raise ValueError(f"a number of seconds in (0, 86400], not {text!r}")
+    return value
+
+
+#: Bounds of the sampled points per check: fewer cannot refute; more only take memory.
+POINTS_RANGE = (8, 100_000)
+
+
+def valid_points(text: str) -> int:
+    """A --points: an integer in POINTS_RANGE."""
+    low, high = POINTS_RANGE
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not low <= value <= high:
+        raise ValueError(f"an integer from {low} to {high}, not {text!r}")
+    return value
+
+
+def valid_seed(text: str) -> int:
+    """A --seed: an integer from 0 to 2**32 - 1 (NumPy's seed range)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value < 2**32:
+        raise ValueError(f"an integer from 0 to {2**32 - 1}, not {text!r}")
+    return value

@@ -6,6 +6,8 @@ what was expected; unknown keys are errors, so a typo cannot silently disable a 
 
 from __future__ import annotations
 
+import os
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -206,7 +208,14 @@ def load_formula(path: str | Path, text: str | None = None) -> Formula:
     where = str(path)
     try:
         if text is None:
-            with open(path, "rb") as fh:
+            # a regular file only, opened without blocking: a FIFO, /dev/zero or a folder is
+            # an error at once, not a hang or an endless read
+            _want(stat.S_ISREG(os.stat(path).st_mode), where, "(file)",
+                  "a regular file (not a folder, device or pipe)")
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            with os.fdopen(fd, "rb") as fh:
+                _want(stat.S_ISREG(os.fstat(fd).st_mode), where, "(file)",
+                      "a regular file (not a folder, device or pipe)")
                 raw = fh.read(MAX_FILE_BYTES + 1)
             _want(len(raw) <= MAX_FILE_BYTES, where, "(file)",
                   f"a formula file of at most {MAX_FILE_BYTES} bytes")

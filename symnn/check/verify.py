@@ -12,7 +12,7 @@ import dataclasses
 import numpy as np
 import sympy as sp
 
-from ..catalog import CHECK_KINDS, Formula
+from ..catalog import CHECK_KINDS, BudgetExceeded, Formula, too_large
 from ..derive import (
     Definitions,
     DeriveError,
@@ -70,7 +70,11 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
             constraints: tuple[sp.Basic, ...] = (), sizes: list[dict] | None = None
             ) -> CheckResult:
     """Decide whether lhs == rhs on the declared domains (and constraints): a proof, or
-    numbers, or a refutation with a counterexample."""
+    numbers, or a refutation with a counterexample. Raises BudgetExceeded for a number too
+    large to evaluate (a power tower), found before anything computes it."""
+    huge = too_large(lhs, rhs, *constraints)
+    if huge:
+        raise BudgetExceeded(huge)
     if not (lhs.is_commutative and rhs.is_commutative):  # matrices and vectors
         result = matrix_compare(lhs, rhs, table, kind=kind, seed=seed)
         if result.ok and prove and prove_equal(lhs, rhs):

@@ -22,6 +22,8 @@ __all__ = ["read", "fill", "cross_check", "warm_up"]
 _HOLE = re.compile(r"^omicron_\{?(\d+)\}?$")
 #: Numeric powers with a larger exponent stay unevaluated (no 10^(10^10)-digit integers).
 MAX_EVALUATED_EXPONENT = 64
+#: n! is computed exactly up to this n (1000! has 2568 digits); past it it stays a factorial.
+MAX_EVALUATED_FACTORIAL = 1000
 
 
 @lru_cache(maxsize=1)
@@ -96,6 +98,9 @@ def _rebuild(expr: sp.Basic) -> sp.Basic:
     if isinstance(expr, sp.Pow) and all(a.is_Number for a in args) and (
             abs(args[1]) > MAX_EVALUATED_EXPONENT):
         return sp.Pow(*args, evaluate=False)  # 10^{10^{10}} stays a power, never a huge integer
+    if isinstance(expr, sp.factorial) and args[0].is_Number and (
+            abs(args[0]) > MAX_EVALUATED_FACTORIAL):
+        return sp.factorial(args[0], evaluate=False)  # (10^{999}-1)! is never computed
     if isinstance(expr, sp.Derivative):
         return sp.Derivative(args[0], *expr.variable_count)
     return expr.func(*args)
@@ -245,7 +250,7 @@ def cross_check(masked: sp.Expr, text: str) -> str:
     symbols = sorted(mine.free_symbols | other.free_symbols, key=lambda s: s.name)
     values = np.random.default_rng(0).uniform(0.5, 1.5, (len(symbols), 3))
     try:  # floats only: an integer power tower must overflow, not be computed exactly
-        with np.errstate(all="ignore"):  # sqrt of a negative sample is nan, not an error
+        with np.errstate(all="ignore"):  # e^{10^5} overflows: then there is no vote
             a, b = (sp.lambdify(symbols, _floats(e), "numpy")(*values) for e in (mine, other))
     except (ArithmeticError, ValueError, TypeError):
         return "n/a"

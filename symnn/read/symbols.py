@@ -148,16 +148,26 @@ class SymbolTable:
 
     decls: dict[str, Decl] = field(default_factory=dict)
     auto: bool = False
+    #: pyname -> LaTeX of ``decls``, kept up to date so that declaring is O(1), not O(n)
+    _pynames: dict[str, str] = field(default_factory=dict, init=False, repr=False,
+                                     compare=False)
 
     def get(self, latex: str) -> Decl | None:
         return self.decls.get(latex)
 
     def declare(self, decl: Decl) -> Decl:
-        taken = {d.pyname: d.latex for d in self.decls.values()}
+        taken = self._pynames
+        if len(taken) != len(self.decls):  # decls was changed directly: index it again
+            taken.clear()
+            taken.update((d.pyname, d.latex) for d in self.decls.values())
         if decl.pyname in taken and taken[decl.pyname] != decl.latex:
             decl = Decl(decl.latex, decl.kind, decl.domain, decl.pyname + f"_{len(taken)}",
                         decl.shape, decl.args, decl.distribution)
+        old = self.decls.get(decl.latex)
+        if old is not None and taken.get(old.pyname) == old.latex:
+            del taken[old.pyname]
         self.decls[decl.latex] = decl
+        taken[decl.pyname] = decl.latex
         return decl
 
     def auto_declare(self, latex: str, kind: str = "scalar") -> Decl:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from typing import TextIO
 
 import sympy as sp
 
@@ -74,6 +76,31 @@ def _cut(cell: str, width: int) -> str:
     return cell if len(cell) <= width else cell[:width - 1] + "~"
 
 
+#: ANSI escape sequences (CSI ``ESC [ ... m``, OSC ``ESC ] ... BEL``, two-byte ``ESC x``), then
+#: every other C0/C1 control character but newline and tab (carriage returns, bells).
+_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]?|\x9b[0-?]*[ -/]*[@-~]?"
+                      r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?"
+                      r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` without control characters (file text must not drive the terminal)."""
+    return _CONTROL.sub("", text)
+
+
+class PrintableStream:
+    """A text stream that drops control characters from everything written to it."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(printable(text))
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.stream, name)
+
+
 def formula_table(results: list[FormulaResult]) -> str:
     """One row per formula, then the details of every formula that is not simply verified."""
     rows = [("id", "title", "status", "how", "worst rel. error", "margin")]
@@ -104,7 +131,7 @@ def formula_table(results: list[FormulaResult]) -> str:
     lines.append("")
     lines.append(", ".join(f"{n} {s}" for s, n in counts.items()) +
                  f"; {sum(not r.as_expected for r in results)} not as expected")
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def check_text(result: CheckResult) -> str:
