@@ -31,8 +31,8 @@ def test_each_formula_file_is_one_test_and_a_refuted_one_fails(pytester, folder)
 
 
 def test_an_unreadable_formula_file_fails_with_the_catalog_error(pytester):
-    """A formula file that breaks the schema fails and names the key (the missing title)."""
+    """A formula file that breaks the schema fails and names the key (the misspelt title)."""
     pytester.makefile(".toml", broken=SIGMOID.replace("title =", "titel ="))
     result = pytester.runpytest(str(pytester.path))
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*key 'title'*"])
+    result.stdout.fnmatch_lines(["*key 'titel'*"])

@@ -160,6 +160,8 @@ def run_isolated_many(jobs: list[tuple[Callable[..., Any], tuple]], *, workers: 
     def finish(conn: Any, value: Any) -> tuple[int, Any]:
         index, proc, _ = running.pop(conn)
         if proc.is_alive():
+            with contextlib.suppress(OSError):
+                os.killpg(proc.pid, signal.SIGKILL)
             proc.kill()
         proc.join()
         conn.close()
@@ -171,9 +173,12 @@ def run_isolated_many(jobs: list[tuple[Callable[..., Any], tuple]], *, workers: 
                 index = pending.pop()
                 fn, args = jobs[index]
                 parent, child = ctx.Pipe(duplex=False)
-                proc = ctx.Process(target=_child, args=(child, fn, args, memory_mb), daemon=True)
+                proc = ctx.Process(target=_child, daemon=True,
+                                   args=(child, fn, args, memory_mb, os.getpid(), ()))
                 proc.start()
                 child.close()
+                with contextlib.suppress(OSError):  # its own group, as in run_isolated
+                    os.setpgid(proc.pid, proc.pid)
                 running[parent] = (index, proc, monotonic() + seconds)
             now = monotonic()
             timeout = max(0.0, min(d for _, _, d in running.values()) - now)
