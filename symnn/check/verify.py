@@ -198,7 +198,7 @@ def _check_claim(st, check, formula, defs, seed):
 
 def _check_gradient(st, check, formula, defs, seed):
     defs = with_statement(st, defs)
-    of, wrt, derived = gradient_parts(check, formula, defs)
+    of, wrt, derived = gradient_parts(check, formula, defs, simplify=False)
     if check.latex:
         stated, shown = evaluate(parse_expression(check.latex, formula.table), defs), ""
     else:  # symnn's own derivative, shown with the defined names folded back
