@@ -56,12 +56,12 @@ def test_two_stage_parser_falls_back_to_ll_and_keeps_the_syntax_error():
     _grammar.warm_up()
     bad = r"\frac{ \omicron_{0} }{"
     with pytest.raises(Exception) as fast:
-        _grammar._grammar.__wrapped__(bad)
+        _grammar._canonical_grammar.__wrapped__(bad)
     one_stage = l2s.PSParser
     l2s.PSParser = one_stage.__mro__[1]
     try:
         with pytest.raises(Exception) as slow:
-            _grammar._grammar.__wrapped__(bad)
+            _grammar._canonical_grammar.__wrapped__(bad)
     finally:
         l2s.PSParser = one_stage
     assert str(fast.value) == str(slow.value) and "\\frac" in str(fast.value)
@@ -140,3 +140,33 @@ def test_verify_does_not_simplify_derived_gradients(monkeypatch):
     check = next(c for c in formula.checks if c.kind == "gradient")
     with pytest.raises(AssertionError, match="simplify called"):
         derivations.gradient_parts(check, formula, derivations.definition_groups(formula)[0][1])
+
+
+@pytest.mark.parametrize("text", [r" \omicron_{12} ^{ \omicron_{3} }- \omicron_{12} ",
+                                  r"\frac{ \omicron_{7} }{1- \omicron_{0} } \omicron_{10} ^{2}",
+                                  r" \omicron_{4} (1- \omicron_{6} )"])
+def test_renumbered_reading_is_the_reading_of_the_text_as_written(text):
+    """Placeholders read in canonical order, then named back: the same unevaluated tree."""
+    direct = _grammar._canonical_grammar.__wrapped__(text)
+    assert sp.srepr(_grammar._grammar(text)) == sp.srepr(direct)
+
+
+def test_renumbered_readings_share_one_grammar_run():
+    """Two texts of one shape cost one grammar run; a planted mix-up of names is visible."""
+    _grammar._grammar(r" \omicron_{8} - \omicron_{9} ")
+    before = _grammar._canonical_grammar.cache_info().misses
+    other = _grammar._grammar(r" \omicron_{5} - \omicron_{2} ")
+    assert _grammar._canonical_grammar.cache_info().misses == before
+    names = {s.name for s in other.free_symbols}
+    assert names == {"omicron_5", "omicron_2"} and names != {"omicron_0", "omicron_1"}
+    assert sp.srepr(other) != sp.srepr(_grammar._grammar(r" \omicron_{2} - \omicron_{5} "))
+
+
+def test_renumbered_reading_keeps_the_error_of_the_text_as_written():
+    """An unreadable text reports its own columns, not those of the renumbered text."""
+    bad = r" \omicron_{12} + \frac{ \omicron_{30} }{"
+    with pytest.raises(Exception) as fast:
+        _grammar._grammar(bad)
+    with pytest.raises(Exception) as slow:
+        _grammar._canonical_grammar.__wrapped__(bad)
+    assert str(fast.value) == str(slow.value) and "omicron_{30}" in str(fast.value)

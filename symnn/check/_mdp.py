@@ -56,6 +56,7 @@ class Interpreter:
                  functions: dict[str, Callable], values: dict[str, object]) -> None:
         self.kinds, self.sizes, self.functions, self.values = kinds, sizes, functions, values
         self.axes: dict[str, int] = {}
+        self.grids: dict[tuple[int, int], np.ndarray] = {}
 
     def axis(self, name: str) -> int:
         if name not in self.axes:
@@ -67,10 +68,13 @@ class Interpreter:
     def var(self, name: str) -> np.ndarray:
         if name in self.values:
             return self.values[name]
-        n = self.sizes[self.kinds[name]]
-        shape = [1] * _AXES
-        shape[self.axis(name)] = n
-        return np.arange(n).reshape(shape)
+        n, ax = self.sizes[self.kinds[name]], self.axis(name)
+        if (n, ax) not in self.grids:  # read-only: shared by every read of the variable
+            shape = [1] * _AXES
+            shape[ax] = n
+            self.grids[n, ax] = np.arange(n).reshape(shape)
+            self.grids[n, ax].flags.writeable = False
+        return self.grids[n, ax]
 
     def __call__(self, e: sp.Basic) -> object:
         return self.compile(e)()

@@ -103,11 +103,41 @@ def _source_pos(pieces: list[tuple[str, int]], column: int) -> int:
 
 
 @lru_cache(maxsize=4096)
-def _grammar(text: str) -> object:
+def _canonical_grammar(text: str) -> object:
     """The grammar's reading of masked text; cached: masked text holds only placeholders and
     arithmetic, so equal text always reads the same (and the grammar is the slow part)."""
     latex2sympy, config = _engine()
     return latex2sympy(text, normalization_config=None, conversion_config=config)
+
+
+_PLACEHOLDER = re.compile(r"\\omicron_\{(\d+)\}")
+
+
+def _spelled(number: str) -> sp.Symbol:
+    """A placeholder as the grammar names it: omicron_7, omicron_{12}."""
+    return sp.Symbol(f"omicron_{number}" if len(number) == 1 else f"omicron_{{{number}}}")
+
+
+def _grammar(text: str) -> object:
+    """The grammar's reading of masked text, read once per shape: placeholders renumbered in
+    order of appearance (``\\omicron_{7} + \\omicron_{3}`` reads as ``\\omicron_{0} +
+    \\omicron_{1}``, the grammar treats every placeholder alike), then named back, unevaluated.
+    An error is reported from the text as written (its columns point into it)."""
+    order: dict[str, int] = {}
+    canonical = _PLACEHOLDER.sub(
+        lambda m: f"\\omicron_{{{order.setdefault(m.group(1), len(order))}}}", text)
+    try:
+        result = _canonical_grammar(canonical)
+    except Exception:  # the grammar raises bare Exception and friends: say it as written
+        return _canonical_grammar.__wrapped__(text)
+    back = {sp.Symbol(name.format(new)): _spelled(old) for old, new in order.items()
+            if str(new) != old for name in ("omicron_{}", "omicron_{{{}}}")}
+    if not back:
+        return result
+    if not isinstance(result, sp.Basic):  # not a tree to rename: read the text as written
+        return _canonical_grammar(text)
+    with sp.evaluate(False):
+        return result.xreplace(back)
 
 
 def read(pieces: list[tuple[str, int]], src: str) -> sp.Expr:
