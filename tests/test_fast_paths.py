@@ -170,3 +170,27 @@ def test_renumbered_reading_keeps_the_error_of_the_text_as_written():
     with pytest.raises(Exception) as slow:
         _grammar._canonical_grammar.__wrapped__(bad)
     assert str(fast.value) == str(slow.value) and "omicron_{30}" in str(fast.value)
+
+
+def test_verify_starts_the_slowest_formula_first_and_keeps_file_order(tmp_path):
+    """Children start by expected cost (batch normalization before the chain rule), results
+    come back in file order; in file order the chain rule would have started first."""
+    from symnn.catalog import load_catalog
+    from symnn.check import FormulaResult, verify_all
+    from symnn.check._pool import expected_cost
+
+    log = tmp_path / "started"
+    formulas = [f for f in load_catalog() if f.id in ("backprop-chain-rule", "sigmoid",
+                                                      "batch-normalization")]
+
+    def fake(formula, seed):
+        with log.open("a") as out:
+            out.write(formula.id + "\n")
+        return FormulaResult(formula.id, "", "", "verified", True)
+
+    results = verify_all(formulas, workers=1, verify=fake)
+    assert [r.id for r in results] == [f.id for f in formulas]
+    started = log.read_text().split()
+    assert started == sorted(started, key=lambda i: -expected_cost(
+        next(f for f in formulas if f.id == i)))
+    assert started[0] == "batch-normalization" != formulas[0].id
