@@ -56,6 +56,7 @@ class Interpreter:
                  functions: dict[str, Callable], values: dict[str, object]) -> None:
         self.kinds, self.sizes, self.functions, self.values = kinds, sizes, functions, values
         self.axes: dict[str, int] = {}
+        self.grids: dict[tuple[int, int], np.ndarray] = {}
 
     def axis(self, name: str) -> int:
         if name not in self.axes:
@@ -67,46 +68,69 @@ class Interpreter:
     def var(self, name: str) -> np.ndarray:
         if name in self.values:
             return self.values[name]
-        n = self.sizes[self.kinds[name]]
-        shape = [1] * _AXES
-        shape[self.axis(name)] = n
-        return np.arange(n).reshape(shape)
+        n, ax = self.sizes[self.kinds[name]], self.axis(name)
+        if (n, ax) not in self.grids:  # read-only: shared by every read of the variable
+            shape = [1] * _AXES
+            shape[ax] = n
+            self.grids[n, ax] = np.arange(n).reshape(shape)
+            self.grids[n, ax].flags.writeable = False
+        return self.grids[n, ax]
 
     def __call__(self, e: sp.Basic) -> object:
+        return self.compile(e)()
+
+    def compile(self, e: sp.Basic) -> Callable[[], object]:
+        """The statement as a closure tree: calling it evaluates ``e`` with the names, functions
+        and values bound at call time, in the order a walk of the tree would (so axes are given
+        in the same order); loops that change only values compile once."""
         if e.is_Number:
-            return float(e)
+            number = float(e)
+            return lambda: number
         if isinstance(e, sp.Symbol):
-            return self.var(e.name)
+            return lambda: self.var(e.name)
+        known = sp.Add, sp.Mul, sp.Pow, SetSum, SetMax, ArgMax, sp.core.function.AppliedUndef
+        parts = [self.compile(a) for a in e.args] if isinstance(e, known) else []
         if isinstance(e, sp.Add):
-            return sum(self(a) for a in e.args)
+            return lambda: sum(p() for p in parts)
         if isinstance(e, sp.Mul):
-            out = 1.0
-            for a in e.args:
-                out = out * self(a)
-            return out
+            return lambda: _product(parts)
         if isinstance(e, sp.Pow):
-            return self(e.base) ** self(e.exp)
+            return lambda: parts[0]() ** parts[1]()
         if isinstance(e, SetSum | SetMax | ArgMax):
-            body, var = e.args[0], e.args[1]
-            sets = self.values.get("__sets__", ())
-            if var.name in sets or (len(e.args) > 2 and e.args[2].name not in sets):
-                raise ValueError(f"{type(e).__name__} over {var} in {e.args[2:]}: the variable "
-                                 "and the set are swapped")
-            if len(e.args) > 2 and isinstance(e.args[2], sp.Symbol):  # the variable ranges
-                self.kinds[var.name] = self.kinds.get(e.args[2].name, self.kinds[var.name])
-            ax = self.axis(var.name)
-            body_value = self(body)  # once: bodies nest (a max over a sum), so no re-evaluation
-            full = tuple(self.sizes[self.kinds[var.name]] if i == ax else 1 for i in range(_AXES))
-            value = np.broadcast_to(body_value, np.broadcast_shapes(np.shape(body_value), full))
-            reduce = {SetSum: np.sum, SetMax: np.max, ArgMax: np.argmax}[type(e)]
-            return np.expand_dims(reduce(value, axis=ax), ax)
+            return lambda: self._reduce(e, parts[0])
         if isinstance(e, Count):
             names = [a.name for a in e.args[1:]]
-            return self.functions["#"](names, [self.var(a) for a in names])
+            return lambda: self.functions["#"](names, [self.var(a) for a in names])
         if isinstance(e, sp.core.function.AppliedUndef):
             name = type(e).__name__
-            return self.functions[name](*[self(a) for a in e.args])
-        raise ValueError(f"{type(e).__name__} has no meaning on an MDP")
+            return lambda: self.functions[name](*[p() for p in parts])
+        return lambda: _no_meaning(e)
+
+    def _reduce(self, e: sp.Basic, body: Callable[[], object]) -> np.ndarray:
+        var = e.args[1]
+        sets = self.values.get("__sets__", ())
+        if var.name in sets or (len(e.args) > 2 and e.args[2].name not in sets):
+            raise ValueError(f"{type(e).__name__} over {var} in {e.args[2:]}: the variable "
+                             "and the set are swapped")
+        if len(e.args) > 2 and isinstance(e.args[2], sp.Symbol):  # the variable ranges
+            self.kinds[var.name] = self.kinds.get(e.args[2].name, self.kinds[var.name])
+        ax = self.axis(var.name)
+        body_value = body()  # once: bodies nest (a max over a sum), so no re-evaluation
+        full = tuple(self.sizes[self.kinds[var.name]] if i == ax else 1 for i in range(_AXES))
+        value = np.broadcast_to(body_value, np.broadcast_shapes(np.shape(body_value), full))
+        reduce = {SetSum: np.sum, SetMax: np.max, ArgMax: np.argmax}[type(e)]
+        return np.expand_dims(reduce(value, axis=ax), ax)
+
+
+def _product(parts: list[Callable[[], object]]) -> object:
+    out = 1.0
+    for p in parts:
+        out = out * p()
+    return out
+
+
+def _no_meaning(e: sp.Basic) -> object:
+    raise ValueError(f"{type(e).__name__} has no meaning on an MDP")
 
 
 def _on_states(value: object, interp: Interpreter, names: tuple[str, ...]) -> np.ndarray:
@@ -171,9 +195,12 @@ def _bellman(lhs, rhs, roles, mdp, rng):
 def _iteration(lhs, rhs, roles, mdp, rng):
     v_star, _ = optimal(mdp, three=False)
     v = np.zeros(mdp["n_s"])  # V_0 = 0
+    now = [v]  # the values the statement reads this round
+    interp = _interp(roles, mdp, **{f: (lambda s: now[0][s]) for f in roles["values"]})
+    run = interp.compile(rhs)  # once: each round changes only the values
     for _ in range(5000):
-        interp = _interp(roles, mdp, **{f: (lambda s, v=v: v[s]) for f in roles["values"]})
-        new = _on_states(interp(rhs), interp, (roles["state"],))
+        now[0] = v
+        new = _on_states(run(), interp, (roles["state"],))
         if np.max(np.abs(new - v)) < 1e-13:
             break
         v = new
@@ -197,16 +224,20 @@ def _q_learning(lhs, rhs, roles, mdp, rng):
     q = np.zeros((mdp["n_s"], mdp["n_a"]))
     s2, a2 = roles["next_state"], roles["next_action"]
     cum = np.cumsum(mdp["P"], axis=2)
+    now = [q]  # the Q table the statement reads this round
+    interp = _interp(roles, mdp, **{f: (lambda s, a: now[0][s, a]) for f in roles["values"]})
+    interp.axis(roles["state"])
+    interp.axis(roles["action"])
+    run = None
     for t in range(6000):
         u = rng.random((mdp["n_s"], mdp["n_a"], 1))
         nxt = (u > cum).sum(axis=2)
-        interp = _interp(roles, mdp, **{f: (lambda s, a, q=q: q[s, a]) for f in roles["values"]})
+        now[0] = q
         interp.values[roles["rate"]] = 1.0 / (1.0 + t / 10)
-        interp.axis(roles["state"])
-        interp.axis(roles["action"])
         interp.values[s2] = nxt.reshape(nxt.shape + (1,) * (_AXES - 2))
         interp.axis(a2)
-        q = _on_states(interp(rhs), interp, (roles["state"], roles["action"]))
+        run = run or interp.compile(rhs)  # once: each round changes only the values
+        q = _on_states(run(), interp, (roles["state"], roles["action"]))
     gap = float(np.max(np.abs(q - q_star)) / max(1.0, np.max(np.abs(q_star))))
     return gap / 0.10, f"Q after 6000 synchronous rounds is {gap:.3f} (relative) from Q*"
 

@@ -80,16 +80,18 @@ def corrected_definitions(formula: Formula, printed: Definitions | None = None) 
     return read_definitions(formula.corrected_definitions, formula.table, base=printed)
 
 
-def gradient_parts(check: Check, formula: Formula, defs: Definitions
+def gradient_parts(check: Check, formula: Formula, defs: Definitions, simplify: bool = True
                    ) -> tuple[sp.Expr, sp.Symbol, sp.Expr]:
     """For a gradient check: the function (definitions applied), the variable, and symnn's own
-    simplified derivative."""
+    derivative, simplified for display unless ``simplify`` is False (verification: simplify
+    is slow and the checks judge the derivative by its values, not its form)."""
     decl = formula.table.get(check.wrt)
     if decl is None or decl.kind not in ("scalar", "constant"):
         raise DeriveError(f"wrt = {check.wrt!r} must be a declared scalar")
     wrt = decl.sympy()
     of = evaluate(parse_expression(check.of, formula.table), defs)
-    return of, wrt, simplified(sp.diff(of, wrt))
+    derived = sp.diff(of, wrt)
+    return of, wrt, simplified(derived) if simplify else derived
 
 
 def gradient_checks(formula: Formula, base_only: bool = False):

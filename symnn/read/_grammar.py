@@ -26,14 +26,63 @@ MAX_EVALUATED_EXPONENT = 64
 MAX_EVALUATED_FACTORIAL = 1000
 
 
+def two_stage(module: object, name: str) -> type:
+    """Replace the ANTLR parser class ``module.name`` by a subclass whose entry rule ``math``
+    parses in two stages (the standard ANTLR strategy): SLL prediction, which caches its
+    decisions, bailing out at the first syntax error; only then the full LL prediction with the
+    original error listeners and recovery. ANTLR guarantees that an SLL parse without a syntax
+    error is the tree LL would build, so readings and error messages are unchanged; only
+    the slow full-context prediction (most of the grammar time) is skipped. Idempotent."""
+    from antlr4.atn.PredictionMode import PredictionMode
+    from antlr4.error.Errors import ParseCancellationException
+    from antlr4.error.ErrorStrategy import BailErrorStrategy, DefaultErrorStrategy
+
+    base = getattr(module, name)
+    if getattr(base, "symnn_two_stage", False):
+        return base
+
+    class TwoStage(base):  # type: ignore[misc, valid-type]
+        symnn_two_stage = True
+
+        def math(self):
+            listeners, self._listeners = self._listeners, []
+            self._interp.predictionMode = PredictionMode.SLL
+            self._errHandler = BailErrorStrategy()
+            try:
+                return super().math()
+            except ParseCancellationException:  # a real error, or one only LL can resolve
+                self._listeners = listeners
+                self._errHandler = DefaultErrorStrategy()
+                self.reset()
+                self._interp.predictionMode = PredictionMode.LL
+                return super().math()
+            finally:
+                self._listeners = listeners
+
+    TwoStage.__name__ = TwoStage.__qualname__ = base.__name__
+    setattr(module, name, TwoStage)
+    return TwoStage
+
+
 @lru_cache(maxsize=1)
 def _engine():
+    import latex2sympy2_extended.latex2sympy2 as l2s
     from latex2sympy2_extended import latex2sympy
     from latex2sympy2_extended.latex2sympy2 import ConversionConfig
 
     config = ConversionConfig(lowercase_symbols=False, interpret_simple_eq_as_assignment=False,
                               interpret_contains_as_eq=False, interpret_as_mixed_fractions=False)
+    two_stage(l2s, "PSParser")
     return latex2sympy, config
+
+
+@lru_cache(maxsize=1)
+def _sympy_parser():
+    import sympy.parsing.latex._parse_latex_antlr as antlr_reader
+    from sympy.parsing.latex import parse_latex
+
+    two_stage(antlr_reader, "LaTeXParser")
+    return parse_latex
 
 
 def warm_up() -> None:
@@ -41,9 +90,7 @@ def warm_up() -> None:
     _engine()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        from sympy.parsing.latex import parse_latex
-
-        parse_latex("x", strict=True)
+        _sympy_parser()("x", strict=True)
 
 
 def _source_pos(pieces: list[tuple[str, int]], column: int) -> int:
@@ -58,11 +105,41 @@ def _source_pos(pieces: list[tuple[str, int]], column: int) -> int:
 
 
 @lru_cache(maxsize=4096)
-def _grammar(text: str) -> object:
+def _canonical_grammar(text: str) -> object:
     """The grammar's reading of masked text; cached: masked text holds only placeholders and
     arithmetic, so equal text always reads the same (and the grammar is the slow part)."""
     latex2sympy, config = _engine()
     return latex2sympy(text, normalization_config=None, conversion_config=config)
+
+
+_PLACEHOLDER = re.compile(r"\\omicron_\{(\d+)\}")
+
+
+def _spelled(number: str) -> sp.Symbol:
+    """A placeholder as the grammar names it: omicron_7, omicron_{12}."""
+    return sp.Symbol(f"omicron_{number}" if len(number) == 1 else f"omicron_{{{number}}}")
+
+
+def _grammar(text: str) -> object:
+    """The grammar's reading of masked text, read once per shape: placeholders renumbered in
+    order of appearance (``\\omicron_{7} + \\omicron_{3}`` reads as ``\\omicron_{0} +
+    \\omicron_{1}``, the grammar treats every placeholder alike), then named back, unevaluated.
+    An error is reported from the text as written (its columns point into it)."""
+    order: dict[str, int] = {}
+    canonical = _PLACEHOLDER.sub(
+        lambda m: f"\\omicron_{{{order.setdefault(m.group(1), len(order))}}}", text)
+    try:
+        result = _canonical_grammar(canonical)
+    except Exception:  # the grammar raises bare Exception and friends: say it as written
+        return _canonical_grammar.__wrapped__(text)
+    back = {sp.Symbol(name.format(new)): _spelled(old) for old, new in order.items()
+            if str(new) != old for name in ("omicron_{}", "omicron_{{{}}}")}
+    if not back:
+        return result
+    if not isinstance(result, sp.Basic):  # not a tree to rename: read the text as written
+        return _canonical_grammar(text)
+    with sp.evaluate(False):
+        return result.xreplace(back)
 
 
 def read(pieces: list[tuple[str, int]], src: str) -> sp.Expr:
@@ -221,14 +298,14 @@ def _floats(expr: sp.Expr) -> sp.Expr:
     return expr.xreplace({n: sp.Float(n) for n in expr.atoms(sp.Number) if not n.is_Float})
 
 
+@lru_cache(maxsize=4096)
 def cross_check(masked: sp.Expr, text: str) -> str:
-    """Read the same masked text with sympy's own parser; "agree", "disagree" or "n/a"."""
+    """Read the same masked text with sympy's own parser; "agree", "disagree" or "n/a".
+    Cached: the answer depends only on the masked text and its reading."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            from sympy.parsing.latex import parse_latex
-
-            other = parse_latex(text, strict=True)
+            other = _sympy_parser()(text, strict=True)
     except Exception:  # sympy's parser cannot read every construct; then there is no vote
         return "n/a"
     if not isinstance(other, sp.Expr) or other.atoms(sp.core.function.AppliedUndef):
