@@ -331,4 +331,8 @@ CORPUS = [
            {"u": {"kind": "vector", "shape": [3]}, "v": {"kind": "vector", "shape": [3]},
             "a": R, "b": R},
            lambda s: sp.transpose(s["u"]) * s["v"] + s["a"] * s["b"]),
+    Golden("angle-keeps-the-order", r"\langle A u, v \rangle",
+           {"u": {"kind": "vector", "shape": [3]}, "v": {"kind": "vector", "shape": [3]},
+            "A": {"kind": "matrix", "shape": [3, 3]}},
+           lambda s: sp.transpose(s["u"]) * sp.transpose(s["A"]) * s["v"]),
 ]

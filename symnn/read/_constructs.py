@@ -147,6 +147,15 @@ class Constructs(Calculus):
         out.append((self.hole(sp.Max(0, self.parse(lo, end)), k), self.toks[k].pos))
         return self.power(after, hi, out)
 
+    def filled(self, e: sp.Basic) -> sp.Basic:
+        """e with every placeholder replaced by what it stands for (a vector stays a vector)."""
+        mapping = _grammar._mapping(self.holes)
+        for _ in range(len(self.holes) + 1):
+            e, before = e.xreplace(mapping), e
+            if e == before:
+                break
+        return e
+
     def angle(self, k: int, hi: int, out: list[tuple[str, int]]) -> int:
         """``\\langle u, v \\rangle``: the inner product u^T v of two vectors (u v of scalars)."""
         depth, close = 0, None
@@ -164,11 +173,14 @@ class Constructs(Calculus):
         if len(parts) != 2:
             raise self.error(r"\langle u, v \rangle takes two arguments", k)
         u, v = (self.parse(a, b) for a, b in parts)
-        if u.is_commutative != v.is_commutative:
+        if self.filled(u).is_commutative != self.filled(v).is_commutative:
             raise self.error(r"\langle u, v \rangle of a vector and a scalar: both must be "
                              "vectors (the dot product) or both scalars", k)
-        inner = u * v if u.is_commutative else sp.transpose(u) * v
-        out.append((self.hole(inner, k), self.toks[k].pos))
+        if not self.filled(u).is_commutative:  # its own placeholder, so the order is kept
+            u = sp.transpose(u, evaluate=False)
+        pos = self.toks[k].pos
+        out += [("(", pos), (self.hole(u, parts[0][0]), pos), (r" \cdot ", pos),
+                (self.hole(v, parts[1][0]), pos), (")", pos)]
         return self.power(close + 1, hi, out)
 
     # -- names ----------------------------------------------------------------------------
