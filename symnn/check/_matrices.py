@@ -56,7 +56,9 @@ def evaluate_arrays(expr: sp.Basic, values: dict[sp.Symbol, object]) -> np.ndarr
     if isinstance(expr, sp.Symbol):
         return values[expr]
     if isinstance(expr, sp.Indexed):  # an element, numbered from 1 as printed
-        array = np.asarray(values[expr.base.label])
+        label = expr.base.label  # the vector's own symbol, or a commuting one of its name
+        array = np.asarray(values[label] if label in values else
+                           next(v for k, v in values.items() if k.name == label.name))
         at = [int(round(float(evaluate_arrays(i, values)))) - 1 for i in expr.indices]
         if array.ndim == 2 and array.shape[1] == 1 and len(at) == 1:
             at.append(0)  # a vector is a column
@@ -121,15 +123,19 @@ def matrix_compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str 
     worst, counterexample = 0.0, None
     for _ in range(TRIALS):
         sizes = {n: int(rng.integers(1, 5)) for n in names}
-        values = {}
+        values: dict[sp.Symbol, object] = {}
+        by_name: dict[str, object] = {}  # x and the label of x[i] are one draw
         for s in syms:
+            if s.name in by_name:
+                values[s] = by_name[s.name]
+                continue
             d = decls.get(s.name)
             if d is None:
                 raise ValueError(f"no declaration for {s}")
             shape = array_shape(d, sizes)
             n = int(np.prod(shape)) if shape else 1
             drawn = d.domain.sample(rng, n)
-            values[s] = drawn.reshape(shape) if shape else float(drawn[0])
+            values[s] = by_name[s.name] = drawn.reshape(shape) if shape else float(drawn[0])
         with np.errstate(all="ignore"):
             a, b = (v if np.shape(v) != (1, 1) else float(np.asarray(v)[0, 0])
                     for v in (evaluate_arrays(lhs, values), evaluate_arrays(rhs, values)))
