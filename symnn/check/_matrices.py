@@ -80,7 +80,11 @@ def evaluate_arrays(expr: sp.Basic, values: dict[sp.Symbol, object]) -> np.ndarr
         for a in args:
             both = np.ndim(out) == 2 and np.ndim(a) == 2
             out = out @ a if both else out * a
-        return float(out[0, 0]) if np.shape(out) == (1, 1) else out  # u^T v is a number
+        nc = [a for a in expr.args if not a.is_commutative]
+        row = (nc and isinstance(nc[0], sp.Transpose | sp.transpose)
+               and isinstance(nc[-1], sp.Symbol) and np.ndim(values.get(nc[-1], 0)) == 2
+               and np.shape(values[nc[-1]])[1] == 1)
+        return float(out[0, 0]) if row and np.shape(out) == (1, 1) else out  # u^T v: a number
     if isinstance(expr, hadamard):
         out = args[0]
         for a in args[1:]:
