@@ -114,6 +114,10 @@ MUTANTS = [
     ("softmax-doubled-score", "softmax", "latex", r"\frac{e^{z_j}}", r"\frac{e^{2z_j}}"),
     ("softmax-gradient-wrong-bound", "softmax", "checks", r"{\sum_{k=1}^{4} e^{z_k}}",
      r"{\sum_{k=1}^{3} e^{z_k}}"),
+    ("cosine-similarity-one-norm", "cosine-similarity", "latex", r"{\|u\|\,\|v\|}",
+     r"{\|u\|_1\,\|v\|}"),
+    ("cosine-similarity-squared-norm", "cosine-similarity", "checks", r"{\|u\|_2 \|v\|_2}",
+     r"{\|u\|_2^2 \|v\|_2}"),
 ]
 
 

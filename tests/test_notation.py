@@ -95,7 +95,7 @@ def test_sum_without_bounds_over_no_element_is_refused():
 
 
 @pytest.mark.parametrize(("claim", "holds"), [
-    (r"e^{P_\textrm{start}} = e^{P_{\textrm{start}}}", True),
+    (r"2 P_\textrm{start} = P_{\textrm{start}} + P_\textrm{start}", True),
     (r"P_\textrm{start} = P s t a r t", False),
 ])
 def test_check_reads_an_unbraced_text_subscript_as_one_name(claim, holds):
@@ -142,3 +142,24 @@ def test_derivative_by_an_element_of_a_whole_vector_expression_is_refused():
     never read as 0."""
     message = _refusal(r"\frac{\partial}{\partial x_k} \|x\|^2", {"x": V3, "k": "index"})
     assert r"\sum_i ... x_i ..." in message
+
+
+def test_subscript_on_a_group_other_than_plus_is_refused():
+    """(x)_2 is refused: only the positive part (x)_+ is a subscript on a group."""
+    assert "(x)_+" in _refusal(r"(x)_2", {"x": "scalar"})
+
+
+def test_angle_brackets_of_a_vector_and_a_scalar_are_refused():
+    r"""\langle u, a \rangle with u a vector and a a scalar is refused, not read as a product."""
+    assert "both must be vectors" in _refusal(r"\langle u, a \rangle", {"u": V3, "a": "scalar"})
+
+
+def test_angle_brackets_need_two_arguments():
+    r"""\langle u, v, w \rangle is refused."""
+    assert "two arguments" in _refusal(r"\langle u, v, w \rangle", {"u": V3, "v": V3, "w": V3})
+
+
+def test_two_chooses_in_one_group_are_refused():
+    r"""{a \choose b \choose c} is refused with \binom to write instead."""
+    assert r"\binom" in _refusal(r"{a \choose b \choose c}", {"a": "scalar", "b": "scalar",
+                                                               "c": "scalar"})

@@ -15,7 +15,7 @@ import numpy as np
 import sympy as sp
 
 from ..emit import stable_sigmoid
-from ..read import Concat, Decl, SymbolTable, hadamard, sigmoid
+from ..read import Concat, Decl, Norm, SymbolTable, hadamard, sigmoid
 from ._results import CheckResult
 
 __all__ = ["matrix_compare", "evaluate_arrays", "size_names", "array_shape", "ELEMENTWISE",
@@ -55,7 +55,24 @@ def evaluate_arrays(expr: sp.Basic, values: dict[sp.Symbol, object]) -> np.ndarr
         return float(expr)
     if isinstance(expr, sp.Symbol):
         return values[expr]
+    if isinstance(expr, sp.Indexed):  # an element, numbered from 1 as printed
+        label = expr.base.label  # the vector's own symbol, or a commuting one of its name
+        array = np.asarray(values[label] if label in values else
+                           next(v for k, v in values.items() if k.name == label.name))
+        at = [int(round(float(evaluate_arrays(i, values)))) - 1 for i in expr.indices]
+        if array.ndim == 2 and array.shape[1] == 1 and len(at) == 1:
+            at.append(0)  # a vector is a column
+        if any(a < 0 or a >= n for a, n in zip(at, array.shape, strict=False)):
+            raise ValueError(f"{expr} is outside the drawn shape {array.shape}")
+        return float(array[tuple(at)])
+    if isinstance(expr, sp.Sum | sp.Product):
+        return _big_operator(expr, values)
     args = [evaluate_arrays(a, values) for a in expr.args]
+    if isinstance(expr, Norm):
+        order = np.inf if expr.args[1] == sp.oo else float(args[1])
+        return float(np.linalg.norm(np.ravel(args[0]), ord=order))
+    if isinstance(expr, sp.Abs) and np.ndim(args[0]) == 0:
+        return abs(args[0])
     if isinstance(expr, sp.Add):
         return sum(args[1:], args[0])
     if isinstance(expr, sp.Mul):
@@ -63,7 +80,11 @@ def evaluate_arrays(expr: sp.Basic, values: dict[sp.Symbol, object]) -> np.ndarr
         for a in args:
             both = np.ndim(out) == 2 and np.ndim(a) == 2
             out = out @ a if both else out * a
-        return out
+        nc = [a for a in expr.args if not a.is_commutative]
+        row = (nc and isinstance(nc[0], sp.Transpose | sp.transpose)
+               and isinstance(nc[-1], sp.Symbol) and np.ndim(values.get(nc[-1], 0)) == 2
+               and np.shape(values[nc[-1]])[1] == 1)
+        return float(out[0, 0]) if row and np.shape(out) == (1, 1) else out  # u^T v: a number
     if isinstance(expr, hadamard):
         out = args[0]
         for a in args[1:]:
@@ -74,6 +95,8 @@ def evaluate_arrays(expr: sp.Basic, values: dict[sp.Symbol, object]) -> np.ndarr
         return out
     if isinstance(expr, Concat):
         return np.vstack([np.atleast_2d(a) for a in args])
+    if isinstance(expr, sp.Pow) and np.ndim(args[0]) == 0 and np.ndim(args[1]) == 0:
+        return args[0] ** args[1]  # of scalars (sqrt of a norm, 1 / u^T v after reduction)
     if isinstance(expr, sp.Pow) and expr.exp.is_integer and np.ndim(args[0]) == 0:
         return args[0] ** args[1]
     func = ELEMENTWISE.get(type(expr))
@@ -82,27 +105,44 @@ def evaluate_arrays(expr: sp.Basic, values: dict[sp.Symbol, object]) -> np.ndarr
     raise ValueError(f"{type(expr).__name__} has no meaning on matrices here")
 
 
+def _big_operator(expr: sp.Sum | sp.Product, values: dict[sp.Symbol, object]) -> float:
+    """A sum or product over integer bounds (evaluated at the drawn values) of its body."""
+    body: sp.Expr = expr.function
+    for k, lo, hi in reversed(expr.limits):  # the innermost limit is the first
+        a, b = (int(round(float(evaluate_arrays(x, values)))) for x in (lo, hi))
+        terms = [body.xreplace({k: sp.Integer(i)}) for i in range(a, b + 1)]
+        body = sp.Add(*terms, evaluate=False) if isinstance(expr, sp.Sum) else \
+            sp.Mul(*terms, evaluate=False)
+    return evaluate_arrays(body, values)
+
+
 def matrix_compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "claim",
                    seed: int = 0) -> CheckResult:
     """lhs == rhs at TRIALS draws of sizes and values; a counterexample names the sizes."""
     rng = np.random.default_rng(seed)
     decls = {d.pyname: d for d in table.decls.values()}
-    syms = sorted((lhs.free_symbols | rhs.free_symbols), key=lambda s: s.name)
+    syms = sorted((s for s in lhs.free_symbols | rhs.free_symbols if isinstance(s, sp.Symbol)),
+                  key=lambda s: s.name)  # elements x[i] are drawn with their vector x
     names = size_names(decls[s.name] for s in syms if s.name in decls)
     worst, counterexample = 0.0, None
     for _ in range(TRIALS):
         sizes = {n: int(rng.integers(1, 5)) for n in names}
-        values = {}
+        values: dict[sp.Symbol, object] = {}
+        by_name: dict[str, object] = {}  # x and the label of x[i] are one draw
         for s in syms:
+            if s.name in by_name:
+                values[s] = by_name[s.name]
+                continue
             d = decls.get(s.name)
             if d is None:
                 raise ValueError(f"no declaration for {s}")
             shape = array_shape(d, sizes)
             n = int(np.prod(shape)) if shape else 1
             drawn = d.domain.sample(rng, n)
-            values[s] = drawn.reshape(shape) if shape else float(drawn[0])
+            values[s] = by_name[s.name] = drawn.reshape(shape) if shape else float(drawn[0])
         with np.errstate(all="ignore"):
-            a, b = evaluate_arrays(lhs, values), evaluate_arrays(rhs, values)
+            a, b = (v if np.shape(v) != (1, 1) else float(np.asarray(v)[0, 0])
+                    for v in (evaluate_arrays(lhs, values), evaluate_arrays(rhs, values)))
         if np.shape(a) != np.shape(b):
             raise ValueError(f"the sides have shapes {np.shape(a)} and {np.shape(b)} at sizes "
                              f"{sizes}")

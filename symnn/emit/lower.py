@@ -9,7 +9,6 @@ complex input, so the complex-step derivative runs through the same code.
 from __future__ import annotations
 
 import importlib.util
-import math
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -31,6 +30,7 @@ from ._printers import (
     stable_softplus,
 )
 from ._safe import doc_text
+from ._special import SPECIAL, SpecialPrinter, product_over
 
 __all__ = ["KERNELS", "STABLE_REWRITES", "stabilize", "to_numpy", "stable_sigmoid",
            "stable_softplus", "program_function", "module_source", "load_module",
@@ -41,9 +41,8 @@ __all__ = ["KERNELS", "STABLE_REWRITES", "stabilize", "to_numpy", "stable_sigmoi
 KERNELS: dict[str, Callable[..., np.ndarray]] = {
     "sigmoid": stable_sigmoid,
     "softplus": stable_softplus,
-    # n! of an array of integer-valued floats (math.factorial takes one int)
-    "factorial": np.vectorize(lambda v: math.gamma(v + 1.0) if v < 171 else math.inf,
-                              otypes=[float]),
+    "product_over": product_over,
+    **SPECIAL,  # erf, erfc, gamma, lgamma, factorial, binomial: elementwise, real or complex
 }
 
 
@@ -150,8 +149,14 @@ def to_numpy(expr: sp.Expr, symbols: list[sp.Symbol], stable: bool = True
     if undefined:
         names = ", ".join(sorted(str(f.func) for f in undefined))
         raise ValueError(f"cannot evaluate undefined function(s) {names}: give a definition")
+    bound = {v for e in expr.atoms(sp.Sum, sp.Product) for v in e.variables}
     return sp.lambdify(symbols, stabilize(expr) if stable else expr,
-                       modules=[KERNELS, "numpy"], cse=True)
+                       modules=[KERNELS, "numpy"],  # no common term holds a bound index
+                       cse=lambda exprs: sp.cse(exprs, ignore=bound, list=False),
+                       printer=SpecialPrinter({
+                           "fully_qualified_modules": False, "inline": True,
+                           "allow_unknown_functions": True,
+                           "user_functions": {name: name for name in KERNELS}}))
 
 
 def load_module(source: str, name: str = "symnn_kernels") -> ModuleType:

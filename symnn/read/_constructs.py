@@ -123,6 +123,66 @@ class Constructs(Calculus):
                     self.toks[k].pos))
         return self.power(nxt, hi, out)
 
+    def choose(self, lo: int, end: int, nxt: int, hi: int, k: int,
+               out: list[tuple[str, int]]) -> int | None:
+        """``{n \\choose k}``: the binomial coefficient; None when the group holds no \\choose."""
+        cut = [j for j in self._top_level(lo, end) if self.toks[j].text == r"\choose"]
+        if not cut:
+            return None
+        if len(cut) > 1:
+            raise self.error(r"one \choose per group: write \binom{n}{k}", cut[1])
+        out.append((self.hole(sp.binomial(self.parse(lo, cut[0]), self.parse(cut[0] + 1, end)),
+                              k), self.toks[k].pos))
+        return self.power(nxt, hi, out)
+
+    def positive_part(self, lo: int, end: int, nxt: int, hi: int, k: int,
+                      out: list[tuple[str, int]]) -> int | None:
+        """``(x)_+``, ``[x]_+``, ``\\left(x\\right)_{+}``: max(0, x); None without ``_+``."""
+        if not self.is_char(nxt, "_"):
+            return None
+        slo, send, after = self.group(nxt + 1)
+        if [t.text for t in self.toks[slo:send]] != ["+"]:
+            raise self.error("a subscript on a bracketed group: only (x)_+ (the positive part) "
+                             "is read", nxt)
+        out.append((self.hole(sp.Max(0, self.parse(lo, end)), k), self.toks[k].pos))
+        return self.power(after, hi, out)
+
+    def filled(self, e: sp.Basic) -> sp.Basic:
+        """e with every placeholder replaced by what it stands for (a vector stays a vector)."""
+        mapping = _grammar._mapping(self.holes)
+        for _ in range(len(self.holes) + 1):
+            e, before = e.xreplace(mapping), e
+            if e == before:
+                break
+        return e
+
+    def angle(self, k: int, hi: int, out: list[tuple[str, int]]) -> int:
+        """``\\langle u, v \\rangle``: the inner product u^T v of two vectors (u v of scalars)."""
+        depth, close = 0, None
+        for j in range(k + 1, hi):
+            text = self.toks[j].text
+            depth += text == r"\langle"
+            if text == r"\rangle":
+                if depth == 0:
+                    close = j
+                    break
+                depth -= 1
+        if close is None:
+            raise self.error(r"\langle is never closed by \rangle", k)
+        parts = self.split_commas(k + 1, self.dropped_before(close))
+        if len(parts) != 2:
+            raise self.error(r"\langle u, v \rangle takes two arguments", k)
+        u, v = (self.parse(a, b) for a, b in parts)
+        if self.filled(u).is_commutative != self.filled(v).is_commutative:
+            raise self.error(r"\langle u, v \rangle of a vector and a scalar: both must be "
+                             "vectors (the dot product) or both scalars", k)
+        if not self.filled(u).is_commutative:  # its own placeholder, so the order is kept
+            u = sp.transpose(u, evaluate=False)
+        pos = self.toks[k].pos
+        out += [("(", pos), (self.hole(u, parts[0][0]), pos), (r" \cdot ", pos),
+                (self.hole(v, parts[1][0]), pos), (")", pos)]
+        return self.power(close + 1, hi, out)
+
     # -- names ----------------------------------------------------------------------------
     def named(self, word: str, k: int, nxt: int, hi: int, out: list[tuple[str, int]]) -> int:
         """A name from \\textrm/\\operatorname or a function command such as \\log, \\max."""

@@ -52,8 +52,11 @@ class Token:
         return self.pos + len(self.text)
 
 
-#: Delimiter commands that mean the plain bars: ``\\lvert x \\rvert`` is ``|x|``.
+#: Delimiter commands that mean plain characters: ``\\lvert x \\rvert`` is ``|x|``; the
+#: escaped braces of ``\\left\\{ ... \\right\\}`` and ``\\max\\{0, z\\}`` group like parentheses.
 _DELIMITER_ALIASES = {
+    r"\{": ("char", "("), r"\}": ("char", ")"), r"\lbrace": ("char", "("),
+    r"\rbrace": ("char", ")"),
     r"\lvert": ("char", "|"), r"\rvert": ("char", "|"), r"\vert": ("char", "|"),
     r"\lVert": ("cmd", r"\|"), r"\rVert": ("cmd", r"\|"), r"\Vert": ("cmd", r"\|"),
 }

@@ -114,6 +114,8 @@ class Masker(Walker):
             return self.bars(k, hi, out)
         if t.text == r"\binom":
             return self.binom(k, hi, out)
+        if t.text == r"\langle":
+            return self.angle(k, hi, out)
         if t.text in NAME_COMMANDS:
             lo, end, nxt = self.group(k + 1)
             word = "".join(x.text for x in self.toks[lo:end])
@@ -165,6 +167,10 @@ class Masker(Walker):
         """A bracketed group, then an optional transpose or power on it."""
         if lo == end:
             raise self.error("an empty group", k)
+        for special in (self.choose, self.positive_part):  # {n \choose k}, (x)_+
+            after = special(lo, end, nxt, hi, k, out)
+            if after is not None:
+                return after
         sup = self.superscript(nxt, hi)
         if sup is not None and sup[0] in TRANSPOSE_MARKS:
             out.append((self.hole(sp.transpose(self.parse(lo, end), evaluate=False), k),
