@@ -163,3 +163,24 @@ def test_two_chooses_in_one_group_are_refused():
     r"""{a \choose b \choose c} is refused with \binom to write instead."""
     assert r"\binom" in _refusal(r"{a \choose b \choose c}", {"a": "scalar", "b": "scalar",
                                                                "c": "scalar"})
+
+
+@pytest.mark.parametrize("claim", [
+    r"u^T v = u^T v",
+    r"\frac{\langle u, v \rangle}{\|u\|_2 \|v\|_2} = \frac{u^T v}{\|u\| \|v\|}",
+    r"1 + u^T v = u^T v + 1",
+])
+def test_a_vector_written_twice_keeps_its_place_in_each_product(claim):
+    """A vector used on both sides is ordered by where each occurrence stands (never v u^T)."""
+    import sympy as sp
+
+    from symnn.catalog import symbol_table
+    from symnn.read import parse_statement
+
+    table = symbol_table({"u": {"kind": "vector", "shape": [3]},
+                          "v": {"kind": "vector", "shape": [3]}})
+    st = parse_statement(claim, table)
+    for side in (st.lhs, st.rhs):
+        orders = [[str(a) for a in m.args_cnc()[1]] for m in sp.preorder_traversal(side)
+                  if isinstance(m, sp.Mul) and len(m.args_cnc()[1]) == 2]
+        assert orders and all(o == ["transpose(u)", "v"] for o in orders), (side, orders)

@@ -50,11 +50,14 @@ class Walker:
         return t is not None and t.kind == "char" and t.text in chars
 
     def hole(self, obj: sp.Basic, k: int) -> str:
-        if isinstance(obj, sp.Symbol | sp.Indexed) and obj in self._hole_of:
-            return rf" \omicron_{{{self._hole_of[obj]}}} "  # x_k twice is one x_k (d/dx_k)
+        # x_k twice is one x_k (d/dx_k); a vector or matrix gets a placeholder per occurrence,
+        # whose position orders the products it is in (u^T v = u^T v: v is not before u^T)
+        shared = isinstance(obj, sp.Symbol | sp.Indexed) and obj.is_commutative is not False
+        if shared and obj in self._hole_of:
+            return rf" \omicron_{{{self._hole_of[obj]}}} "
         n = len(self.holes)
         self.holes[n] = obj
-        if isinstance(obj, sp.Symbol | sp.Indexed):
+        if shared:
             self._hole_of[obj] = n
         self.hole_pos[n] = self.toks[k].pos if k < len(self.toks) else len(self.src)
         return rf" \omicron_{{{n}}} "
