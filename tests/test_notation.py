@@ -184,3 +184,18 @@ def test_a_vector_written_twice_keeps_its_place_in_each_product(claim):
         orders = [[str(a) for a in m.args_cnc()[1]] for m in sp.preorder_traversal(side)
                   if isinstance(m, sp.Mul) and len(m.args_cnc()[1]) == 2]
         assert orders and all(o == ["transpose(u)", "v"] for o in orders), (side, orders)
+
+
+@pytest.mark.parametrize(("latex", "meaning"), [
+    (r"\sin 2x", "sin(2*x)"),
+    (r"\cos 2\theta", "cos(2*theta)"),
+    (r"\log 2x", "log(2*x)"),
+    (r"\sin 2x \cos x", "sin(2*x)*cos(x)"),
+    (r"\log 2 + x", "x + log(2)"),
+    (r"\sin x \cos x", "sin(x)*cos(x)"),
+])
+def test_an_unbracketed_argument_takes_the_names_after_its_coefficient(latex, meaning):
+    r"""\sin 2x is sin(2x) as textbooks print it, never sin(2) x; another function ends it."""
+    from symnn.read import SymbolTable, parse_expression
+
+    assert str(parse_expression(latex, SymbolTable(auto=True))) == meaning

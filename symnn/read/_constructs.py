@@ -243,6 +243,8 @@ class Constructs(Calculus):
                 raise self.error(f"{word} needs an argument", k)
             atom: list[tuple[str, int]] = []
             after = self.step(start, hi, atom)
+            if self.toks[start].kind == "digit":  # \sin 2x, \log 2\pi: a coefficient and
+                after = self._juxtaposed(after, hi, atom)  # the names after it, as printed
             args = [_grammar.read(atom, self.src)]
         if len(args) not in arity:
             raise self.error(f"{word} takes {' or '.join(map(str, arity))} argument(s), "
@@ -251,6 +253,18 @@ class Constructs(Calculus):
         out.append((self.hole(value if power is None else value ** power, k),
                     self.toks[k].pos))
         return self.power(after, hi, out)
+
+    def _juxtaposed(self, k: int, hi: int, atom: list[tuple[str, int]]) -> int:
+        """Names written right after a number in an unbracketed argument (\\cos 2\\theta is
+        cos(2 theta), never cos(2) theta); another function's name ends the argument."""
+        while True:
+            j = self.skip_dropped(k)
+            t = self.tok(j)
+            if j >= hi or t is None or not is_identifier_start(t) or t.text in BUILTIN_FUNCTIONS \
+                    or t.text in NAME_COMMANDS:
+                return k
+            atom.append((r" \cdot ", t.pos))
+            k = self.step(j, hi, atom)
 
     def function_power(self, word: str, k: int, nxt: int, hi: int) -> tuple[sp.Expr | None, int]:
         """The power n of ``\\sin^n x`` (a positive integer) and where the argument starts."""
