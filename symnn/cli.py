@@ -367,7 +367,8 @@ def _cmd_docs(args: argparse.Namespace) -> int:
         print(f"error: {exc}; {out} is left as it was", file=sys.stderr)
         return EXIT_UNREADABLE
     print(f"wrote {len(written)} files under {args.output}", file=sys.stderr)
-    return EXIT_UNREADABLE if bad else EXIT_OK
+    return EXIT_UNREADABLE if bad or any(r.status == "error" for r in results.values()) \
+        else EXIT_OK
 
 
 def _cache_options(parser: argparse.ArgumentParser) -> None:

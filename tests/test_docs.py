@@ -126,3 +126,22 @@ def test_html_renders_math_in_headless_chromium(site, tmp_path, page):
     text = re.sub(r"<[^>]+>", " ", _strip_code(dom))
     assert not re.search(r"\\[A-Za-z]+", text), "raw LaTeX on the page"
     assert "<merror" not in dom and "Traceback" not in text
+
+
+def test_a_formula_that_cannot_be_read_gets_an_error_page_and_the_others_are_built(tmp_path):
+    """docs with one unreadable statement: its page says why, the others are built, exit 2."""
+    from symnn import cli
+    from symnn.catalog import catalog_dir
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "11-sigmoid.toml").write_text(
+        (catalog_dir() / "11-sigmoid.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    (src / "bad.toml").write_text(
+        "id = \"bad-latex\"\ntitle = { en = \"Bad\", fr = \"Mauvais\" }\n"
+        "latex = 'x = \\frac{1}{'\n[symbols]\nx = { kind = \"scalar\" }\n", encoding="utf-8")
+    out = tmp_path / "site"
+    code = cli.main(["docs", "-o", str(out), "--catalog", str(src), "--format", "md"])
+    assert code == 2
+    assert "never closed" in (out / "en" / "bad-latex.md").read_text(encoding="utf-8")
+    assert "Sigmoid" in (out / "en" / "sigmoid.md").read_text(encoding="utf-8")

@@ -106,3 +106,11 @@ def test_a_mistyped_file_is_reported_and_the_others_still_verify(tmp_path, capsy
     assert code == 2
     assert results["relu"]["status"] == "verified"
     assert any("key 'id'" in (r["error"] or "") for r in results.values())
+
+
+@pytest.mark.parametrize(("key", "value"), [("args", ["x"]), ("shape", [3])])
+def test_a_scalar_with_arguments_or_a_shape_is_a_catalog_error(key, value):
+    """args belong to functions and shape to vectors and matrices: elsewhere an error."""
+    data = _replace(DATA["11-sigmoid.toml"], ("symbols", "z", key), value)
+    with pytest.raises(CatalogError, match=rf"symbols\.z\.{key}"):
+        formula_from_data(data, "f.toml")

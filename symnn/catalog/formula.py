@@ -142,6 +142,10 @@ def _symbols(raw: dict[str, SymbolModel], path: str) -> SymbolTable:
               path, f"{key}.shape", "at most one size for a vector, two for a matrix")
         _want(spec.kind != "function" or bool(spec.args), path, f"{key}.args",
               "the arguments of the function, e.g. [\"z\", \"y\"]")
+        _want(spec.kind == "function" or not spec.args, path, f"{key}.args",
+              f"no arguments: only a function takes them (this {spec.kind} does not)")
+        _want(spec.kind in ("vector", "matrix") or not spec.shape, path, f"{key}.shape",
+              f"no shape: only a vector or a matrix has one (this {spec.kind} does not)")
         try:
             pyname = check_pyname(spec.name if spec.name is not None else pyname_of(canon))
             args = [canonical_name(a) for a in spec.args]

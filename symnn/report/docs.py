@@ -18,8 +18,8 @@ from sympy.printing.mathml import mathml
 
 from ..catalog import Formula
 from ..check import FormulaResult, verify_formula
-from ..derive import batch_derivation, derivations
-from ..read import parse_statement
+from ..derive import DeriveError, batch_derivation, derivations
+from ..read import ParseError, parse_statement
 from . import _plots
 from ._figures import error_text, margin_text
 from ._sanitize import sanitize_html
@@ -41,7 +41,7 @@ STRINGS = {
            "note": "Note", "other": "Français", "reading": "Reading", "source": "Source",
            "back": "All formulas", "none": "nothing to derive: no gradient check",
            "verified": "verified", "read_only": "read", "erratum": "erratum",
-           "refuted": "refuted", "error_status": "error"},
+           "refuted": "refuted", "undecided": "undecided", "error_status": "error"},
     "fr": {"printed": "Tel qu'imprimé", "read": "Ce que symnn a lu", "derivations": "Dérivations",
            "checks": "Vérifications", "code": "Code généré (NumPy)", "plots": "Figures",
            "status": "Statut", "index": "symnn : le catalogue vérifié", "formula": "Formule",
@@ -51,10 +51,10 @@ STRINGS = {
            "note": "Remarque", "other": "English", "reading": "Lecture", "source": "Source",
            "back": "Toutes les formules", "none": "rien à dériver : aucune vérification de "
            "gradient", "verified": "vérifiée", "read_only": "lue", "erratum": "erratum",
-           "refuted": "réfutée", "error_status": "erreur"},
+           "refuted": "réfutée", "undecided": "indécise", "error_status": "erreur"},
 }
 _STATUS = {"verified": "verified", "read": "read_only", "erratum": "erratum",
-           "refuted": "refuted", "error": "error_status"}
+           "refuted": "refuted", "undecided": "undecided", "error": "error_status"}
 
 
 @dataclass(frozen=True)
@@ -278,6 +278,15 @@ def _images(formula: Formula, folder: Path, lang: str) -> list[str]:
     return [m for m in made if m]
 
 
+def _facts_or_error(formula: Formula, seed: int, result: FormulaResult | None
+                    ) -> Facts | Exception:
+    """The page's facts, or the reading or derivation error that keeps it from having them."""
+    try:
+        return formula_facts(formula, seed, result)
+    except (ParseError, DeriveError, ValueError, TypeError, ArithmeticError) as exc:
+        return exc
+
+
 def build_docs(out: Path, formulas: list[Formula], seed: int = 0,
                formats: tuple[str, ...] = FORMATS,
                results: dict[str, FormulaResult] | None = None) -> list[Path]:
@@ -286,7 +295,7 @@ def build_docs(out: Path, formulas: list[Formula], seed: int = 0,
     instead of verifying again; a page whose text is unchanged is not rewritten."""
     formulas = sorted(formulas, key=lambda f: f.id)
     results = results or {}
-    facts = {f.id: formula_facts(f, seed, results.get(f.id)) for f in formulas}
+    facts = {f.id: _facts_or_error(f, seed, results.get(f.id)) for f in formulas}
     written: list[Path] = []
 
     def write(path: Path, text: str) -> None:
@@ -300,9 +309,15 @@ def build_docs(out: Path, formulas: list[Formula], seed: int = 0,
         s, other = STRINGS[lang], "fr" if lang == "en" else "en"
         rows = [[s["formula"], s["title"], s["status"]]]
         for f in formulas:
-            images = _images(f, out / "img", lang)
-            written += [out / "img" / i for i in images]
-            blocks = formula_blocks(f, facts[f.id], lang, images)
+            fact = facts[f.id]
+            if isinstance(fact, Exception):  # this page says why; the others are built
+                blocks = [Block("h1", _title(f, lang)), Block("status", (
+                    s["status"], s[_STATUS["error"]], f"{type(fact).__name__}: {fact}")),
+                    Block("h2", s["printed"]), Block("tex", f.latex)]
+            else:
+                images = _images(f, out / "img", lang)
+                written += [out / "img" / i for i in images]
+                blocks = formula_blocks(f, fact, lang, images)
             nav = [(s["back"], "index.html"), (s["other"], f"../{other}/{f.id}.html")]
             if "md" in formats:
                 write(out / lang / f"{f.id}.md", to_markdown(
@@ -310,8 +325,8 @@ def build_docs(out: Path, formulas: list[Formula], seed: int = 0,
             if "html" in formats:
                 write(out / lang / f"{f.id}.html", to_html(blocks, _title(f, lang), lang,
                                                            "../img", nav))
-            rows.append([f"[{f.id}]({f.id}.md)", _title(f, lang),
-                         s[_STATUS[facts[f.id].result.status]]])
+            status = "error" if isinstance(fact, Exception) else fact.result.status
+            rows.append([f"[{f.id}]({f.id}.md)", _title(f, lang), s[_STATUS[status]]])
         index = [Block("h1", s["index"]), Block("table", rows)]
         if "md" in formats:
             write(out / lang / "index.md", to_markdown(index, "../img"))

@@ -18,7 +18,7 @@ __all__ = ["formula_table", "row_figures", "results_json", "check_text", "claim_
            "backward_text", "moment_latex", "cell_text", "tape_lines"]
 
 _MARK = {"verified": "verified", "read": "read", "erratum": "ERRATUM", "refuted": "REFUTED",
-         "error": "ERROR"}
+         "undecided": "UNDECIDED", "error": "ERROR"}
 
 
 def _err(value: float | None) -> str:
