@@ -34,6 +34,9 @@ from .check import (
     FormulaResult,
     ResultCache,
     check_property,
+    guard_of,
+    guarded,
+    written_guards,
     compare,
     verify_all,
     verify_formula,
@@ -127,6 +130,10 @@ def check_claim(claim: str, assume: Sequence[str] = (), where: Sequence[str] = (
     if read.rel != "eq":
         raise ParseError("a claim must be an equation 'left = right'", claim, 0)
     lhs, rhs = evaluate(read.lhs, defs), evaluate(read.rhs, defs)
+    raw = written_guards(lambda: parse_statement(claim, table))  # where each side is defined
+    if raw is not None:
+        lhs, rhs = (guarded(side, evaluate(guard_of(w), defs))
+                    for side, w in ((lhs, raw.lhs), (rhs, raw.rhs)))
     return run_isolated(lambda: compare(lhs, rhs, table, seed=seed, points=points,
                                         constraints=tuple(joint)),
                         seconds=seconds, what="the check")

@@ -9,6 +9,7 @@ Richardson derivatives (``_numdiff``, ``_gradcheck``), generated kernels (``_ker
 from __future__ import annotations
 
 from ._cache import ResultCache, cache_dir
+from ._definedness import guard_of, guarded, written_guards
 from ._numdiff import is_analytic
 from ._pool import available_cores, verify_all
 from ._property import check_property
@@ -28,5 +29,5 @@ __all__ = [
     "CheckResult", "DEFAULT_POINTS", "FormulaResult", "TOLERANCES", "check_gradient",
     "check_statement", "compare", "is_analytic", "proof_form", "prove_backward", "prove_equal",
     "run_checks", "try_prove", "verify_formula", "ResultCache", "cache_dir", "verify_all",
-    "available_cores", "VERDICTS", "check_property",
+    "available_cores", "VERDICTS", "check_property", "guard_of", "guarded", "written_guards",
 ]

@@ -36,6 +36,7 @@ from ..read import (
     parse_statement,
 )
 from ._cellcheck import check_bptt, check_cell_step
+from ._definedness import guards_fail, strip_guards
 from ._enumerate import check_moment, check_windows
 from ._gradcheck import check_descent, check_gradient
 from ._kernelcheck import check_backward, check_kernels, kernel_module
@@ -89,6 +90,7 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
     tol = TOLERANCES["float64"]
     total, worst = 0, (0.0, 0.0, None)  # (mixed error, rel error, counterexample)
     max_abs, drawn, untested, kept = 0.0, 0, 0, []
+    partial = False  # a guard of a side as written fails at a sampled point: no proof
     lhs, rhs = bind_sums(lhs), bind_sums(rhs)
     both = sp.Tuple(lhs, rhs)  # bound sums
     for size in concrete_sizes(both, decls, rng) if sizes is None else sizes:
@@ -108,6 +110,8 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
         drawn += n
         if n == 0:
             continue
+        partial = partial or bool(guards_fail(sp.Tuple(left, right), syms, values, n,
+                                              to_numpy).any())
         with np.errstate(all="ignore"):
             lv = np.broadcast_to(to_numpy(left, syms)(*values.values()), (n,)).astype(float)
             rv = np.broadcast_to(to_numpy(right, syms)(*values.values()), (n,)).astype(float)
@@ -171,7 +175,9 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
                                            "lhs": a, "rhs": b}, seed, diff / tol, "refuted")
     unit = tuple(d.sympy() for d in table.decls.values()
                  if d.domain.name == "(0,1)" and d.kind in ("scalar", "constant"))
-    proved, why = try_prove(lhs, rhs, unit) if prove else (False, "no proof asked")
+    proved, why = try_prove(strip_guards(lhs), strip_guards(rhs), unit) if prove and \
+        not partial else (False, "no proof asked" if not prove else
+                          "a side as written is undefined at some sampled points")
     part = "" if total == drawn else f"; tested on {total} of {drawn} sampled points"
     if not proved:
         for left, right, syms, values, finite, decls_, bases, size in kept:
