@@ -34,12 +34,12 @@ from .check import (
     FormulaResult,
     ResultCache,
     check_property,
+    compare,
     guard_of,
     guarded,
-    written_guards,
-    compare,
     verify_all,
     verify_formula,
+    written_guards,
 )
 from .derive import Definitions, DeriveError, derivations, evaluate, read_definitions
 from .emit import BACKENDS

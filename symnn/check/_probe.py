@@ -6,8 +6,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ..emit import to_numpy
-from ._points import label
+from ._points import label, values_of
 from ._results import CheckResult
 from ._settle import grid_values, settle
 
@@ -27,8 +26,8 @@ def grid_refutation(lhs, rhs, decls, kind, seed, tol) -> CheckResult | None:
         return None
     n = len(next(iter(values.values())))
     with np.errstate(all="ignore"):
-        lv = np.broadcast_to(to_numpy(lhs, syms)(*values.values()), (n,)).astype(float)
-        rv = np.broadcast_to(to_numpy(rhs, syms)(*values.values()), (n,)).astype(float)
+        lv = values_of(lhs, syms, values, n)
+        rv = values_of(rhs, syms, values, n)
     settled = settle(lhs, rhs, syms, values, lv, rv, tol)
     if settled.refute is None:
         return None

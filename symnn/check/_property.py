@@ -11,9 +11,8 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ..emit import to_numpy
 from ..read import SymbolTable
-from ._points import abstract_nodes, label, sample
+from ._points import abstract_nodes, label, sample, values_of
 from ._results import CheckResult
 from ._settle import (
     _BOUND,
@@ -23,6 +22,7 @@ from ._settle import (
     bind_sums,
     exact,
     mp_value,
+    persists,
     settle,
 )
 
@@ -88,8 +88,8 @@ def _violation(rel, syms, values, n, decls, kind, seed) -> CheckResult | int:
     violates, word = _RELATIONS[type(rel)]
     args = list(values.values())
     with np.errstate(all="ignore"):
-        lv = np.broadcast_to(to_numpy(rel.lhs, syms)(*args), (n,)).astype(float)
-        rv = np.broadcast_to(to_numpy(rel.rhs, syms)(*args), (n,)).astype(float)
+        lv = values_of(rel.lhs, syms, values, n)
+        rv = values_of(rel.rhs, syms, values, n)
     settled = settle(rel.lhs, rel.rhs, syms, values, lv, rv, float("inf"))
     if settled.refute is not None:
         k, why, a, b = settled.refute
@@ -108,7 +108,10 @@ def _violation(rel, syms, values, n, decls, kind, seed) -> CheckResult | int:
         a, b = mp_value(lhs, point), mp_value(rhs, point)
         if a is None or b is None:
             continue
-        if violates(a - b, _BOUND * max(1, abs(a), abs(b))):
+        if violates(a - b, _BOUND * max(1, abs(a), abs(b))) and (high := persists(
+                lhs, rhs, point, lambda a, b, bound: bool(violates(
+                    a - b, bound * max(1, abs(a), abs(b)))))) is not None:
+            a, b = high
             return _refuted(kind, f"{word} fails by {float(abs(a - b)):.3g} at {DIGITS} digits",
                             syms, values, k, decls, float(a), float(b), seed)
     return int(np.sum(~ok))

@@ -8,6 +8,7 @@ float sample stands for). Floats in a claim are read as the decimals they print 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,7 +17,7 @@ import sympy as sp
 from ..emit import to_numpy
 
 __all__ = ["admissible_grid", "grid_values", "DIGITS", "CONFIRM_POINTS", "Settled", "bind_sums",
-           "exact", "mp_value", "settle", "confirm", "MIN_SHARE", "stress"]
+           "exact", "mp_value", "persists", "LADDER", "settle", "confirm", "MIN_SHARE", "stress"]
 
 DIGITS = 50
 #: exact rational points at which a "holds" without a proof is confirmed
@@ -59,25 +60,45 @@ def _parts(expr: sp.Expr):
         yield from _parts(a)
 
 
-def mp_value(expr: sp.Expr, point: dict) -> sp.Expr | None:
+def mp_value(expr: sp.Expr, point: dict, digits: int = DIGITS) -> sp.Expr | None:
     """expr at the point to DIGITS digits; None when it, or one of its powers or function
     applications, is not a finite real there (log x - log y at x, y < 0 is undefined, although
     the principal complex values cancel)."""
     for part in _parts(expr):
-        if part is not expr and _value(part, point) is None:
+        if part is not expr and _value(part, point, digits) is None:
             return None
-    return _value(expr, point)
+    return _value(expr, point, digits)
 
 
-def _value(expr: sp.Expr, point: dict) -> sp.Expr | None:
+#: precisions at which a disagreement is re-evaluated before it refutes: terms as large as
+#: 1e868 (cosh(1000)^2 - sinh(1000)^2) cancel only at several hundred digits
+LADDER = (DIGITS, 320, 1200)
+
+
+def persists(left: sp.Expr, right: sp.Expr, point: dict,
+             differ: Callable[[sp.Expr, sp.Expr, sp.Expr], bool]) -> tuple | None:
+    """(lhs, rhs) at the highest precision of LADDER when ``differ(a, b, bound)`` holds at every
+    precision (bound: the relative error bound of that precision); None when the sides agree
+    at some precision or are undefined."""
+    for digits in LADDER:
+        at = {s: sp.Float(v, digits + 10) if isinstance(v, sp.Float) else v
+              for s, v in point.items()}  # the same binary value, carried at this precision
+        a, b = mp_value(left, at, digits), mp_value(right, at, digits)
+        if a is None or b is None or not differ(a, b, sp.Float(10, digits) ** (10 - digits)):
+            return None
+    return a, b
+
+
+def _value(expr: sp.Expr, point: dict, digits: int = DIGITS) -> sp.Expr | None:
     try:
-        v = sp.N(expr.xreplace(point), DIGITS + 10)
+        v = sp.N(expr.xreplace(point), digits + 10)
     except (TypeError, ValueError, ZeroDivisionError, RecursionError, NotImplementedError):
         return None
     if v.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not v.is_number:
         return None
     re, im = v.as_real_imag()
-    if not (re.is_Number and im.is_Number) or abs(im) > _BOUND * max(1, abs(re)):
+    if not (re.is_Number and im.is_Number) or \
+            abs(im) > sp.Float(10, digits) ** (10 - digits) * max(1, abs(re)):
         return None
     return re
 
@@ -138,9 +159,18 @@ def confirm(left: sp.Expr, right: sp.Expr, syms: list, values: dict, ok: np.ndar
         if a is None or b is None:
             continue
         diff = abs(a - b) / max(1, abs(a), abs(b))
-        if diff > _BOUND:
-            return int(k), float(diff), float(a), float(b)
+        if diff > _BOUND and (high := persists(left, right, point, _beyond)) is not None:
+            a, b = high
+            return int(k), float(_mixed(a, b)), float(a), float(b)
     return None
+
+
+def _mixed(a: sp.Expr, b: sp.Expr) -> sp.Expr:
+    return abs(a - b) / max(1, abs(a), abs(b))
+
+
+def _beyond(a: sp.Expr, b: sp.Expr, bound: sp.Expr) -> bool:
+    return bool(_mixed(a, b) > bound)
 
 
 #: simple values where textbook identities break (0, +-1, square roots of negatives)
@@ -184,6 +214,8 @@ def stress(left: sp.Expr, right: sp.Expr, sym: sp.Symbol, tol: float
         if a is None or b is None:
             continue
         diff = abs(a - b) / max(1, abs(a), abs(b))
-        if diff > tol:
-            return x, float(diff), float(a), float(b)
+        if diff > tol and (high := persists(
+                left, right, point, lambda a, b, bound: bool(_mixed(a, b) > tol))) is not None:
+            a, b = high
+            return x, float(_mixed(a, b)), float(a), float(b)
     return None

@@ -49,6 +49,7 @@ from ._points import (
     free_indices,
     label,
     sample,
+    values_of,
 )
 from ._probe import at_point, grid_refutation, where_text
 from ._results import CheckResult, FormulaResult
@@ -113,8 +114,8 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
         partial = partial or bool(guards_fail(sp.Tuple(left, right), syms, values, n,
                                               to_numpy).any())
         with np.errstate(all="ignore"):
-            lv = np.broadcast_to(to_numpy(left, syms)(*values.values()), (n,)).astype(float)
-            rv = np.broadcast_to(to_numpy(right, syms)(*values.values()), (n,)).astype(float)
+            lv = values_of(left, syms, values, n)
+            rv = values_of(right, syms, values, n)
         settled = settle(left, right, syms, values, lv, rv, tol)
         untested += settled.untested
         if settled.refute is not None:
