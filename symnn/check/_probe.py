@@ -8,7 +8,7 @@ import sympy as sp
 
 from ._points import label, values_of
 from ._results import CheckResult
-from ._settle import grid_values, settle
+from ._settle import DIGITS, grid_stress, grid_values, settle
 
 __all__ = ["at_point", "grid_refutation", "where_text"]
 
@@ -45,3 +45,16 @@ def at_point(syms, values, k, decls, bases, size) -> dict:
 
 def where_text(syms, values, k) -> str:
     return ", ".join(f"{s} = {float(v[k]):.6g}" for s, v in values.items())
+
+
+def wide_refutation(lhs, rhs, syms, decls, constraints, kind, seed, tol) -> CheckResult | None:
+    """A value refutation of a claim in several symbols at the wide grid (simple values, |x| up
+    to 1e3, small integers), confirmed at every precision of the ladder."""
+    off = grid_stress(lhs, rhs, syms, decls, constraints, tol, values_of)
+    if off is None:
+        return None
+    point, diff, a, b = off
+    where = ", ".join(f"{s} = {v:g}" for s, v in point.items())
+    return CheckResult(kind, False, f"refuted: the sides differ by {diff:.3g} at the simple "
+                       f"point {where} ({DIGITS}+ digits)", "numeric", 0, None, diff,
+                       {"point": point, "lhs": a, "rhs": b}, seed, diff / tol, "refuted")

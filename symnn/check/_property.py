@@ -60,7 +60,7 @@ def check_property(relations: list[sp.Basic], table: SymbolTable, *, kind: str =
     if n == 0:
         return CheckResult(kind, False, "undecided: no admissible point (the assumptions or "
                            "constraints exclude every sampled point)", "undecided", seed=seed)
-    grid = admissible_grid(syms, decls, constraints)
+    grid = admissible_grid(syms, decls, constraints, wide=True)
     tested = n
     for rel in rels:
         for vals, random in ((values, True), (grid, False)):

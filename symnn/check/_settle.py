@@ -17,7 +17,8 @@ import sympy as sp
 from ..emit import to_numpy
 
 __all__ = ["admissible_grid", "grid_values", "DIGITS", "CONFIRM_POINTS", "Settled", "bind_sums",
-           "exact", "mp_value", "persists", "LADDER", "settle", "confirm", "MIN_SHARE", "stress"]
+           "exact", "grid_stress", "mp_value", "persists", "LADDER", "settle", "confirm",
+           "MIN_SHARE", "stress"]
 
 DIGITS = 50
 #: exact rational points at which a "holds" without a proof is confirmed
@@ -185,12 +186,47 @@ def grid_values(syms: list, max_syms: int = 3) -> dict | None:
     return {s: m.ravel() for s, m in zip(syms, mesh, strict=True)}
 
 
-def admissible_grid(syms: list, decls: dict, constraints: tuple) -> dict | None:
-    """The simple grid for unrestricted real symbols, kept where every constraint holds."""
-    if any(s.name not in decls or decls[s.name].domain.name != "real" for s in syms):
+#: wide values of an unrestricted real beyond the random samples' reach (|x| <= 50)
+_WIDE = (-1e3, -30.0, -4.0, -3.0, 3.0, 30.0, 1e3)
+#: simple values of the other domains a grid covers
+_DOMAIN_GRID = {"positive": (1e-3, 0.5, 1.0, 2.0, 3.0, 30.0, 1e3),
+                "nonnegative": (0.0, 0.5, 1.0, 2.0, 30.0, 1e3),
+                "negative": (-1e3, -30.0, -2.0, -1.0, -0.5, -1e-3),
+                "nonzero": (-1e3, -2.0, -1.0, -0.5, 0.5, 1.0, 2.0, 1e3),
+                "(0,1)": (1e-3, 0.25, 0.5, 0.75, 0.999), "[0,1]": (0.0, 0.5, 1.0),
+                "{0,1}": (0.0, 1.0)}
+_GRID_CAP = 4096
+
+
+def _grid_of(decl, wide: bool) -> tuple | None:
+    d = decl.domain
+    if d.name == "real":
+        return _GRID + _WIDE if wide else _GRID
+    if d.integer and d.name not in _DOMAIN_GRID:
+        low = -3 if d.low is None else d.low
+        return tuple(float(v) for v in (low, low + 1, low + 2, low + 3, low + 6, low + 11))
+    return _DOMAIN_GRID.get(d.name) if wide else None
+
+
+def admissible_grid(syms: list, decls: dict, constraints: tuple, wide: bool = False
+                    ) -> dict | None:
+    """The simple grid for unrestricted real symbols (with ``wide``: also |x| up to 1e3 and
+    simple values of integer and other declared domains), kept where every constraint holds."""
+    if not syms or any(s.name not in decls for s in syms):
         return None
-    values = grid_values(syms)
-    if values is None or not constraints:
+    axes = [_grid_of(decls[s.name], wide) for s in syms]
+    if any(a is None for a in axes):
+        return None
+    if wide and np.prod([len(a) for a in axes]) > _GRID_CAP:
+        axes = [a if decls[s.name].domain.name != "real" else _GRID
+                for s, a in zip(syms, axes, strict=True)]
+        if np.prod([len(a) for a in axes]) > _GRID_CAP:
+            return None
+    if not wide and len(syms) > 3:
+        return None
+    mesh = np.meshgrid(*[np.array(a, dtype=float) for a in axes], indexing="ij")
+    values = {s: m.ravel() for s, m in zip(syms, mesh, strict=True)}
+    if not constraints:
         return values
     n = len(next(iter(values.values())))
     with np.errstate(all="ignore"):
@@ -218,4 +254,30 @@ def stress(left: sp.Expr, right: sp.Expr, sym: sp.Symbol, tol: float
                 left, right, point, lambda a, b, bound: bool(_mixed(a, b) > tol))) is not None:
             a, b = high
             return x, float(_mixed(a, b)), float(a), float(b)
+    return None
+
+
+def grid_stress(left: sp.Expr, right: sp.Expr, syms: list, decls: dict, constraints: tuple,
+                tol: float, values_of: Callable) -> tuple[dict, float, float, float] | None:
+    """(point, mixed error, lhs, rhs) at the wide grid point (simple values, |x| up to 1e3,
+    small integers) of several symbols where the sides differ most beyond tol and keep
+    differing at every precision of LADDER; None when no grid point refutes."""
+    grid = admissible_grid(syms, decls, constraints, wide=True)
+    if grid is None:
+        return None
+    n = len(next(iter(grid.values())))
+    lv, rv = values_of(left, syms, grid, n), values_of(right, syms, grid, n)
+    ok = np.isfinite(lv) & np.isfinite(rv)
+    with np.errstate(all="ignore"):
+        mixed = np.where(ok, np.abs(lv - rv) / np.maximum(1.0, np.maximum(np.abs(lv),
+                                                                          np.abs(rv))), -1.0)
+    left, right = exact(left), exact(right)
+    for k in np.argsort(-mixed, kind="stable")[:8]:
+        if mixed[k] <= tol:
+            break
+        point = _point(syms, grid, k)
+        high = persists(left, right, point, lambda a, b, bound: bool(_mixed(a, b) > tol))
+        if high is not None:
+            return ({str(s): float(v[k]) for s, v in grid.items()}, float(_mixed(*high)),
+                    float(high[0]), float(high[1]))
     return None

@@ -51,7 +51,7 @@ from ._points import (
     sample,
     values_of,
 )
-from ._probe import at_point, grid_refutation, where_text
+from ._probe import at_point, grid_refutation, where_text, wide_refutation
 from ._results import CheckResult, FormulaResult
 from ._settle import DIGITS, MIN_SHARE, bind_sums, confirm, settle, stress
 from .prove import prove_equal, try_prove
@@ -174,6 +174,9 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
                            f"point {lone[0]} = {x:g} ({DIGITS} digits)", "numeric", total,
                            max_abs, diff, {"point": {str(label(lone[0], decls, {})): x},
                                            "lhs": a, "rhs": b}, seed, diff / tol, "refuted")
+    if len(lone) > 1 and sizes is None and not sp.Tuple(lhs, rhs).has(sp.Sum, sp.Product) and \
+            (wide := wide_refutation(lhs, rhs, lone, decls, constraints, kind, seed, tol)):
+        return wide
     unit = tuple(d.sympy() for d in table.decls.values()
                  if d.domain.name == "(0,1)" and d.kind in ("scalar", "constant"))
     proved, why = try_prove(strip_guards(lhs), strip_guards(rhs), unit) if prove and \
