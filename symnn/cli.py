@@ -24,6 +24,7 @@ from .catalog import (
     BudgetExceeded,
     CatalogError,
     Formula,
+    InternalError,
     load_catalog,
     run_isolated,
 )
@@ -118,6 +119,8 @@ def check_claim(claim: str, assume: Sequence[str] = (), where: Sequence[str] = (
     table = SymbolTable(auto=True)
     narrowed: set[str] = set()
     joint = [c for a in assume if (c := _assume(a, table, narrowed)) is not None]
+    latest = {d.pyname: d.sympy() for d in table.decls.values()}  # a name narrowed after it
+    joint = [c.xreplace({s: latest.get(s.name, s) for s in c.free_symbols}) for c in joint]
     defs = read_definitions(tuple(where), table)
     relations = _relations(claim, table)
     if relations:
@@ -176,7 +179,13 @@ def _cmd_check(args: argparse.Namespace) -> int:
     try:
         result = check_claim(args.claim, args.assume, args.where, seed=args.seed,
                              points=args.points, seconds=args.time_limit)
-    except (ParseError, DeriveError, ValueError, BudgetExceeded) as exc:
+    except InternalError as exc:  # a bug of symnn: neither an answer nor undecided
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except BudgetExceeded as exc:
+        print(f"UNDECIDED: {exc} (budget; raise --time-limit)", file=sys.stderr)
+        return EXIT_UNDECIDED
+    except (ParseError, DeriveError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
     print(claim_json(args.claim, result) if args.json else check_text(result))

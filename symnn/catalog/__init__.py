@@ -7,7 +7,14 @@ Also holds the budgets (time and memory) every later stage runs under.
 
 from __future__ import annotations
 
-from ._budget import BUDGETS, BudgetExceeded, run_isolated, run_isolated_many, time_limit
+from ._budget import (
+    BUDGETS,
+    BudgetExceeded,
+    InternalError,
+    run_isolated,
+    run_isolated_many,
+    time_limit,
+)
 from ._model import key_paths
 from .formula import (
     CHECK_KINDS,
@@ -26,7 +33,8 @@ from .formula import (
 )
 
 __all__ = [
-    "BUDGETS", "BatchSpec", "BudgetExceeded", "CHECK_KINDS", "CatalogError", "CellSpec",
+    "BUDGETS", "BatchSpec", "BudgetExceeded", "InternalError", "CHECK_KINDS", "CatalogError",
+    "CellSpec",
     "Check", "Formula", "Variant", "catalog_dir", "formula_files", "formula_from_data", "key_paths",
     "load_catalog", "load_formula", "run_isolated", "run_isolated_many", "symbol_table",
     "time_limit",

@@ -63,6 +63,8 @@ def _pow_guard(e: sp.Pow) -> list:
     if exp.is_integer is not True:  # a fractional, real or symbolic power
         if exp.is_Rational and exp.q % 2 == 1:  # odd root: defined for a negative base
             pass
+        elif not exp.is_number:  # x^a: a negative base needs an integer exponent
+            out.append(sp.Or(base > 0, sp.Eq(sp.floor(exp), exp)))
         elif exp.is_nonnegative:
             out.append(base >= 0)
         else:
@@ -83,9 +85,13 @@ _RULES = {
 }
 
 
+#: nodes whose insides are not guarded here: untaken branches, bound variables
+_OPAQUE = (sp.Piecewise, sp.Sum, sp.Product, sp.Integral, sp.Lambda)
+
+
 def _walk(expr: sp.Basic):
     """Nodes of expr outside the branches of a Piecewise (an untaken branch may be undefined)."""
-    if isinstance(expr, sp.Piecewise) or not isinstance(expr, sp.Basic):
+    if isinstance(expr, _OPAQUE) or not isinstance(expr, sp.Basic):
         return
     yield expr
     for a in expr.args:

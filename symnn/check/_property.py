@@ -95,11 +95,13 @@ def _violation(rel, syms, values, n, decls, kind, seed) -> CheckResult | int:
         k, why, a, b = settled.refute
         return _refuted(kind, f"{why}", syms, values, k, decls, a, b, seed)
     ok = np.isfinite(lv) & np.isfinite(rv)
-    diff = np.where(ok, lv - rv, 0.0)
-    scale = np.maximum(1.0, np.maximum(np.abs(lv), np.abs(rv)))
-    score = np.where(ok, diff / np.where(ok, scale, 1.0), -np.inf)
+    with np.errstate(all="ignore"):
+        diff = np.where(ok, lv - rv, 0.0)
+        scale = np.maximum(1.0, np.maximum(np.abs(lv), np.abs(rv)))
+        score = np.where(ok, diff / np.where(ok, scale, 1.0), 0.0)
     if word.startswith(">"):
         score = -score
+    score = np.where(ok, score, -np.inf)  # an undefined point never comes first
     lhs, rhs = exact(rel.lhs), exact(rel.rhs)
     for k in np.argsort(-score, kind="stable")[:_MP_CANDIDATES]:
         if not ok[k]:
