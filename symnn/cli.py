@@ -122,21 +122,31 @@ def check_claim(claim: str, assume: Sequence[str] = (), where: Sequence[str] = (
     latest = {d.pyname: d.sympy() for d in table.decls.values()}  # a name narrowed after it
     joint = [c.xreplace({s: latest.get(s.name, s) for s in c.free_symbols}) for c in joint]
     defs = read_definitions(tuple(where), table)
+    own_e = "e" in narrowed or any(getattr(k, "name", "") == "e" for k in defs.symbols)
+
+    def side(expr: sp.Expr, written: sp.Basic | None) -> sp.Expr:
+        """A side with its definitions, a bare e as Euler's number unless --assume or --where
+        names it, undefined where the side as written is (guards of the unevaluated reading)."""
+        out = evaluate(expr, defs)
+        if written is not None:
+            out = guarded(out, evaluate(guard_of(written), defs))
+        return out if own_e else out.xreplace({s: sp.E for s in out.free_symbols
+                                               if s.name == "e"})
+
     relations = _relations(claim, table)
     if relations:
+        raw = written_guards(lambda: _relations(claim, table)) or [None] * len(relations)
         rels = [r if isinstance(r, sp.logic.boolalg.BooleanAtom) else
-                r.func(evaluate(r.lhs, defs), evaluate(r.rhs, defs)) for r in relations]
+                r.func(side(r.lhs, getattr(w, "lhs", None)), side(r.rhs, getattr(w, "rhs", None)))
+                for r, w in zip(relations, raw, strict=True)]
         return run_isolated(lambda: check_property(rels, table, seed=seed, points=points,
                                                    constraints=tuple(joint)),
                             seconds=seconds, what="the check")
     read = parse_statement(claim, table)
     if read.rel != "eq":
         raise ParseError("a claim must be an equation 'left = right'", claim, 0)
-    lhs, rhs = evaluate(read.lhs, defs), evaluate(read.rhs, defs)
     raw = written_guards(lambda: parse_statement(claim, table))  # where each side is defined
-    if raw is not None:
-        lhs, rhs = (guarded(side, evaluate(guard_of(w), defs))
-                    for side, w in ((lhs, raw.lhs), (rhs, raw.rhs)))
+    lhs, rhs = side(read.lhs, raw and raw.lhs), side(read.rhs, raw and raw.rhs)
     return run_isolated(lambda: compare(lhs, rhs, table, seed=seed, points=points,
                                         constraints=tuple(joint)),
                         seconds=seconds, what="the check")
