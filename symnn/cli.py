@@ -101,8 +101,8 @@ def _assume(text: str, table: SymbolTable, narrowed: set[str] | None = None
             domain = parse_domain(domain_of(m))
             table.declare(Decl(name, "scalar", domain, pyname_of(name)))
             return None
-    try:
-        return parse_condition(text, table)
+    try:  # ASCII comparisons as people type them on a command line
+        return parse_condition(text.replace(">=", r"\ge ").replace("<=", r"\le "), table)
     except ParseError as exc:
         raise ValueError(f"cannot read --assume {text!r}; write e.g. 'x > 0', 'x >= 0', "
                          "'0 < p < 1', 'n integer >= 1', 'y \\in {0,1}', 'F \\le W + 2P' "
