@@ -34,8 +34,10 @@ from .check import (
     CheckResult,
     FormulaResult,
     ResultCache,
+    check_derivative_claim,
     check_property,
     compare,
+    derivative_side,
     guard_of,
     guarded,
     verify_all,
@@ -111,7 +113,8 @@ def _assume(text: str, table: SymbolTable, narrowed: set[str] | None = None
 
 def check_claim(claim: str, assume: Sequence[str] = (), where: Sequence[str] = (), *,
                 seed: int = 0, points: int = DEFAULT_POINTS,
-                seconds: float = BUDGETS["formula_seconds"]) -> CheckResult:
+                seconds: float = BUDGETS["formula_seconds"], gradient: bool = False
+                ) -> CheckResult:
     """Check one equation in LaTeX (``symnn check``): free symbols are real scalars unless an
     ``assume`` narrows them; ``where`` defines names. The comparison runs in a child process
     under ``seconds``. Raises ParseError, DeriveError or ValueError for an unreadable claim and
@@ -147,9 +150,16 @@ def check_claim(claim: str, assume: Sequence[str] = (), where: Sequence[str] = (
         raise ParseError("a claim must be an equation 'left = right'", claim, 0)
     raw = written_guards(lambda: parse_statement(claim, table))  # where each side is defined
     lhs, rhs = side(read.lhs, raw and raw.lhs), side(read.rhs, raw and raw.rhs)
-    return run_isolated(lambda: compare(lhs, rhs, table, seed=seed, points=points,
-                                        constraints=tuple(joint)),
-                        seconds=seconds, what="the check")
+    parts = derivative_side(read.lhs, read.rhs)
+    if gradient and parts is None:
+        raise ValueError("--gradient needs a derivative side (\\frac{d}{dx}, \\partial, \\nabla_x)")
+
+    def run() -> CheckResult:
+        equality = None if gradient else compare(lhs, rhs, table, seed=seed, points=points,
+                                                 constraints=tuple(joint))
+        return equality if parts is None else check_derivative_claim(
+            parts, equality, defs, table, seed=seed, points=points, constraints=tuple(joint))
+    return run_isolated(run, seconds=seconds, what="the check")
 
 
 #: a top-level comparison in a claim (outside braces): <, >, \le, \ge, \leq, \geq
@@ -188,7 +198,8 @@ def _relations(claim: str, table: SymbolTable) -> list[sp.Basic]:
 def _cmd_check(args: argparse.Namespace) -> int:
     try:
         result = check_claim(args.claim, args.assume, args.where, seed=args.seed,
-                             points=args.points, seconds=args.time_limit)
+                             points=args.points, seconds=args.time_limit,
+                             gradient=args.gradient)
     except InternalError as exc:  # a bug of symnn: neither an answer nor undecided
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -414,6 +425,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--where", action="append", default=[], metavar="DEF",
                        help=r"define a name used in the claim: 'a = \sigma(z)'")
     check.add_argument("--json", action="store_true", help="print JSON")
+    check.add_argument("--gradient", action="store_true",
+                       help="a derivative claim: run the gradient check alone (no proof)")
     check.add_argument("--seed", type=int, default=0)
     check.add_argument("--points", type=int, default=DEFAULT_POINTS)
     check.add_argument("--time-limit", type=float, default=BUDGETS["formula_seconds"],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ._cache import ResultCache, cache_dir
 from ._definedness import guard_of, guarded, written_guards
+from ._derivclaim import check_derivative_claim, derivative_side
 from ._numdiff import is_analytic
 from ._pool import available_cores, verify_all
 from ._property import check_property
@@ -30,4 +31,5 @@ __all__ = [
     "check_statement", "compare", "is_analytic", "proof_form", "prove_backward", "prove_equal",
     "run_checks", "try_prove", "verify_formula", "ResultCache", "cache_dir", "verify_all",
     "available_cores", "VERDICTS", "check_property", "guard_of", "guarded", "written_guards",
+    "check_derivative_claim", "derivative_side",
 ]
