@@ -102,17 +102,20 @@ def _windows(length: int, window: int, stride: int) -> tuple[int, int]:
 
 
 def check_windows(rhs: sp.Expr, length: sp.Expr, window: sp.Expr, stride: sp.Expr,
-                  ranges: dict[sp.Symbol, tuple[int, int]]) -> CheckResult:
+                  ranges: dict[sp.Symbol, tuple[int, int]], constraints: tuple = ()
+                  ) -> CheckResult:
     """rhs equals the number of window positions at every integer point of ``ranges`` with
-    window <= length; says where it holds when it does not hold everywhere."""
+    window <= length (and the formula's constraints); says where it holds when it does not
+    hold everywhere. No admissible point is undecided, never a pass."""
     syms = list(ranges)
     f = to_numpy(rhs, syms)
+    admissible = to_numpy(sp.And(*constraints), syms) if constraints else None
     sizes = to_numpy(sp.Tuple(length, window, stride), syms)
     total = 0
     counterexample, misses, uneven = None, set(), set()  # uneven: stride does not divide
     for point in itertools.product(*[range(lo, hi + 1) for lo, hi in ranges.values()]):
         n, w, s = (int(v) for v in sizes(*point))
-        if w > n or s < 1:
+        if w > n or s < 1 or (admissible is not None and not bool(admissible(*point))):
             continue
         counted, viewed = _windows(n, w, s)
         if counted != viewed:
@@ -128,6 +131,10 @@ def check_windows(rhs: sp.Expr, length: sp.Expr, window: sp.Expr, stride: sp.Exp
                                                     strict=True)),
                                   "lhs": value, "rhs": float(counted)}
     where = ", ".join(f"{s} in [{lo}, {hi}]" for s, (lo, hi) in ranges.items())
+    if total == 0:
+        return CheckResult("windows", False, f"undecided: no admissible point ({where}, window "
+                           "<= length, stride >= 1 and the constraints): nothing was checked",
+                           "undecided", 0)
     detail = (f"holds at {total - len(misses)} of {total} points ({where}, window <= length), "
               "counted by brute force and by numpy's sliding_window_view")
     if misses:

@@ -303,7 +303,7 @@ def _check_windows(st, check, formula, defs, seed):
             raise ParseError(f"{name!r} in ranges is not declared", name, 0)
         ranges[decl.sympy()] = (lo, hi)
     return check_windows(evaluate(st.rhs, defs), read(check.length), read(check.window),
-                         read(check.stride), ranges)
+                         read(check.stride), ranges, _constraints(formula))
 
 
 def _check_mdp(st, check, formula, defs, seed):
