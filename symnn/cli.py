@@ -40,6 +40,7 @@ from .check import (
     derivative_side,
     guard_of,
     guarded,
+    read_relations,
     verify_all,
     verify_formula,
     written_guards,
@@ -136,9 +137,9 @@ def check_claim(claim: str, assume: Sequence[str] = (), where: Sequence[str] = (
         return out if own_e else out.xreplace({s: sp.E for s in out.free_symbols
                                                if s.name == "e"})
 
-    relations = _relations(claim, table)
+    relations = read_relations(claim, table)
     if relations:
-        raw = written_guards(lambda: _relations(claim, table)) or [None] * len(relations)
+        raw = written_guards(lambda: read_relations(claim, table)) or [None] * len(relations)
         rels = [r if isinstance(r, sp.logic.boolalg.BooleanAtom) else
                 r.func(side(r.lhs, getattr(w, "lhs", None)), side(r.rhs, getattr(w, "rhs", None)))
                 for r, w in zip(relations, raw, strict=True)]
@@ -160,39 +161,6 @@ def check_claim(claim: str, assume: Sequence[str] = (), where: Sequence[str] = (
         return equality if parts is None else check_derivative_claim(
             parts, equality, defs, table, seed=seed, points=points, constraints=tuple(joint))
     return run_isolated(run, seconds=seconds, what="the check")
-
-
-#: a top-level comparison in a claim (outside braces): <, >, \le, \ge, \leq, \geq
-_REL = re.compile(r"\\leq?(?![a-zA-Z])|\\geq?(?![a-zA-Z])|(?<!\\left)(?<!\\right)[<>]")
-_ENV = re.compile(r"\\begin\{(\w+)\}.*?\\end\{\1\}", re.S)
-_RANGE = re.compile(r"^(?P<x>.+?)\\in\s*(\\left)?(?P<o>[(\[])(?P<a>.+),(?P<b>.+?)"
-                    r"(\\right)?(?P<c>[)\]])\s*$")
-
-
-def _relations(claim: str, table: SymbolTable) -> list[sp.Basic]:
-    """The comparisons of an inequality or range claim (a chain a <= b <= c gives two), or []
-    for an equation."""
-    m = _RANGE.match(claim.strip())
-    if m:
-        x = m.group("x")
-        lo = "<" if m.group("o") == "(" else "\\le"
-        hi = "<" if m.group("c") == ")" else "\\le"
-        texts = [f"{m.group('a')} {lo} {x}", f"{x} {hi} {m.group('b')}"]
-    else:
-        cuts, depth = [], 0
-        envs = [m.span() for m in _ENV.finditer(claim)]
-        for k, ch in enumerate(claim):
-            depth += {"{": 1, "}": -1}.get(ch, 0)
-            if depth == 0 and not any(a <= k < b for a, b in envs) and \
-                    (r := _REL.match(claim, k)):
-                cuts.append((k, r.end()))
-        if not cuts:
-            return []
-        bounds = [0, *[c for cut in cuts for c in cut], len(claim)]
-        parts = [claim[bounds[2 * i]:bounds[2 * i + 1]] for i in range(len(cuts) + 1)]
-        ops = [claim[a:b] for a, b in cuts]
-        texts = [f"{parts[i]} {ops[i]} {parts[i + 1]}" for i in range(len(ops))]
-    return [parse_condition(t, table) for t in texts]
 
 
 def _cmd_check(args: argparse.Namespace) -> int:

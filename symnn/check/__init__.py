@@ -13,6 +13,7 @@ from ._definedness import guard_of, guarded, written_guards
 from ._derivclaim import check_derivative_claim, derivative_side
 from ._numdiff import is_analytic
 from ._pool import available_cores, verify_all
+from ._propcheck import read_relations
 from ._property import check_property
 from ._results import VERDICTS, CheckResult, FormulaResult
 from .prove import proof_form, prove_backward, prove_equal, try_prove
@@ -31,5 +32,5 @@ __all__ = [
     "check_statement", "compare", "is_analytic", "proof_form", "prove_backward", "prove_equal",
     "run_checks", "try_prove", "verify_formula", "ResultCache", "cache_dir", "verify_all",
     "available_cores", "VERDICTS", "check_property", "guard_of", "guarded", "written_guards",
-    "check_derivative_claim", "derivative_side",
+    "check_derivative_claim", "derivative_side", "read_relations",
 ]
