@@ -41,6 +41,7 @@ PSD = re.compile(r"^(?P<x>.+?)\s*(\\succeq\s*0|\\text\{\s*is\s+positive\s+semide
 def read_relations(claim: str, table: SymbolTable) -> list[sp.Basic]:
     """The comparisons of an inequality or range claim (a chain a <= b <= c gives two), or []
     for an equation."""
+    _environments_pair(claim)
     m = _RANGE.match(claim.strip())
     if m:
         x = m.group("x")
@@ -62,6 +63,25 @@ def read_relations(claim: str, table: SymbolTable) -> list[sp.Basic]:
         ops = [claim[a:b] for a, b in cuts]
         texts = [f"{parts[i]} {ops[i]} {parts[i + 1]}" for i in range(len(ops))]
     return [parse_condition(t, table) for t in texts]
+
+
+_ENV_MARK = re.compile(r"\\(begin|end)\s*\{\s*(\w+\*?)\s*\}")
+
+
+def _environments_pair(text: str) -> None:
+    """ParseError unless every \\begin{X} is closed by \\end{X} ( \\end{case} or \\end{matrix}
+    closing cases is unreadable, not a relation cut in the middle of an environment)."""
+    stack: list[tuple[str, int]] = []
+    for m in _ENV_MARK.finditer(text):
+        if m.group(1) == "begin":
+            stack.append((m.group(2), m.start()))
+        elif not stack or stack[-1][0] != m.group(2):
+            opened = f"\\begin{{{stack[-1][0]}}}" if stack else "nothing"
+            raise ParseError(f"\\end{{{m.group(2)}}} closes {opened}", text, m.start())
+        else:
+            stack.pop()
+    if stack:
+        raise ParseError(f"\\begin{{{stack[-1][0]}}} is never ended", text, stack[-1][1])
 
 
 def domain_relations(value: sp.Expr, decl: Decl) -> list[sp.Basic] | None:
