@@ -17,12 +17,14 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from ..derive import evaluate, with_statement
 from ..read import Concat, Decl, ParseError, SymbolTable, hadamard, parse_condition, sigmoid
 from ._matrices import TRIALS, array_shape, evaluate_arrays, size_names
 from ._property import check_property
 from ._results import CheckResult
 
-__all__ = ["read_relations", "domain_relations", "check_matrix_property", "INTERVALS"]
+__all__ = ["property_check", "read_relations", "domain_relations", "check_matrix_property",
+           "INTERVALS"]
 
 #: declared domain -> (low, high, low open?, high open?)
 INTERVALS = {"(0,1)": (0, 1, True, True), "[0,1]": (0, 1, False, False),
@@ -260,3 +262,11 @@ def formula_property(st, latex: str | None, table: SymbolTable, value_of, *, see
                                      interval=INTERVALS[decl.domain.name])
     return check_property(domain_relations(value, decl), table, seed=seed,
                           constraints=constraints)
+
+
+def property_check(st, check, formula, defs, seed: int) -> CheckResult:
+    """The ``property`` check of a formula file, with its definitions and constraints."""
+    defs = with_statement(st, defs)
+    constraints = tuple(parse_condition(c, formula.table) for c in formula.constraints)
+    return formula_property(st, check.latex, formula.table, lambda e: evaluate(e, defs),
+                            seed=seed, constraints=constraints)

@@ -52,7 +52,7 @@ from ._points import (
     values_of,
 )
 from ._probe import at_point, grid_refutation, where_text, wide_refutation
-from ._propcheck import formula_property
+from ._propcheck import property_check
 from ._results import CheckResult, FormulaResult
 from ._settle import DIGITS, MIN_SHARE, bind_sums, confirm, settle, stress
 from .prove import prove_equal, try_prove
@@ -344,9 +344,7 @@ _CHECKERS = {"parse": _check_parse, "equality": _check_equality,
              "descent": _check_descent, "backward": _check_backward,
              "expectation": _check_moment, "variance": _check_moment, "windows": _check_windows,
              "mdp": _check_mdp, "cell-backward": _check_cell, "bptt": _check_cell,
-             "property": lambda st, check, formula, defs, seed: formula_property(
-                 st, check.latex, formula.table, lambda e: evaluate(e, with_statement(st, defs)),
-                 seed=seed, constraints=_constraints(formula))}
+             "property": property_check}
 assert set(_CHECKERS) == set(CHECK_KINDS)
 
 
