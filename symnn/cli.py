@@ -75,14 +75,14 @@ __all__ = ["main", "check_claim", "verify_budgeted", "EXIT_OK", "EXIT_REFUTED",
 EXIT_OK, EXIT_REFUTED, EXIT_UNREADABLE, EXIT_UNDECIDED = 0, 1, 2, 3
 
 #: ``--assume`` forms: a pattern over the text and the domain it gives the name.
-_ASSUME_FORMS = [
+_ASSUME_FORMS = [  # 'n integer >= 0' is an integer domain, not "n integer" >= 0
+    (re.compile(r"^(?P<name>\S+)\s+(?P<dom>integer.*)$"), lambda m: m.group("dom")),
     (re.compile(r"^0\s*<\s*(?P<name>.+?)\s*<\s*1$"), lambda m: "(0,1)"),
     (re.compile(r"^(?P<name>.+?)\s*(?P<op>>=|\\geq|\\ge)\s*0$"), lambda m: "nonnegative"),
     (re.compile(r"^(?P<name>.+?)\s*(?P<op>>)\s*0$"), lambda m: "positive"),
     (re.compile(r"^(?P<name>.+?)\s*(?P<op><)\s*0$"), lambda m: "negative"),
     (re.compile(r"^(?P<name>.+?)\s*(?P<op>!=|\\neq)\s*0$"), lambda m: "nonzero"),
     (re.compile(r"^(?P<name>.+?)\s*\\in\s*(?P<dom>.+)$"), lambda m: m.group("dom")),
-    (re.compile(r"^(?P<name>.+?)\s+(?P<dom>integer.*)$"), lambda m: m.group("dom")),
 ]
 
 
@@ -104,6 +104,9 @@ def _assume(text: str, table: SymbolTable, narrowed: set[str] | None = None
             domain = parse_domain(domain_of(m))
             table.declare(Decl(name, "scalar", domain, pyname_of(name)))
             return None
+    if re.search(r"\binteger\b", text):  # never a product i*n*t*e*g*e*r
+        raise ValueError(f"cannot use --assume {text!r}: a name is made integer once, before "
+                         "any other condition on it ('n integer >= 1', then 'n \\le m')")
     try:  # ASCII comparisons as people type them on a command line
         return parse_condition(text.replace(">=", r"\ge ").replace("<=", r"\le "), table)
     except ParseError as exc:

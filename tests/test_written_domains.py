@@ -117,3 +117,18 @@ def test_an_ascii_comparison_in_assume_is_read():
 def test_without_the_assumption_the_root_is_undefined_somewhere():
     """sqrt(1 + x) >= 0 without the assumption is refuted where the root is undefined."""
     assert _code(r"\sqrt{1 + x} \ge 0") == 1
+
+
+def test_n_integer_at_least_0_is_an_integer_domain():
+    """--assume 'n integer >= 0' makes n a nonnegative integer (the binomial sum holds)."""
+    assert _code(r"\sum_{k=0}^{n} \binom{n}{k} = 2^{n}", "--assume", "n integer >= 0") == 0
+
+
+def test_the_binomial_sum_with_a_planted_factor_is_refuted():
+    """sum_k binom(n, k) = 2^{n+1} is refuted under the same assumption."""
+    assert _code(r"\sum_{k=0}^{n} \binom{n}{k} = 2^{n+1}", "--assume", "n integer >= 0") == 1
+
+
+def test_integer_never_reads_as_a_product_of_letters():
+    """A second condition 'n integer >= 1' on a narrowed n is refused (exit 2), not misread."""
+    assert _code(r"n^{2} \ge n", "--assume", "n > 0", "--assume", "n integer >= 1") == 2
