@@ -132,3 +132,24 @@ def test_the_binomial_sum_with_a_planted_factor_is_refuted():
 def test_integer_never_reads_as_a_product_of_letters():
     """A second condition 'n integer >= 1' on a narrowed n is refused (exit 2), not misread."""
     assert _code(r"n^{2} \ge n", "--assume", "n > 0", "--assume", "n integer >= 1") == 2
+
+
+def _settled(right_offset: float):
+    import numpy as np
+
+    from symnn.check._settle import settle
+    from symnn.read import sigmoid
+    x = sp.Symbol("x", real=True)
+    left, right = sp.log(1 - sigmoid(x)), -x - sp.log(1 + sp.exp(-x)) + right_offset
+    values = {x: np.array([766.0])}
+    return settle(left, right, [x], values, np.array([-np.inf]), np.array([-766.0]), 1e-9)
+
+
+def test_a_side_undefined_only_at_50_digits_is_re_evaluated_higher():
+    """log(1 - sigma(766)) rounds to log 0 at 50 digits but is defined: no refutation there."""
+    assert _settled(0).refute is None
+
+
+def test_the_same_point_with_a_planted_offset_refutes():
+    """With the right side off by 1 the re-evaluated sides differ: refuted."""
+    assert _settled(1).refute is not None

@@ -134,6 +134,8 @@ def settle(left: sp.Expr, right: sp.Expr, syms: list, values: dict, lv: np.ndarr
             break
         point = _point(syms, values, k)
         a, b = mp_value(left, point), mp_value(right, point)
+        if (a is None) != (b is None):  # 1 - sigma(766) is 0 at 50 digits: more before refuting
+            a, b = _defined_higher(left, right, point, a, b)
         if a is None and b is None:
             out.untested += 1
         elif a is None or b is None:
@@ -147,6 +149,21 @@ def settle(left: sp.Expr, right: sp.Expr, syms: list, values: dict, lv: np.ndarr
                           f"{DIGITS} digits where float64 overflowed)", float(a), float(b))
             return out
     return out
+
+
+def _defined_higher(left: sp.Expr, right: sp.Expr, point: dict, a, b) -> tuple:
+    """The sides at the higher precisions of LADDER while exactly one stays undefined (a side
+    may be undefined at 50 digits only, where its argument rounds to a pole)."""
+    for digits in LADDER[1:]:
+        at = {s: sp.Float(v, digits + 10) if isinstance(v, sp.Float) else v
+              for s, v in point.items()}
+        if a is None:
+            a = mp_value(left, at, digits)
+        else:
+            b = mp_value(right, at, digits)
+        if a is not None and b is not None:
+            break
+    return a, b
 
 
 def confirm(left: sp.Expr, right: sp.Expr, syms: list, values: dict, ok: np.ndarray
