@@ -144,11 +144,21 @@ def settle(left: sp.Expr, right: sp.Expr, syms: list, values: dict, lv: np.ndarr
                           float("nan") if a is None else float(a),
                           float("nan") if b is None else float(b))
             return out
-        elif abs(a - b) / max(1, abs(a), abs(b)) > tol:
+        elif abs(a - b) / max(1, abs(a), abs(b)) > tol and (high := _at_top(
+                left, right, point)) is not None and _mixed(*high) > tol:
             out.refute = (int(k), "the sides differ (re-evaluated at "
-                          f"{DIGITS} digits where float64 overflowed)", float(a), float(b))
+                          f"{DIGITS} to {LADDER[-1]} digits where float64 overflowed)",
+                          float(high[0]), float(high[1]))
             return out
     return out
+
+
+def _at_top(left: sp.Expr, right: sp.Expr, point: dict) -> tuple | None:
+    """Both sides at the highest precision of LADDER, or None when one is undefined there."""
+    digits = LADDER[-1]
+    at = {s: sp.Float(v, digits + 10) if isinstance(v, sp.Float) else v for s, v in point.items()}
+    a, b = mp_value(left, at, digits), mp_value(right, at, digits)
+    return None if a is None or b is None else (a, b)
 
 
 def _defined_higher(left: sp.Expr, right: sp.Expr, point: dict, a, b) -> tuple:
