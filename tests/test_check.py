@@ -114,6 +114,7 @@ MUTANTS = [
     ("softmax-doubled-score", "softmax", "latex", r"\frac{e^{z_j}}", r"\frac{e^{2z_j}}"),
     ("softmax-gradient-wrong-bound", "softmax", "checks", r"{\sum_{k=1}^{4} e^{z_k}}",
      r"{\sum_{k=1}^{3} e^{z_k}}"),
+    ("rnn-gate-tanh-leaves-its-domain", "rnn-gate", "latex", r"\sigma(", r"\tanh("),
 ]
 
 
