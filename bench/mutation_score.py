@@ -45,8 +45,10 @@ def _equivalent(mutant: sp.Expr, original: sp.Expr, formula, defs) -> bool:
 
 
 def _statement_targets(formula):
-    """(label, defs, statement) for the formula and each variant, when it has semantic checks."""
-    if not any(c.kind != "parse" for c in formula.checks):
+    """(label, defs, statement) for the formula and each variant, when it has checks that pin
+    its value (a `property` check pins only a range: sigma(Ux + Wa) stays in (0,1) whatever the
+    argument, so a formula checked by properties alone is not a target)."""
+    if not any(c.kind not in ("parse", "property") for c in formula.checks):
         return
     defs = read_definitions(formula.definitions, formula.table)
     latex = formula.corrected or formula.latex  # an erratum's corrected form is the true one

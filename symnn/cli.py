@@ -26,6 +26,7 @@ from .catalog import (
     BudgetExceeded,
     CatalogError,
     Formula,
+    InternalError,
     load_catalog,
     run_isolated,
     too_large,
@@ -39,10 +40,16 @@ from .check import (
     CheckResult,
     FormulaResult,
     ResultCache,
+    check_derivative_claim,
     check_property,
     compare,
+    derivative_side,
+    guard_of,
+    guarded,
+    read_relations,
     verify_all,
     verify_formula,
+    written_guards,
 )
 from .derive import Definitions, DeriveError, derivations, evaluate, read_definitions
 from .emit import BACKENDS
@@ -81,14 +88,14 @@ EXIT_OK, EXIT_REFUTED, EXIT_UNREADABLE, EXIT_UNDECIDED = 0, 1, 2, 3
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM
 
 #: ``--assume`` forms: a pattern over the text and the domain it gives the name.
-_ASSUME_FORMS = [
+_ASSUME_FORMS = [  # 'n integer >= 0' is an integer domain, not "n integer" >= 0
+    (re.compile(r"^(?P<name>\S+)\s+(?P<dom>integer.*)$"), lambda m: m.group("dom")),
     (re.compile(r"^0\s*<\s*(?P<name>.+?)\s*<\s*1$"), lambda m: "(0,1)"),
     (re.compile(r"^(?P<name>.+?)\s*(?P<op>>=|\\geq|\\ge)\s*0$"), lambda m: "nonnegative"),
     (re.compile(r"^(?P<name>.+?)\s*(?P<op>>)\s*0$"), lambda m: "positive"),
     (re.compile(r"^(?P<name>.+?)\s*(?P<op><)\s*0$"), lambda m: "negative"),
     (re.compile(r"^(?P<name>.+?)\s*(?P<op>!=|\\neq)\s*0$"), lambda m: "nonzero"),
     (re.compile(r"^(?P<name>.+?)\s*\\in\s*(?P<dom>.+)$"), lambda m: m.group("dom")),
-    (re.compile(r"^(?P<name>.+?)\s+(?P<dom>integer.*)$"), lambda m: m.group("dom")),
 ]
 
 
@@ -110,8 +117,11 @@ def _assume(text: str, table: SymbolTable, narrowed: set[str] | None = None
             domain = parse_domain(domain_of(m))
             table.declare(Decl(name, "scalar", domain, pyname_of(name)))
             return None
-    try:
-        return parse_condition(text, table)
+    if re.search(r"\binteger\b", text):  # never a product i*n*t*e*g*e*r
+        raise ValueError(f"cannot use --assume {text!r}: a name is made integer once, before "
+                         "any other condition on it ('n integer >= 1', then 'n \\le m')")
+    try:  # ASCII comparisons as people type them on a command line
+        return parse_condition(text.replace(">=", r"\ge ").replace("<=", r"\le "), table)
     except ParseError as exc:
         raise ValueError(f"cannot read --assume {text!r}; write e.g. 'x > 0', 'x >= 0', "
                          "'0 < p < 1', 'n integer >= 1', 'y \\in {0,1}', 'F \\le W + 2P' "
@@ -120,7 +130,8 @@ def _assume(text: str, table: SymbolTable, narrowed: set[str] | None = None
 
 def check_claim(claim: str, assume: Sequence[str] = (), where: Sequence[str] = (), *,
                 seed: int = 0, points: int = DEFAULT_POINTS,
-                seconds: float = BUDGETS["formula_seconds"]) -> CheckResult:
+                seconds: float = BUDGETS["formula_seconds"], gradient: bool = False
+                ) -> CheckResult:
     """Check one equation in LaTeX (``symnn check``): free symbols are real scalars unless an
     ``assume`` narrows them; ``where`` defines names. The comparison runs in a child process
     under ``seconds``. Raises ParseError, DeriveError or ValueError for an unreadable claim and
@@ -128,64 +139,61 @@ def check_claim(claim: str, assume: Sequence[str] = (), where: Sequence[str] = (
     table = SymbolTable(auto=True)
     narrowed: set[str] = set()
     joint = [c for a in assume if (c := _assume(a, table, narrowed)) is not None]
+    latest = {d.pyname: d.sympy() for d in table.decls.values()}  # a name narrowed after it
+    joint = [c.xreplace({s: latest.get(s.name, s) for s in c.free_symbols}) for c in joint]
     defs = read_definitions(tuple(where), table)
-    relations = _relations(claim, table)
+    own_e = "e" in narrowed or any(getattr(k, "name", "") == "e" for k in defs.symbols)
+
+    def side(expr: sp.Expr, written: sp.Basic | None) -> sp.Expr:
+        """A side with its definitions, a bare e as Euler's number unless --assume or --where
+        names it, undefined where the side as written is (guards of the unevaluated reading)."""
+        out = evaluate(expr, defs)
+        if written is not None:
+            out = guarded(out, evaluate(guard_of(written), defs))
+        return out if own_e else out.xreplace({s: sp.E for s in out.free_symbols
+                                               if s.name == "e"})
+
+    relations = read_relations(claim, table)
     if relations:
+        raw = written_guards(lambda: read_relations(claim, table)) or [None] * len(relations)
         rels = [r if isinstance(r, sp.logic.boolalg.BooleanAtom) else
-                r.func(evaluate(r.lhs, defs), evaluate(r.rhs, defs)) for r in relations]
+                r.func(side(r.lhs, getattr(w, "lhs", None)), side(r.rhs, getattr(w, "rhs", None)))
+                for r, w in zip(relations, raw, strict=True)]
         return run_isolated(lambda: check_property(rels, table, seed=seed, points=points,
                                                    constraints=tuple(joint)),
                             seconds=seconds, what="the check")
     read = parse_statement(claim, table)
     if read.rel != "eq":
         raise ParseError("a claim must be an equation 'left = right'", claim, 0)
-    lhs, rhs = evaluate(read.lhs, defs), evaluate(read.rhs, defs)
-    huge = too_large(lhs, rhs, *joint)  # said here, at once, not after a fork and a timeout
+    raw = written_guards(lambda: parse_statement(claim, table))  # where each side is defined
+    lhs, rhs = side(read.lhs, raw and raw.lhs), side(read.rhs, raw and raw.rhs)
+    huge = too_large(lhs, rhs, *joint)  # said at once, not after a fork and a timeout
     if huge:
         raise ValueError(huge)
-    return run_isolated(lambda: compare(lhs, rhs, table, seed=seed, points=points,
-                                        constraints=tuple(joint)),
-                        seconds=seconds, what="the check")
+    parts = derivative_side(read.lhs, read.rhs)
+    if gradient and parts is None:
+        raise ValueError("--gradient needs a derivative side (\\frac{d}{dx}, \\partial, \\nabla_x)")
 
-
-#: a top-level comparison in a claim (outside braces): <, >, \le, \ge, \leq, \geq
-_REL = re.compile(r"\\leq?(?![a-zA-Z])|\\geq?(?![a-zA-Z])|(?<!\\left)(?<!\\right)[<>]")
-_ENV = re.compile(r"\\begin\{(\w+)\}.*?\\end\{\1\}", re.S)
-_RANGE = re.compile(r"^(?P<x>.+?)\\in\s*(\\left)?(?P<o>[(\[])(?P<a>.+),(?P<b>.+?)"
-                    r"(\\right)?(?P<c>[)\]])\s*$")
-
-
-def _relations(claim: str, table: SymbolTable) -> list[sp.Basic]:
-    """The comparisons of an inequality or range claim (a chain a <= b <= c gives two), or []
-    for an equation."""
-    m = _RANGE.match(claim.strip())
-    if m:
-        x = m.group("x")
-        lo = "<" if m.group("o") == "(" else "\\le"
-        hi = "<" if m.group("c") == ")" else "\\le"
-        texts = [f"{m.group('a')} {lo} {x}", f"{x} {hi} {m.group('b')}"]
-    else:
-        cuts, depth = [], 0
-        envs = [m.span() for m in _ENV.finditer(claim)]
-        for k, ch in enumerate(claim):
-            depth += {"{": 1, "}": -1}.get(ch, 0)
-            if depth == 0 and not any(a <= k < b for a, b in envs) and \
-                    (r := _REL.match(claim, k)):
-                cuts.append((k, r.end()))
-        if not cuts:
-            return []
-        bounds = [0, *[c for cut in cuts for c in cut], len(claim)]
-        parts = [claim[bounds[2 * i]:bounds[2 * i + 1]] for i in range(len(cuts) + 1)]
-        ops = [claim[a:b] for a, b in cuts]
-        texts = [f"{parts[i]} {ops[i]} {parts[i + 1]}" for i in range(len(ops))]
-    return [parse_condition(t, table) for t in texts]
+    def run() -> CheckResult:
+        equality = None if gradient else compare(lhs, rhs, table, seed=seed, points=points,
+                                                 constraints=tuple(joint))
+        return equality if parts is None else check_derivative_claim(
+            parts, equality, defs, table, seed=seed, points=points, constraints=tuple(joint))
+    return run_isolated(run, seconds=seconds, what="the check")
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
     try:
         result = check_claim(args.claim, args.assume, args.where, seed=args.seed,
-                             points=args.points, seconds=args.time_limit)
-    except (ParseError, DeriveError, ValueError, BudgetExceeded) as exc:
+                             points=args.points, seconds=args.time_limit,
+                             gradient=args.gradient)
+    except InternalError as exc:  # a bug of symnn: neither an answer nor undecided
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except BudgetExceeded as exc:
+        print(f"UNDECIDED: {exc} (budget; raise --time-limit)", file=sys.stderr)
+        return EXIT_UNDECIDED
+    except (ParseError, DeriveError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
     print(claim_json(args.claim, result) if args.json else check_text(result))
@@ -440,6 +448,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--where", action="append", default=[], metavar="DEF",
                        help=r"define a name used in the claim: 'a = \sigma(z)'")
     check.add_argument("--json", action="store_true", help="print JSON")
+    check.add_argument("--gradient", action="store_true",
+                       help="a derivative claim: run the gradient check alone (no proof)")
     check.add_argument("--seed", type=_SEED, default=0)
     check.add_argument("--points", type=_POINTS, default=DEFAULT_POINTS)
     check.add_argument("--time-limit", type=_SECONDS, default=BUDGETS["formula_seconds"],

@@ -1,13 +1,15 @@
 """A pytest plugin: ``pytest formulas/`` collects each formula file as one test.
 
-A formula that is not as its file expects (refuted, or an erratum that unexpectedly holds) fails
-with the failing checks and their counterexamples as the message; a file that cannot be read
-fails with the catalog error. Every ``*.toml`` pytest is pointed at is collected, so a file
-with a TOML syntax error, invalid UTF-8 or no read permission is a failing item with a one-line
-reason, never silently skipped; inside folders, TOML files that parse and are plainly not formula
-files (``pyproject.toml``: neither ``latex`` nor ``symbols``) are ignored. Each verification runs
-under the same budget as ``symnn verify`` (a forked child with a deadline and a memory cap).
-Registered through the ``pytest11`` entry point.
+A formula that is not as its file expects (refuted, undecided, or an erratum that unexpectedly
+holds) fails; the message opens with the formula's status and each check's verdict (proved,
+holds numerically, refuted: a counterexample that reproduces at high precision, undecided: it
+could not be decided, with the reason), then the failing checks and their counterexamples. Every
+``*.toml`` pytest is pointed at is collected, so a file with a TOML syntax error, invalid UTF-8
+or no read permission is a failing item with a one-line reason, never silently skipped; inside
+folders, TOML files that parse and are plainly not formula files (``pyproject.toml``: neither
+``latex`` nor ``symbols``) are ignored. Each verification runs under the same budget as
+``symnn verify`` (a forked child with a deadline and a memory cap). Registered through the
+``pytest11`` entry point.
 """
 
 from __future__ import annotations
@@ -18,14 +20,30 @@ from pathlib import Path
 import pytest
 
 from .catalog import BUDGETS, BudgetExceeded, CatalogError, load_formula, run_isolated
-from .check import verify_formula
+from .check import FormulaResult, verify_formula
 from .report import formula_table
 
-__all__ = ["pytest_collect_file", "FormulaFile", "FormulaItem", "FormulaFailure"]
+__all__ = ["pytest_collect_file", "FormulaFile", "FormulaItem", "FormulaFailure", "verdict_line"]
 
 
 class FormulaFailure(Exception):
     """A formula that did not verify as its file expects."""
+
+
+#: what each verdict of a check means, for the failure message
+MEANING = {"proved": "proved symbolically", "holds numerically": "no proof; agreement "
+           "confirmed at high precision", "refuted": "a counterexample that reproduces at high "
+           "precision", "undecided": "neither proved nor refuted (cannot evaluate, no admissible "
+           "point, or budget)"}
+
+
+def verdict_line(result: FormulaResult) -> str:
+    """The formula's status and each check's verdict, in one line."""
+    checks = ", ".join(f"{c.kind}: {c.verdict}" for c in result.checks if c.kind != "parse")
+    seen = dict.fromkeys(c.verdict for c in result.checks if c.kind != "parse")
+    means = "; ".join(f"{v} = {MEANING[v]}" for v in seen if v in MEANING)
+    return (f"{result.id}: {result.status} (verdicts: {checks or 'none'})"
+            + (f" [{means}]" if means else ""))
 
 
 def _is_formula_file(path: Path) -> bool:
@@ -72,7 +90,7 @@ class FormulaItem(pytest.Item):
         except BudgetExceeded as exc:
             raise FormulaFailure(_one_line(str(exc))) from None
         if not result.as_expected:
-            raise FormulaFailure(formula_table([result]))
+            raise FormulaFailure(f"{verdict_line(result)}\n{formula_table([result])}")
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo, style=None) -> str:
         if isinstance(excinfo.value, FormulaFailure):

@@ -118,6 +118,7 @@ MUTANTS = [
      r"{\|u\|_1\,\|v\|}"),
     ("cosine-similarity-squared-norm", "cosine-similarity", "checks", r"{\|u\|_2 \|v\|_2}",
      r"{\|u\|_2^2 \|v\|_2}"),
+    ("rnn-gate-tanh-leaves-its-domain", "rnn-gate", "latex", r"\sigma(", r"\tanh("),
 ]
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from symnn.catalog import BudgetExceeded
+from symnn.catalog import BudgetExceeded, InternalError
 from symnn.cli import check_claim
 from symnn.derive import DeriveError
 from symnn.read import ParseError
@@ -30,6 +30,8 @@ def verdict_of(claim: dict) -> tuple[str, str]:
                              seed=0, seconds=60)
     except (ParseError, DeriveError, ValueError) as exc:
         return "unreadable", str(exc)
+    except InternalError as exc:  # a bug, never a verdict
+        return "internal error", str(exc)
     except BudgetExceeded as exc:
         return "undecided", str(exc)
     return result.verdict, result.detail

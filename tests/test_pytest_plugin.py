@@ -36,3 +36,10 @@ def test_an_unreadable_formula_file_fails_with_the_catalog_error(pytester):
     result = pytester.runpytest(str(pytester.path))
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*key 'titel'*"])
+
+
+def test_a_failing_formula_names_its_verdict_and_what_it_means(pytester, folder):
+    """The planted error's failure text opens with its status and 'refuted' and its meaning."""
+    result = pytester.runpytest(str(folder))
+    result.stdout.fnmatch_lines(["*sigmoid-wrong: refuted (verdicts: *: refuted*"
+                                 "refuted = a counterexample that reproduces*"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 from ._budget import (
     BUDGETS,
     BudgetExceeded,
+    InternalError,
     run_isolated,
     run_isolated_many,
     time_limit,
@@ -36,7 +37,8 @@ from .formula import (
 )
 
 __all__ = [
-    "BUDGETS", "BatchSpec", "BudgetExceeded", "CHECK_KINDS", "CatalogError", "CellSpec",
+    "BUDGETS", "BatchSpec", "BudgetExceeded", "InternalError", "CHECK_KINDS", "CatalogError",
+    "CellSpec",
     "Check", "Formula", "Variant", "catalog_dir", "formula_files", "formula_from_data", "key_paths",
     "load_catalog", "load_formula", "run_isolated", "run_isolated_many", "symbol_table",
     "time_limit", "too_large", "valid_points", "valid_seconds", "valid_seed",

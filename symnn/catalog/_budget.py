@@ -35,6 +35,10 @@ class BudgetExceeded(RuntimeError):
     """A step ran past its time or memory budget; the message names the step and the budget."""
 
 
+class InternalError(BudgetExceeded):
+    """The isolated step raised an unexpected exception (a bug of symnn, not an answer)."""
+
+
 @contextlib.contextmanager
 def time_limit(seconds: float, what: str) -> Iterator[None]:
     """Raise BudgetExceeded("<what> exceeded N s") if the block runs longer than ``seconds``.
@@ -135,7 +139,8 @@ def run_isolated(fn: Callable[..., Any], *args: Any, seconds: float | None = Non
     if status == "raise":
         raise value
     if status != "ok":
-        raise BudgetExceeded(f"{what}: {value}")
+        raise (InternalError if value.startswith("internal error") else BudgetExceeded)(
+            f"{what}: {value}")
     return value
 
 

@@ -26,7 +26,7 @@ Text = Annotated[StrictStr, Field(min_length=1, pattern=r"\S")]  # a non-empty s
 Names = list[StrictStr]
 CheckKind = Literal["parse", "equality", "reference", "claim", "gradient", "descent",
                     "expectation", "variance", "windows", "mdp", "backward", "cell-backward",
-                    "bptt"]
+                    "bptt", "property"]
 SymbolKind = Literal["scalar", "vector", "matrix", "index", "function", "constant"]
 
 

@@ -56,6 +56,10 @@ CHECK_KINDS = {
                       "gives the gradient of every input, carried state, weight and bias: the "
                       "generated kernels against complex-step derivatives of the forward kernel "
                       "at random sizes and batches", False),
+    "property": ("an inequality or range in `latex` (`\\ge`, `\\le`, `<`, `\\in [a, b]`, "
+                 "`... positive semidefinite` for a matrix expression) holds at sampled, simple "
+                 "and wide points, violations confirmed at 50 digits; without `latex`, the "
+                 "symbol the statement defines lies in its declared domain", False),
     "bptt": ("backpropagation through time over T = 1..5 steps: each step's contribution to a "
              "shared weight is the derivative through that step's copy alone, and their sum is "
              "the derivative of the unrolled sequence (complex step)", False),

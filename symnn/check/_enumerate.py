@@ -29,6 +29,8 @@ DISTRIBUTIONS = {
 MC_SAMPLES = 200_000
 MC_SIGMAS = 5.0
 MC_POINTS = 6
+#: up to this many Bernoulli masks, the kernel's moment is enumerated exactly (2^k outcomes)
+EXACT_MASKS = 12
 
 
 def _random_symbols(expr: sp.Expr, table: SymbolTable) -> dict[sp.Symbol, tuple[str, sp.Expr]]:
@@ -57,18 +59,28 @@ def check_moment(expr: sp.Expr, stated: sp.Expr, table: SymbolTable, kind: str,
     decls = {d.pyname: d for d in table.decls.values()}
     kernel = to_numpy(expr, [*others, *randoms])
     target = to_numpy(stated, others)
-    worst, counterexample = 0.0, None
+    worst, counterexample, degenerate = 0.0, None, 0
+    exact = all(name == "Bernoulli" for name, _ in randoms.values()) and \
+        len(randoms) <= EXACT_MASKS
     for _ in range(MC_POINTS):
         for _attempt in range(100):  # rare outcomes (q N < 2000) make the error bars unreliable
             point = {s: float(decls[s.name].domain.sample(rng, 1)[0]) for s in others}
             qs = [float(arg.subs(point)) for _, arg in randoms.values()]
             if all(min(q, 1 - q) * MC_SAMPLES >= 2000 for q in qs):
                 break
+        want = float(target(*point.values()))
+        if exact:  # every outcome of the masks, weighted by its probability
+            got = _enumerated(kernel, list(point.values()), qs, kind)
+            gap = abs(got - want) / (1e-9 * max(1.0, abs(want)))
+            worst = max(worst, gap)
+            if gap > 1 and counterexample is None:
+                counterexample = {"point": {s.name: v for s, v in point.items()},
+                                  "lhs": float(got), "rhs": want}
+            continue
         draws = [DISTRIBUTIONS[name][1](rng, q, MC_SAMPLES)
                  for (name, _), q in zip(randoms.values(), qs, strict=True)]
         values = np.asarray(kernel(*point.values(), *draws), dtype=float)
         values = np.broadcast_to(values, (MC_SAMPLES,))
-        want = float(target(*point.values()))
         if kind == "expectation":
             got, se = values.mean(), values.std() / np.sqrt(MC_SAMPLES)
         else:
@@ -77,19 +89,43 @@ def check_moment(expr: sp.Expr, stated: sp.Expr, table: SymbolTable, kind: str,
             n = MC_SAMPLES  # the exact variance of a sample variance (not the delta method,
             # which is 0 for a fair coin): (mu4 - sigma^4 (n - 3)/(n - 1)) / n
             se = np.sqrt(max(np.mean(centred ** 4) - got ** 2 * (n - 3) / (n - 1), 0.0) / n)
+        if se == 0:  # every draw gave the same value: no error bar, no evidence either way
+            degenerate += 1
+            continue
         gap = abs(got - want) / (MC_SIGMAS * se + 1e-12 * max(1.0, abs(want)))
         worst = max(worst, gap)
         if gap > 1 and counterexample is None:
             counterexample = {"point": {s.name: v for s, v in point.items()},
                               "lhs": float(got), "rhs": want}
     ok = counterexample is None
+    how_kernel = (f"exact enumeration of the kernel over the {2 ** len(randoms)} outcomes of "
+                  f"the masks at {MC_POINTS} points" if exact else
+                  f"Monte Carlo of the kernel: {MC_POINTS} points x {MC_SAMPLES} draws, within "
+                  f"{MC_SIGMAS:g} standard errors")
     detail = (f"sympy.stats: {kind} = {moment}; "
               + ("proved equal to the stated form" if proved else f"not proved ({how})")
-              + f"; Monte Carlo of the kernel: {MC_POINTS} points x {MC_SAMPLES} draws, "
-              f"within {MC_SIGMAS:g} standard errors" + ("" if ok else " FAILED"))
-    method = "sympy.stats + Monte Carlo" if proved else "Monte Carlo"
-    return CheckResult(kind, ok, detail, method, MC_POINTS * MC_SAMPLES,
+              + f"; {how_kernel}" + ("" if ok else " FAILED"))
+    if degenerate:
+        detail += (f"; {degenerate} point(s) with a zero standard error (every draw equal) "
+                   "count as no evidence")
+    if ok and not proved and degenerate == MC_POINTS:
+        return CheckResult(kind, False, "undecided: not proved, and every Monte Carlo sample "
+                           f"had a zero standard error; {detail}", "undecided", 0, seed=seed)
+    method = ("sympy.stats + " if proved else "") + ("enumeration" if exact else "Monte Carlo")
+    return CheckResult(kind, ok, detail, method, MC_POINTS * (2 ** len(randoms) if exact
+                                                              else MC_SAMPLES),
                        counterexample=counterexample, seed=seed, margin=worst)
+
+
+def _enumerated(kernel, point: list[float], qs: list[float], kind: str) -> float:
+    """E or Var of the kernel over every outcome of independent Bernoulli(q) masks."""
+    outcomes = np.array(list(itertools.product((0.0, 1.0), repeat=len(qs))))
+    q = np.array(qs)
+    weights = np.prod(np.where(outcomes == 1.0, q, 1 - q), axis=1)
+    values = np.broadcast_to(np.asarray(kernel(*point, *outcomes.T), dtype=float),
+                             (len(outcomes),))
+    mean = float(np.sum(weights * values))
+    return mean if kind == "expectation" else float(np.sum(weights * (values - mean) ** 2))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -102,17 +138,20 @@ def _windows(length: int, window: int, stride: int) -> tuple[int, int]:
 
 
 def check_windows(rhs: sp.Expr, length: sp.Expr, window: sp.Expr, stride: sp.Expr,
-                  ranges: dict[sp.Symbol, tuple[int, int]]) -> CheckResult:
+                  ranges: dict[sp.Symbol, tuple[int, int]], constraints: tuple = ()
+                  ) -> CheckResult:
     """rhs equals the number of window positions at every integer point of ``ranges`` with
-    window <= length; says where it holds when it does not hold everywhere."""
+    window <= length (and the formula's constraints); says where it holds when it does not
+    hold everywhere. No admissible point is undecided, never a pass."""
     syms = list(ranges)
     f = to_numpy(rhs, syms)
+    admissible = to_numpy(sp.And(*constraints), syms) if constraints else None
     sizes = to_numpy(sp.Tuple(length, window, stride), syms)
     total = 0
     counterexample, misses, uneven = None, set(), set()  # uneven: stride does not divide
     for point in itertools.product(*[range(lo, hi + 1) for lo, hi in ranges.values()]):
         n, w, s = (int(v) for v in sizes(*point))
-        if w > n or s < 1:
+        if w > n or s < 1 or (admissible is not None and not bool(admissible(*point))):
             continue
         counted, viewed = _windows(n, w, s)
         if counted != viewed:
@@ -128,6 +167,10 @@ def check_windows(rhs: sp.Expr, length: sp.Expr, window: sp.Expr, stride: sp.Exp
                                                     strict=True)),
                                   "lhs": value, "rhs": float(counted)}
     where = ", ".join(f"{s} in [{lo}, {hi}]" for s, (lo, hi) in ranges.items())
+    if total == 0:
+        return CheckResult("windows", False, f"undecided: no admissible point ({where}, window "
+                           "<= length, stride >= 1 and the constraints): nothing was checked",
+                           "undecided", 0)
     detail = (f"holds at {total - len(misses)} of {total} points ({where}, window <= length), "
               "counted by brute force and by numpy's sliding_window_view")
     if misses:

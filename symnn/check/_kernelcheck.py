@@ -125,6 +125,11 @@ def check_kernels(deriv: BatchDerivation, module, gradients: Callable | None = N
                 if err > KERNEL_TOLERANCE and counterexample is None:
                     counterexample = {"case": f"{label}, direction {n_dir}",
                                       "lhs": dot, "rhs": cs}  # <gradient, v> | complex step
+        if points == 0:  # a layout with nothing to differentiate: never a pass
+            results.append(CheckResult(f"{kind} [{layout}]", False, "undecided: 0 directional "
+                                       f"derivatives (layout {layout} gives no shape to check)",
+                                       "undecided", 0, seed=seed))
+            continue
         ok = counterexample is None
         detail = (f"{points} directional derivatives at {len(SHAPES.get(layout, []))} shapes x "
                   f"{len(SPREADS)} spreads (axes {list(axes)})")

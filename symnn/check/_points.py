@@ -10,8 +10,8 @@ from ..derive import DeriveError
 from ..emit import to_numpy
 from ..read import DOMAINS, ArgMax, Count, Decl, Etc, Expectation, Norm, SetMax, SetSum
 
-__all__ = ["domain_of", "concrete_sizes", "abstract_nodes", "free_indices", "flatten_indexed",
-           "sample", "label"]
+__all__ = ["values_of", "domain_of", "concrete_sizes", "abstract_nodes", "free_indices",
+           "flatten_indexed", "sample", "label"]
 
 _SIZES_PER_BOUND = 3
 
@@ -101,3 +101,16 @@ def label(sym: sp.Symbol, decls: dict[str, Decl], bases: dict[sp.Symbol, str]) -
     if base is not None:
         return f"{base.latex}_{{{sym.name.rsplit('__', 1)[1]}}}"
     return sym.name
+
+
+def values_of(expr: sp.Expr, syms: list, values: dict, n: int) -> np.ndarray:
+    """expr at the n sampled points as float64 (NaN where undefined). A function that the
+    NumPy lowering only computes on scalars (math.erf, binomial) is applied point by point."""
+    f = to_numpy(expr, syms)
+    args = list(values.values())
+    with np.errstate(all="ignore"):
+        try:
+            out = f(*args)
+        except TypeError:  # a scalar-only function met an array
+            out = np.vectorize(f, otypes=[float])(*args) if args else f()
+    return np.broadcast_to(out, (n,)).astype(float)

@@ -6,10 +6,9 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ..emit import to_numpy
-from ._points import label
+from ._points import label, values_of
 from ._results import CheckResult
-from ._settle import grid_values, settle
+from ._settle import DIGITS, grid_stress, grid_values, settle
 
 __all__ = ["at_point", "grid_refutation", "where_text"]
 
@@ -27,8 +26,8 @@ def grid_refutation(lhs, rhs, decls, kind, seed, tol) -> CheckResult | None:
         return None
     n = len(next(iter(values.values())))
     with np.errstate(all="ignore"):
-        lv = np.broadcast_to(to_numpy(lhs, syms)(*values.values()), (n,)).astype(float)
-        rv = np.broadcast_to(to_numpy(rhs, syms)(*values.values()), (n,)).astype(float)
+        lv = values_of(lhs, syms, values, n)
+        rv = values_of(rhs, syms, values, n)
     settled = settle(lhs, rhs, syms, values, lv, rv, tol)
     if settled.refute is None:
         return None
@@ -46,3 +45,16 @@ def at_point(syms, values, k, decls, bases, size) -> dict:
 
 def where_text(syms, values, k) -> str:
     return ", ".join(f"{s} = {float(v[k]):.6g}" for s, v in values.items())
+
+
+def wide_refutation(lhs, rhs, syms, decls, constraints, kind, seed, tol) -> CheckResult | None:
+    """A value refutation of a claim in several symbols at the wide grid (simple values, |x| up
+    to 1e3, small integers), confirmed at every precision of the ladder."""
+    off = grid_stress(lhs, rhs, syms, decls, constraints, tol, values_of)
+    if off is None:
+        return None
+    point, diff, a, b = off
+    where = ", ".join(f"{s} = {v:g}" for s, v in point.items())
+    return CheckResult(kind, False, f"refuted: the sides differ by {diff:.3g} at the simple "
+                       f"point {where} ({DIGITS}+ digits)", "numeric", 0, None, diff,
+                       {"point": point, "lhs": a, "rhs": b}, seed, diff / tol, "refuted")

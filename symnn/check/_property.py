@@ -11,9 +11,8 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ..emit import to_numpy
 from ..read import SymbolTable
-from ._points import abstract_nodes, label, sample
+from ._points import abstract_nodes, label, sample, values_of
 from ._results import CheckResult
 from ._settle import (
     _BOUND,
@@ -23,6 +22,7 @@ from ._settle import (
     bind_sums,
     exact,
     mp_value,
+    persists,
     settle,
 )
 
@@ -60,7 +60,7 @@ def check_property(relations: list[sp.Basic], table: SymbolTable, *, kind: str =
     if n == 0:
         return CheckResult(kind, False, "undecided: no admissible point (the assumptions or "
                            "constraints exclude every sampled point)", "undecided", seed=seed)
-    grid = admissible_grid(syms, decls, constraints)
+    grid = admissible_grid(syms, decls, constraints, wide=True)
     tested = n
     for rel in rels:
         for vals, random in ((values, True), (grid, False)):
@@ -88,18 +88,20 @@ def _violation(rel, syms, values, n, decls, kind, seed) -> CheckResult | int:
     violates, word = _RELATIONS[type(rel)]
     args = list(values.values())
     with np.errstate(all="ignore"):
-        lv = np.broadcast_to(to_numpy(rel.lhs, syms)(*args), (n,)).astype(float)
-        rv = np.broadcast_to(to_numpy(rel.rhs, syms)(*args), (n,)).astype(float)
+        lv = values_of(rel.lhs, syms, values, n)
+        rv = values_of(rel.rhs, syms, values, n)
     settled = settle(rel.lhs, rel.rhs, syms, values, lv, rv, float("inf"))
     if settled.refute is not None:
         k, why, a, b = settled.refute
         return _refuted(kind, f"{why}", syms, values, k, decls, a, b, seed)
     ok = np.isfinite(lv) & np.isfinite(rv)
-    diff = np.where(ok, lv - rv, 0.0)
-    scale = np.maximum(1.0, np.maximum(np.abs(lv), np.abs(rv)))
-    score = np.where(ok, diff / np.where(ok, scale, 1.0), -np.inf)
+    with np.errstate(all="ignore"):
+        diff = np.where(ok, lv - rv, 0.0)
+        scale = np.maximum(1.0, np.maximum(np.abs(lv), np.abs(rv)))
+        score = np.where(ok, diff / np.where(ok, scale, 1.0), 0.0)
     if word.startswith(">"):
         score = -score
+    score = np.where(ok, score, -np.inf)  # an undefined point never comes first
     lhs, rhs = exact(rel.lhs), exact(rel.rhs)
     for k in np.argsort(-score, kind="stable")[:_MP_CANDIDATES]:
         if not ok[k]:
@@ -108,7 +110,10 @@ def _violation(rel, syms, values, n, decls, kind, seed) -> CheckResult | int:
         a, b = mp_value(lhs, point), mp_value(rhs, point)
         if a is None or b is None:
             continue
-        if violates(a - b, _BOUND * max(1, abs(a), abs(b))):
+        if violates(a - b, _BOUND * max(1, abs(a), abs(b))) and (high := persists(
+                lhs, rhs, point, lambda a, b, bound: bool(violates(
+                    a - b, bound * max(1, abs(a), abs(b)))))) is not None:
+            a, b = high
             return _refuted(kind, f"{word} fails by {float(abs(a - b)):.3g} at {DIGITS} digits",
                             syms, values, k, decls, float(a), float(b), seed)
     return int(np.sum(~ok))

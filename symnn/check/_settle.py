@@ -8,6 +8,7 @@ float sample stands for). Floats in a claim are read as the decimals they print 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,7 +17,8 @@ import sympy as sp
 from ..emit import to_numpy
 
 __all__ = ["admissible_grid", "grid_values", "DIGITS", "CONFIRM_POINTS", "Settled", "bind_sums",
-           "exact", "mp_value", "settle", "confirm", "MIN_SHARE", "stress"]
+           "exact", "grid_stress", "mp_value", "persists", "LADDER", "settle", "confirm",
+           "MIN_SHARE", "stress"]
 
 DIGITS = 50
 #: exact rational points at which a "holds" without a proof is confirmed
@@ -59,25 +61,45 @@ def _parts(expr: sp.Expr):
         yield from _parts(a)
 
 
-def mp_value(expr: sp.Expr, point: dict) -> sp.Expr | None:
+def mp_value(expr: sp.Expr, point: dict, digits: int = DIGITS) -> sp.Expr | None:
     """expr at the point to DIGITS digits; None when it, or one of its powers or function
     applications, is not a finite real there (log x - log y at x, y < 0 is undefined, although
     the principal complex values cancel)."""
     for part in _parts(expr):
-        if part is not expr and _value(part, point) is None:
+        if part is not expr and _value(part, point, digits) is None:
             return None
-    return _value(expr, point)
+    return _value(expr, point, digits)
 
 
-def _value(expr: sp.Expr, point: dict) -> sp.Expr | None:
+#: precisions at which a disagreement is re-evaluated before it refutes: terms as large as
+#: 1e868 (cosh(1000)^2 - sinh(1000)^2) cancel only at several hundred digits
+LADDER = (DIGITS, 320, 1200)
+
+
+def persists(left: sp.Expr, right: sp.Expr, point: dict,
+             differ: Callable[[sp.Expr, sp.Expr, sp.Expr], bool]) -> tuple | None:
+    """(lhs, rhs) at the highest precision of LADDER when ``differ(a, b, bound)`` holds at every
+    precision (bound: the relative error bound of that precision); None when the sides agree
+    at some precision or are undefined."""
+    for digits in LADDER:
+        at = {s: sp.Float(v, digits + 10) if isinstance(v, sp.Float) else v
+              for s, v in point.items()}  # the same binary value, carried at this precision
+        a, b = mp_value(left, at, digits), mp_value(right, at, digits)
+        if a is None or b is None or not differ(a, b, sp.Float(10, digits) ** (10 - digits)):
+            return None
+    return a, b
+
+
+def _value(expr: sp.Expr, point: dict, digits: int = DIGITS) -> sp.Expr | None:
     try:
-        v = sp.N(expr.xreplace(point), DIGITS + 10)
+        v = sp.N(expr.xreplace(point), digits + 10)
     except (TypeError, ValueError, ZeroDivisionError, RecursionError, NotImplementedError):
         return None
     if v.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not v.is_number:
         return None
     re, im = v.as_real_imag()
-    if not (re.is_Number and im.is_Number) or abs(im) > _BOUND * max(1, abs(re)):
+    if not (re.is_Number and im.is_Number) or \
+            abs(im) > sp.Float(10, digits) ** (10 - digits) * max(1, abs(re)):
         return None
     return re
 
@@ -112,6 +134,8 @@ def settle(left: sp.Expr, right: sp.Expr, syms: list, values: dict, lv: np.ndarr
             break
         point = _point(syms, values, k)
         a, b = mp_value(left, point), mp_value(right, point)
+        if (a is None) != (b is None):  # 1 - sigma(766) is 0 at 50 digits: more before refuting
+            a, b = _defined_higher(left, right, point, a, b)
         if a is None and b is None:
             out.untested += 1
         elif a is None or b is None:
@@ -120,11 +144,36 @@ def settle(left: sp.Expr, right: sp.Expr, syms: list, values: dict, lv: np.ndarr
                           float("nan") if a is None else float(a),
                           float("nan") if b is None else float(b))
             return out
-        elif abs(a - b) / max(1, abs(a), abs(b)) > tol:
+        elif abs(a - b) / max(1, abs(a), abs(b)) > tol and (high := _at_top(
+                left, right, point)) is not None and _mixed(*high) > tol:
             out.refute = (int(k), "the sides differ (re-evaluated at "
-                          f"{DIGITS} digits where float64 overflowed)", float(a), float(b))
+                          f"{DIGITS} to {LADDER[-1]} digits where float64 overflowed)",
+                          float(high[0]), float(high[1]))
             return out
     return out
+
+
+def _at_top(left: sp.Expr, right: sp.Expr, point: dict) -> tuple | None:
+    """Both sides at the highest precision of LADDER, or None when one is undefined there."""
+    digits = LADDER[-1]
+    at = {s: sp.Float(v, digits + 10) if isinstance(v, sp.Float) else v for s, v in point.items()}
+    a, b = mp_value(left, at, digits), mp_value(right, at, digits)
+    return None if a is None or b is None else (a, b)
+
+
+def _defined_higher(left: sp.Expr, right: sp.Expr, point: dict, a, b) -> tuple:
+    """The sides at the higher precisions of LADDER while exactly one stays undefined (a side
+    may be undefined at 50 digits only, where its argument rounds to a pole)."""
+    for digits in LADDER[1:]:
+        at = {s: sp.Float(v, digits + 10) if isinstance(v, sp.Float) else v
+              for s, v in point.items()}
+        if a is None:
+            a = mp_value(left, at, digits)
+        else:
+            b = mp_value(right, at, digits)
+        if a is not None and b is not None:
+            break
+    return a, b
 
 
 def confirm(left: sp.Expr, right: sp.Expr, syms: list, values: dict, ok: np.ndarray
@@ -138,9 +187,18 @@ def confirm(left: sp.Expr, right: sp.Expr, syms: list, values: dict, ok: np.ndar
         if a is None or b is None:
             continue
         diff = abs(a - b) / max(1, abs(a), abs(b))
-        if diff > _BOUND:
-            return int(k), float(diff), float(a), float(b)
+        if diff > _BOUND and (high := persists(left, right, point, _beyond)) is not None:
+            a, b = high
+            return int(k), float(_mixed(a, b)), float(a), float(b)
     return None
+
+
+def _mixed(a: sp.Expr, b: sp.Expr) -> sp.Expr:
+    return abs(a - b) / max(1, abs(a), abs(b))
+
+
+def _beyond(a: sp.Expr, b: sp.Expr, bound: sp.Expr) -> bool:
+    return bool(_mixed(a, b) > bound)
 
 
 #: simple values where textbook identities break (0, +-1, square roots of negatives)
@@ -155,12 +213,47 @@ def grid_values(syms: list, max_syms: int = 3) -> dict | None:
     return {s: m.ravel() for s, m in zip(syms, mesh, strict=True)}
 
 
-def admissible_grid(syms: list, decls: dict, constraints: tuple) -> dict | None:
-    """The simple grid for unrestricted real symbols, kept where every constraint holds."""
-    if any(s.name not in decls or decls[s.name].domain.name != "real" for s in syms):
+#: wide values of an unrestricted real beyond the random samples' reach (|x| <= 50)
+_WIDE = (-1e3, -30.0, -4.0, -3.0, 3.0, 30.0, 1e3)
+#: simple values of the other domains a grid covers
+_DOMAIN_GRID = {"positive": (1e-3, 0.5, 1.0, 2.0, 3.0, 30.0, 1e3),
+                "nonnegative": (0.0, 0.5, 1.0, 2.0, 30.0, 1e3),
+                "negative": (-1e3, -30.0, -2.0, -1.0, -0.5, -1e-3),
+                "nonzero": (-1e3, -2.0, -1.0, -0.5, 0.5, 1.0, 2.0, 1e3),
+                "(0,1)": (1e-3, 0.25, 0.5, 0.75, 0.999), "[0,1]": (0.0, 0.5, 1.0),
+                "{0,1}": (0.0, 1.0)}
+_GRID_CAP = 4096
+
+
+def _grid_of(decl, wide: bool) -> tuple | None:
+    d = decl.domain
+    if d.name == "real":
+        return _GRID + _WIDE if wide else _GRID
+    if d.integer and d.name not in _DOMAIN_GRID:
+        low = -3 if d.low is None else d.low
+        return tuple(float(v) for v in (low, low + 1, low + 2, low + 3, low + 6, low + 11))
+    return _DOMAIN_GRID.get(d.name) if wide else None
+
+
+def admissible_grid(syms: list, decls: dict, constraints: tuple, wide: bool = False
+                    ) -> dict | None:
+    """The simple grid for unrestricted real symbols (with ``wide``: also |x| up to 1e3 and
+    simple values of integer and other declared domains), kept where every constraint holds."""
+    if not syms or any(s.name not in decls for s in syms):
         return None
-    values = grid_values(syms)
-    if values is None or not constraints:
+    axes = [_grid_of(decls[s.name], wide) for s in syms]
+    if any(a is None for a in axes):
+        return None
+    if wide and np.prod([len(a) for a in axes]) > _GRID_CAP:
+        axes = [a if decls[s.name].domain.name != "real" else _GRID
+                for s, a in zip(syms, axes, strict=True)]
+        if np.prod([len(a) for a in axes]) > _GRID_CAP:
+            return None
+    if not wide and len(syms) > 3:
+        return None
+    mesh = np.meshgrid(*[np.array(a, dtype=float) for a in axes], indexing="ij")
+    values = {s: m.ravel() for s, m in zip(syms, mesh, strict=True)}
+    if not constraints:
         return values
     n = len(next(iter(values.values())))
     with np.errstate(all="ignore"):
@@ -184,6 +277,34 @@ def stress(left: sp.Expr, right: sp.Expr, sym: sp.Symbol, tol: float
         if a is None or b is None:
             continue
         diff = abs(a - b) / max(1, abs(a), abs(b))
-        if diff > tol:
-            return x, float(diff), float(a), float(b)
+        if diff > tol and (high := persists(
+                left, right, point, lambda a, b, bound: bool(_mixed(a, b) > tol))) is not None:
+            a, b = high
+            return x, float(_mixed(a, b)), float(a), float(b)
+    return None
+
+
+def grid_stress(left: sp.Expr, right: sp.Expr, syms: list, decls: dict, constraints: tuple,
+                tol: float, values_of: Callable) -> tuple[dict, float, float, float] | None:
+    """(point, mixed error, lhs, rhs) at the wide grid point (simple values, |x| up to 1e3,
+    small integers) of several symbols where the sides differ most beyond tol and keep
+    differing at every precision of LADDER; None when no grid point refutes."""
+    grid = admissible_grid(syms, decls, constraints, wide=True)
+    if grid is None:
+        return None
+    n = len(next(iter(grid.values())))
+    lv, rv = values_of(left, syms, grid, n), values_of(right, syms, grid, n)
+    ok = np.isfinite(lv) & np.isfinite(rv)
+    with np.errstate(all="ignore"):
+        mixed = np.where(ok, np.abs(lv - rv) / np.maximum(1.0, np.maximum(np.abs(lv),
+                                                                          np.abs(rv))), -1.0)
+    left, right = exact(left), exact(right)
+    for k in np.argsort(-mixed, kind="stable")[:8]:
+        if mixed[k] <= tol:
+            break
+        point = _point(syms, grid, k)
+        high = persists(left, right, point, lambda a, b, bound: bool(_mixed(a, b) > tol))
+        if high is not None:
+            return ({str(s): float(v[k]) for s, v in grid.items()}, float(_mixed(*high)),
+                    float(high[0]), float(high[1]))
     return None

@@ -36,6 +36,7 @@ from ..read import (
     parse_statement,
 )
 from ._cellcheck import check_bptt, check_cell_step
+from ._definedness import guards_fail, strip_guards
 from ._enumerate import check_moment, check_windows
 from ._gradcheck import check_descent, check_gradient
 from ._kernelcheck import check_backward, check_kernels, kernel_module
@@ -48,8 +49,10 @@ from ._points import (
     free_indices,
     label,
     sample,
+    values_of,
 )
-from ._probe import at_point, grid_refutation, where_text
+from ._probe import at_point, grid_refutation, where_text, wide_refutation
+from ._propcheck import property_check
 from ._results import CheckResult, FormulaResult
 from ._settle import DIGITS, MIN_SHARE, bind_sums, confirm, settle, stress
 from .prove import prove_equal, try_prove
@@ -93,6 +96,7 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
     tol = TOLERANCES["float64"]
     total, worst = 0, (0.0, 0.0, None)  # (mixed error, rel error, counterexample)
     max_abs, drawn, untested, kept = 0.0, 0, 0, []
+    partial = False  # a guard of a side as written fails at a sampled point: no proof
     lhs, rhs = bind_sums(lhs), bind_sums(rhs)
     both = sp.Tuple(lhs, rhs)  # bound sums
     for size in concrete_sizes(both, decls, rng) if sizes is None else sizes:
@@ -112,9 +116,11 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
         drawn += n
         if n == 0:
             continue
+        partial = partial or bool(guards_fail(sp.Tuple(left, right), syms, values, n,
+                                              to_numpy).any())
         with np.errstate(all="ignore"):
-            lv = np.broadcast_to(to_numpy(left, syms)(*values.values()), (n,)).astype(float)
-            rv = np.broadcast_to(to_numpy(right, syms)(*values.values()), (n,)).astype(float)
+            lv = values_of(left, syms, values, n)
+            rv = values_of(right, syms, values, n)
         settled = settle(left, right, syms, values, lv, rv, tol)
         untested += settled.untested
         if settled.refute is not None:
@@ -173,9 +179,14 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
                            f"point {lone[0]} = {x:g} ({DIGITS} digits)", "numeric", total,
                            max_abs, diff, {"point": {str(label(lone[0], decls, {})): x},
                                            "lhs": a, "rhs": b}, seed, diff / tol, "refuted")
+    if len(lone) > 1 and sizes is None and not sp.Tuple(lhs, rhs).has(sp.Sum, sp.Product) and \
+            (wide := wide_refutation(lhs, rhs, lone, decls, constraints, kind, seed, tol)):
+        return wide
     unit = tuple(d.sympy() for d in table.decls.values()
                  if d.domain.name == "(0,1)" and d.kind in ("scalar", "constant"))
-    proved, why = try_prove(lhs, rhs, unit) if prove else (False, "no proof asked")
+    proved, why = try_prove(strip_guards(lhs), strip_guards(rhs), unit) if prove and \
+        not partial else (False, "no proof asked" if not prove else
+                          "a side as written is undefined at some sampled points")
     part = "" if total == drawn else f"; tested on {total} of {drawn} sampled points"
     if not proved:
         for left, right, syms, values, finite, decls_, bases, size in kept:
@@ -299,7 +310,7 @@ def _check_windows(st, check, formula, defs, seed):
             raise ParseError(f"{name!r} in ranges is not declared", name, 0)
         ranges[decl.sympy()] = (lo, hi)
     return check_windows(evaluate(st.rhs, defs), read(check.length), read(check.window),
-                         read(check.stride), ranges)
+                         read(check.stride), ranges, _constraints(formula))
 
 
 def _check_mdp(st, check, formula, defs, seed):
@@ -338,7 +349,8 @@ _CHECKERS = {"parse": _check_parse, "equality": _check_equality,
              "reference": _check_reference, "claim": _check_claim, "gradient": _check_gradient,
              "descent": _check_descent, "backward": _check_backward,
              "expectation": _check_moment, "variance": _check_moment, "windows": _check_windows,
-             "mdp": _check_mdp, "cell-backward": _check_cell, "bptt": _check_cell}
+             "mdp": _check_mdp, "cell-backward": _check_cell, "bptt": _check_cell,
+             "property": property_check}
 assert set(_CHECKERS) == set(CHECK_KINDS)
 
 

@@ -36,7 +36,10 @@ class Constructs(Calculus):
             if amp is None:
                 raise self.error("each case needs 'value & condition'", a)
             pieces.append((self.parse(a, amp), self.condition(amp + 1, b)))
-        _, _, after = self.group(close + 1)
+        lo2, end2, after = self.group(close + 1)
+        if "".join(x.text for x in self.toks[lo2:end2]) != "cases":  # \end{case}, \end{matrix}
+            raise self.error("\\begin{cases} is closed by \\end{"
+                             + "".join(x.text for x in self.toks[lo2:end2]) + "}", close)
         out.append((self.hole(sp.Piecewise(*pieces, evaluate=False), k), self.toks[k].pos))
         return after
 
