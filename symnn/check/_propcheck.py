@@ -219,6 +219,7 @@ def _mp_outside(exact: object, i: int, interval: tuple) -> str | None:
 
 
 def _psd_violations(arr: np.ndarray) -> list[int]:
+    arr = np.atleast_2d(arr)  # W^T W of a one-column W is 1 x 1, evaluated as a number
     if arr.ndim != 2 or arr.shape[0] != arr.shape[1]:
         raise ValueError(f"positive semidefinite needs a square matrix, not shape {arr.shape}")
     sym = (arr + arr.T) / 2
@@ -227,7 +228,7 @@ def _psd_violations(arr: np.ndarray) -> list[int]:
 
 
 def _mp_psd(exact: object) -> str | None:
-    m = mpmath.matrix(np.asarray(exact, dtype=object).tolist())
+    m = mpmath.matrix(np.atleast_2d(np.asarray(exact, dtype=object)).tolist())
     low = min(mpmath.eigsy((m + m.T) / 2)[0])
     bound = mpmath.mpf(10) ** (10 - mpmath.mp.dps)
     return f"eigenvalue {mpmath.nstr(low, 12)}" if low < -bound else None
