@@ -3,8 +3,16 @@
 __version__ = "0.1.0"  # before the imports: cli and codegen read it
 
 from .catalog import BudgetExceeded, CatalogError, Formula, load_catalog, load_formula
-from .check import CheckResult, FormulaResult, check_gradient, compare, prove_equal, verify_formula
-from .cli import check_claim, verify_budgeted
+from .check import (
+    CheckResult,
+    FormulaResult,
+    check_claim,
+    check_gradient,
+    compare,
+    prove_equal,
+    verify_budgeted,
+    verify_formula,
+)
 from .derive import DeriveError, derivations, evaluate, read_definitions
 from .read import ParseError, Statement, parse_expression, parse_statement
 from .report import codegen_source

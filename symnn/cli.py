@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import signal
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-
-import sympy as sp
 
 from . import __version__
 from .catalog import (
@@ -29,7 +26,6 @@ from .catalog import (
     InternalError,
     load_catalog,
     run_isolated,
-    too_large,
     valid_points,
     valid_seconds,
     valid_seed,
@@ -37,31 +33,20 @@ from .catalog import (
 from .check import (
     DEFAULT_POINTS,
     VERDICTS,
-    CheckResult,
     FormulaResult,
     ResultCache,
-    check_derivative_claim,
-    check_property,
+    check_claim,
     compare,
-    derivative_side,
-    guard_of,
-    guarded,
-    read_relations,
     verify_all,
+    verify_budgeted,
     verify_formula,
-    written_guards,
 )
-from .derive import Definitions, DeriveError, derivations, evaluate, read_definitions
+from .derive import Definitions, DeriveError, derivations, evaluate
 from .emit import BACKENDS
 from .read import (
-    Decl,
     ParseError,
     SymbolTable,
-    canonical_name,
-    parse_condition,
-    parse_domain,
     parse_statement,
-    pyname_of,
     warm_up,
 )
 from .report import (
@@ -86,101 +71,6 @@ __all__ = ["main", "check_claim", "verify_budgeted", "EXIT_OK", "EXIT_REFUTED",
 
 EXIT_OK, EXIT_REFUTED, EXIT_UNREADABLE, EXIT_UNDECIDED = 0, 1, 2, 3
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM
-
-#: ``--assume`` forms: a pattern over the text and the domain it gives the name.
-_ASSUME_FORMS = [  # 'n integer >= 0' is an integer domain, not "n integer" >= 0
-    (re.compile(r"^(?P<name>\S+)\s+(?P<dom>integer.*)$"), lambda m: m.group("dom")),
-    (re.compile(r"^0\s*<\s*(?P<name>.+?)\s*<\s*1$"), lambda m: "(0,1)"),
-    (re.compile(r"^(?P<name>.+?)\s*(?P<op>>=|\\geq|\\ge)\s*0$"), lambda m: "nonnegative"),
-    (re.compile(r"^(?P<name>.+?)\s*(?P<op>>)\s*0$"), lambda m: "positive"),
-    (re.compile(r"^(?P<name>.+?)\s*(?P<op><)\s*0$"), lambda m: "negative"),
-    (re.compile(r"^(?P<name>.+?)\s*(?P<op>!=|\\neq)\s*0$"), lambda m: "nonzero"),
-    (re.compile(r"^(?P<name>.+?)\s*\\in\s*(?P<dom>.+)$"), lambda m: m.group("dom")),
-]
-
-
-def _assume(text: str, table: SymbolTable, narrowed: set[str] | None = None
-            ) -> sp.Basic | None:
-    """Narrow one name's domain; any other comparison, or a second condition on a name already
-    narrowed (in ``narrowed``), becomes a joint constraint."""
-    narrowed = set() if narrowed is None else narrowed
-    for pattern, domain_of in _ASSUME_FORMS:
-        m = pattern.match(text.strip())
-        if m:
-            try:
-                name = canonical_name(m.group("name"))
-            except ParseError:
-                break
-            if name in narrowed:
-                break
-            narrowed.add(name)
-            domain = parse_domain(domain_of(m))
-            table.declare(Decl(name, "scalar", domain, pyname_of(name)))
-            return None
-    if re.search(r"\binteger\b", text):  # never a product i*n*t*e*g*e*r
-        raise ValueError(f"cannot use --assume {text!r}: a name is made integer once, before "
-                         "any other condition on it ('n integer >= 1', then 'n \\le m')")
-    try:  # ASCII comparisons as people type them on a command line
-        return parse_condition(text.replace(">=", r"\ge ").replace("<=", r"\le "), table)
-    except ParseError as exc:
-        raise ValueError(f"cannot read --assume {text!r}; write e.g. 'x > 0', 'x >= 0', "
-                         "'0 < p < 1', 'n integer >= 1', 'y \\in {0,1}', 'F \\le W + 2P' "
-                         f"({exc.message})") from None
-
-
-def check_claim(claim: str, assume: Sequence[str] = (), where: Sequence[str] = (), *,
-                seed: int = 0, points: int = DEFAULT_POINTS,
-                seconds: float = BUDGETS["formula_seconds"], gradient: bool = False
-                ) -> CheckResult:
-    """Check one equation in LaTeX (``symnn check``): free symbols are real scalars unless an
-    ``assume`` narrows them; ``where`` defines names. The comparison runs in a child process
-    under ``seconds``. Raises ParseError, DeriveError or ValueError for an unreadable claim and
-    BudgetExceeded past the budget."""
-    table = SymbolTable(auto=True)
-    narrowed: set[str] = set()
-    joint = [c for a in assume if (c := _assume(a, table, narrowed)) is not None]
-    latest = {d.pyname: d.sympy() for d in table.decls.values()}  # a name narrowed after it
-    joint = [c.xreplace({s: latest.get(s.name, s) for s in c.free_symbols}) for c in joint]
-    defs = read_definitions(tuple(where), table)
-    own_e = "e" in narrowed or any(getattr(k, "name", "") == "e" for k in defs.symbols)
-
-    def side(expr: sp.Expr, written: sp.Basic | None) -> sp.Expr:
-        """A side with its definitions, a bare e as Euler's number unless --assume or --where
-        names it, undefined where the side as written is (guards of the unevaluated reading)."""
-        out = evaluate(expr, defs)
-        if written is not None:
-            out = guarded(out, evaluate(guard_of(written), defs))
-        return out if own_e else out.xreplace({s: sp.E for s in out.free_symbols
-                                               if s.name == "e"})
-
-    relations = read_relations(claim, table)
-    if relations:
-        raw = written_guards(lambda: read_relations(claim, table)) or [None] * len(relations)
-        rels = [r if isinstance(r, sp.logic.boolalg.BooleanAtom) else
-                r.func(side(r.lhs, getattr(w, "lhs", None)), side(r.rhs, getattr(w, "rhs", None)))
-                for r, w in zip(relations, raw, strict=True)]
-        return run_isolated(lambda: check_property(rels, table, seed=seed, points=points,
-                                                   constraints=tuple(joint)),
-                            seconds=seconds, what="the check")
-    read = parse_statement(claim, table)
-    if read.rel != "eq":
-        raise ParseError("a claim must be an equation 'left = right'", claim, 0)
-    raw = written_guards(lambda: parse_statement(claim, table))  # where each side is defined
-    lhs, rhs = side(read.lhs, raw and raw.lhs), side(read.rhs, raw and raw.rhs)
-    huge = too_large(lhs, rhs, *joint)  # said at once, not after a fork and a timeout
-    if huge:
-        raise ValueError(huge)
-    parts = derivative_side(read.lhs, read.rhs)
-    if gradient and parts is None:
-        raise ValueError("--gradient needs a derivative side (\\frac{d}{dx}, \\partial, \\nabla_x)")
-
-    def run() -> CheckResult:
-        equality = None if gradient else compare(lhs, rhs, table, seed=seed, points=points,
-                                                 constraints=tuple(joint))
-        return equality if parts is None else check_derivative_claim(
-            parts, equality, defs, table, seed=seed, points=points, constraints=tuple(joint))
-    return run_isolated(run, seconds=seconds, what="the check")
-
 
 def _cmd_check(args: argparse.Namespace) -> int:
     try:
@@ -207,17 +97,6 @@ def _warm_up() -> None:
     table = SymbolTable(auto=True)
     claim = parse_statement(r"\frac{d}{dz}\log(1+e^{z}) = \sigma(z)", table)
     compare(evaluate(claim.lhs, Definitions()), claim.rhs, table, points=8)
-
-
-def verify_budgeted(formula: Formula, seed: int = 0,
-                    seconds: float = BUDGETS["formula_seconds"]) -> FormulaResult:
-    """verify_formula in a child process under the time and memory budgets."""
-    try:
-        return run_isolated(verify_formula, formula, seed, seconds=seconds,
-                            what=f"verification of {formula.id}")
-    except BudgetExceeded as exc:
-        return FormulaResult(id=formula.id, title_en=formula.title_en, title_fr=formula.title_fr,
-                             status="error", as_expected=False, error=str(exc))
 
 
 def _progress(total: int, quiet: bool) -> Callable[[FormulaResult, bool], None] | None:
@@ -318,9 +197,12 @@ def _cmd_codegen(args: argparse.Namespace) -> int:
                               args.include_refuted, results,
                               seconds=args.time_limit * len(chosen), what="codegen",
                               passthrough=_READ_ERRORS)
-    except Unverified as exc:
+    except Unverified as exc:  # refuted: 1; could not be verified (unreadable, budget): 2
         print(f"error: {exc}", file=sys.stderr)
-        return EXIT_REFUTED
+        errors = [r for r in results.values() if r.status == "error"]
+        for r in errors:
+            print(f"  {r.id}: {r.error}", file=sys.stderr)
+        return EXIT_UNREADABLE if errors else EXIT_REFUTED
     except (*_READ_ERRORS, BudgetExceeded) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE

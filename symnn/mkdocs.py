@@ -28,7 +28,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from ._render import BACKENDS, LANGS, Block, claim_block, formula_block
+from .report._render import BACKENDS, LANGS, Block, claim_block, formula_block
 
 __all__ = ["SymnnPlugin", "SymnnConfig", "block_html", "FENCE"]
 

@@ -24,7 +24,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from symnn import __version__
 
-from ._render import BACKENDS, LANGS, Block, claim_block, formula_block, split_lines
+from .report._render import BACKENDS, LANGS, Block, claim_block, formula_block, split_lines
 
 __all__ = ["FormulaDirective", "CheckDirective", "block_nodes", "setup"]
 

@@ -14,7 +14,7 @@ mkdocs_build = pytest.importorskip("mkdocs.commands.build")
 from mkdocs.config import load_config  # noqa: E402
 from mkdocs.exceptions import Abort  # noqa: E402
 
-from symnn import _render  # noqa: E402
+from symnn.report import _render  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 ERRATUM = (EXAMPLES.parent / "formulas" / "04-conv-output-size.toml").read_text(encoding="utf-8")

@@ -16,6 +16,7 @@ from ._pool import available_cores, verify_all
 from ._propcheck import read_relations
 from ._property import check_property
 from ._results import VERDICTS, CheckResult, FormulaResult
+from .claim import check_claim, verify_budgeted
 from .prove import proof_form, prove_backward, prove_equal, try_prove
 from .verify import (
     DEFAULT_POINTS,
@@ -28,9 +29,10 @@ from .verify import (
 )
 
 __all__ = [
-    "CheckResult", "DEFAULT_POINTS", "FormulaResult", "TOLERANCES", "check_gradient",
-    "check_statement", "compare", "is_analytic", "proof_form", "prove_backward", "prove_equal",
-    "run_checks", "try_prove", "verify_formula", "ResultCache", "cache_dir", "verify_all",
-    "available_cores", "VERDICTS", "check_property", "guard_of", "guarded", "written_guards",
-    "check_derivative_claim", "derivative_side", "read_relations",
+    "CheckResult", "DEFAULT_POINTS", "FormulaResult", "ResultCache", "TOLERANCES", "VERDICTS",
+    "available_cores", "cache_dir", "check_claim", "check_derivative_claim", "check_gradient",
+    "check_property", "check_statement", "compare", "derivative_side", "guard_of", "guarded",
+    "is_analytic", "proof_form", "prove_backward", "prove_equal", "read_relations",
+    "run_checks", "try_prove", "verify_all", "verify_budgeted", "verify_formula",
+    "written_guards",
 ]

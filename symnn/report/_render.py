@@ -16,21 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from symnn import (
-    BudgetExceeded,
-    CatalogError,
-    CheckResult,
-    DeriveError,
-    Formula,
-    FormulaResult,
-    ParseError,
-    check_claim,
-    codegen_source,
-    derivations,
-    load_formula,
-)
-from symnn.check import ResultCache, verify_all
-from symnn.report import error_text
+from ..catalog import BudgetExceeded, CatalogError, Formula, load_formula
+from ..check import CheckResult, FormulaResult, ResultCache, check_claim, verify_all
+from ..derive import DeriveError, derivations
+from ..read import ParseError
+from ._figures import error_text
+from .codegen import codegen_source
 
 __all__ = ["Block", "formula_block", "claim_block", "memoized", "BACKENDS", "LANGS",
            "split_lines"]

@@ -1,0 +1,146 @@
+"""One claim typed on the command line (``symnn check``), and one formula verified under the
+budget: what the command line, the Sphinx and MkDocs integrations share.
+
+The claim is read, its definitions applied and its sides compared in a forked child under the
+time and memory budget, so that no input (a number too large to compute, a reading that does not
+end) runs past it; an unreadable claim raises its ParseError, DeriveError or ValueError here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import sympy as sp
+
+from ..catalog import BUDGETS, BudgetExceeded, Formula, run_isolated, too_large
+from ..derive import DeriveError, evaluate, read_definitions
+from ..read import (
+    Decl,
+    ParseError,
+    SymbolTable,
+    canonical_name,
+    parse_condition,
+    parse_domain,
+    parse_statement,
+    pyname_of,
+)
+from ._definedness import guard_of, guarded, written_guards
+from ._derivclaim import check_derivative_claim, derivative_side
+from ._propcheck import read_relations
+from ._property import check_property
+from ._results import CheckResult, FormulaResult
+from .verify import DEFAULT_POINTS, compare, verify_formula
+
+__all__ = ["check_claim", "verify_budgeted"]
+
+#: ``--assume`` forms: a pattern over the text and the domain it gives the name.
+_ASSUME_FORMS = [  # 'n integer >= 0' is an integer domain, not "n integer" >= 0
+    (re.compile(r"^(?P<name>\S+)\s+(?P<dom>integer.*)$"), lambda m: m.group("dom")),
+    (re.compile(r"^0\s*<\s*(?P<name>.+?)\s*<\s*1$"), lambda m: "(0,1)"),
+    (re.compile(r"^(?P<name>.+?)\s*(?P<op>>=|\\geq|\\ge)\s*0$"), lambda m: "nonnegative"),
+    (re.compile(r"^(?P<name>.+?)\s*(?P<op>>)\s*0$"), lambda m: "positive"),
+    (re.compile(r"^(?P<name>.+?)\s*(?P<op><)\s*0$"), lambda m: "negative"),
+    (re.compile(r"^(?P<name>.+?)\s*(?P<op>!=|\\neq)\s*0$"), lambda m: "nonzero"),
+    (re.compile(r"^(?P<name>.+?)\s*\\in\s*(?P<dom>.+)$"), lambda m: m.group("dom")),
+]
+
+
+def _assume(text: str, table: SymbolTable, narrowed: set[str] | None = None
+            ) -> sp.Basic | None:
+    """Narrow one name's domain; any other comparison, or a second condition on a name already
+    narrowed (in ``narrowed``), becomes a joint constraint."""
+    narrowed = set() if narrowed is None else narrowed
+    for pattern, domain_of in _ASSUME_FORMS:
+        m = pattern.match(text.strip())
+        if m:
+            try:
+                name = canonical_name(m.group("name"))
+            except ParseError:
+                break
+            if name in narrowed:
+                break
+            narrowed.add(name)
+            domain = parse_domain(domain_of(m))
+            table.declare(Decl(name, "scalar", domain, pyname_of(name)))
+            return None
+    if re.search(r"\binteger\b", text):  # never a product i*n*t*e*g*e*r
+        raise ValueError(f"cannot use --assume {text!r}: a name is made integer once, before "
+                         "any other condition on it ('n integer >= 1', then 'n \\le m')")
+    try:  # ASCII comparisons as people type them on a command line
+        return parse_condition(text.replace(">=", r"\ge ").replace("<=", r"\le "), table)
+    except ParseError as exc:
+        raise ValueError(f"cannot read --assume {text!r}; write e.g. 'x > 0', 'x >= 0', "
+                         "'0 < p < 1', 'n integer >= 1', 'y \\in {0,1}', 'F \\le W + 2P' "
+                         f"({exc.message})") from None
+
+
+def check_claim(claim: str, assume: Sequence[str] = (), where: Sequence[str] = (), *,
+                seed: int = 0, points: int = DEFAULT_POINTS,
+                seconds: float = BUDGETS["formula_seconds"], gradient: bool = False
+                ) -> CheckResult:
+    """Check one equation, inequality or range in LaTeX (``symnn check``): free symbols are
+    real scalars unless an ``assume`` narrows them; ``where`` defines names. Reading and
+    checking run in a child process under ``seconds``. Raises ParseError, DeriveError or
+    ValueError for an unreadable claim, InternalError for a bug of symnn and BudgetExceeded
+    past the budget."""
+    return run_isolated(_check_claim_here, claim, tuple(assume), tuple(where), seed, points,
+                        gradient, seconds=seconds, what="the check",
+                        passthrough=(ParseError, DeriveError, ValueError))
+
+
+def _check_claim_here(claim: str, assume: Sequence[str], where: Sequence[str], seed: int,
+                      points: int, gradient: bool) -> CheckResult:
+    table = SymbolTable(auto=True)
+    narrowed: set[str] = set()
+    joint = [c for a in assume if (c := _assume(a, table, narrowed)) is not None]
+    latest = {d.pyname: d.sympy() for d in table.decls.values()}  # a name narrowed after it
+    joint = [c.xreplace({s: latest.get(s.name, s) for s in c.free_symbols}) for c in joint]
+    defs = read_definitions(tuple(where), table)
+    own_e = "e" in narrowed or any(getattr(k, "name", "") == "e" for k in defs.symbols)
+
+    def side(expr: sp.Expr, written: sp.Basic | None) -> sp.Expr:
+        """A side with its definitions, a bare e as Euler's number unless --assume or --where
+        names it, undefined where the side as written is (guards of the unevaluated reading)."""
+        out = evaluate(expr, defs)
+        if written is not None:
+            out = guarded(out, evaluate(guard_of(written), defs))
+        return out if own_e else out.xreplace({s: sp.E for s in out.free_symbols
+                                               if s.name == "e"})
+
+    relations = read_relations(claim, table)
+    if relations:
+        raw = written_guards(lambda: read_relations(claim, table)) or [None] * len(relations)
+        rels = [r if isinstance(r, sp.logic.boolalg.BooleanAtom) else
+                r.func(side(r.lhs, getattr(w, "lhs", None)), side(r.rhs, getattr(w, "rhs", None)))
+                for r, w in zip(relations, raw, strict=True)]
+        return check_property(rels, table, seed=seed, points=points, constraints=tuple(joint))
+    read = parse_statement(claim, table)
+    if read.rel != "eq":
+        raise ParseError("a claim must be an equation 'left = right'", claim, 0)
+    raw = written_guards(lambda: parse_statement(claim, table))  # where each side is defined
+    lhs, rhs = side(read.lhs, raw and raw.lhs), side(read.rhs, raw and raw.rhs)
+    huge = too_large(lhs, rhs, *joint)  # said at once, not after a fork and a timeout
+    if huge:
+        raise ValueError(huge)
+    parts = derivative_side(read.lhs, read.rhs)
+    if gradient and parts is None:
+        raise ValueError("--gradient needs a derivative side (\\frac{d}{dx}, \\partial, \\nabla_x)")
+
+    equality = None if gradient else compare(lhs, rhs, table, seed=seed, points=points,
+                                             constraints=tuple(joint))
+    return equality if parts is None else check_derivative_claim(
+        parts, equality, defs, table, seed=seed, points=points, constraints=tuple(joint))
+
+
+def verify_budgeted(formula: Formula, seed: int = 0,
+                    seconds: float = BUDGETS["formula_seconds"]) -> FormulaResult:
+    """verify_formula in a child process under the time and memory budgets."""
+    try:
+        return run_isolated(verify_formula, formula, seed, seconds=seconds,
+                            what=f"verification of {formula.id}")
+    except BudgetExceeded as exc:
+        return FormulaResult(id=formula.id, title_en=formula.title_en, title_fr=formula.title_fr,
+                             status="error", as_expected=False, error=str(exc))
+
+
