@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from symnn.cli import main
 
 
@@ -57,3 +59,20 @@ def test_a_true_inequality_holds_numerically():
 def test_a_range_claim_outside_its_range_is_refuted():
     """\\tanh(x) \\in [0, 1] is refuted (tanh is negative for x < 0)."""
     assert _code(r"\tanh(x) \in [0, 1]") == 1
+
+
+@pytest.mark.parametrize(("claim", "where", "verdicts"), [
+    ("f'(x) = 3x^2 + 10^{-11}", ["f(x) = x^3"], {"refuted"}),
+    ("f'(x) = 3x^2", ["f(x) = x^3"], {"proved", "holds numerically"}),
+    ("g'(z) = g(z)(1 - g(z))", [r"g(z) = \frac{1}{1+e^{-z}}"], {"proved", "holds numerically"}),
+    (r"(\cosh(x) - \sinh(x))(\cosh(x) + \sinh(x)) = 1", [], {"proved", "holds numerically"}),
+    (r"(\cosh(x) - \sinh(x))(\cosh(x) + \sinh(x)) = 1 + 10^{-6}", [], {"refuted"}),
+    (r"(x+1)^{2000} = (x+1)^{2000}", [], {"proved", "holds numerically"}),
+    (r"(x+1)^{2000} = (x+1)^{2000}(1 + 10^{-12})", [], {"refuted"}),
+])
+def test_primes_cancellation_and_overflow_get_the_true_verdict(claim, where, verdicts):
+    """f'(x) is evaluated (not an opaque Subs that 50 digits skip), float64 cancellation is
+    no counterexample, and overflowing points agreeing at high precision count as tested."""
+    from symnn.check import check_claim
+
+    assert check_claim(claim, (), where, seconds=120).verdict in verdicts

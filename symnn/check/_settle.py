@@ -117,6 +117,7 @@ class Settled:
 
     refute: tuple[int, str, float, float] | None = None  # (point index, reason, lhs, rhs)
     untested: int = 0
+    agreed: int = 0  # overflowed in float64, defined and equal at high precision: tested
 
 
 def settle(left: sp.Expr, right: sp.Expr, syms: list, values: dict, lv: np.ndarray,
@@ -150,7 +151,25 @@ def settle(left: sp.Expr, right: sp.Expr, syms: list, values: dict, lv: np.ndarr
                           f"{DIGITS} to {LADDER[-1]} digits where float64 overflowed)",
                           float(high[0]), float(high[1]))
             return out
+        else:
+            out.agreed += 1
     return out
+
+
+def float_artifact(left: sp.Expr, right: sp.Expr, syms: list, values: dict, k: int,
+                   tol: float) -> bool:
+    """True when a float64 disagreement at ``point`` vanishes at high precision (cancellation
+    in float64, such as (cosh x - sinh x)(cosh x + sinh x) at x = 14): not a counterexample."""
+    left, right, point = exact(left), exact(right), _point(syms, values, k)
+    for digits in LADDER:
+        at = {s: sp.Float(v, digits + 10) if isinstance(v, sp.Float) else v
+              for s, v in point.items()}
+        a, b = mp_value(left, at, digits), mp_value(right, at, digits)
+        if a is None or b is None:
+            return False
+        if _mixed(a, b) <= tol:
+            return True
+    return False
 
 
 def _at_top(left: sp.Expr, right: sp.Expr, point: dict) -> tuple | None:
@@ -176,16 +195,20 @@ def _defined_higher(left: sp.Expr, right: sp.Expr, point: dict, a, b) -> tuple:
     return a, b
 
 
-def confirm(left: sp.Expr, right: sp.Expr, syms: list, values: dict, ok: np.ndarray
-            ) -> tuple[int, float, float, float] | None:
+def confirm(left: sp.Expr, right: sp.Expr, syms: list, values: dict, ok: np.ndarray,
+            evaluated: list[int] | None = None) -> tuple[int, float, float, float] | None:
     """At up to CONFIRM_POINTS defined sample points, the sides at DIGITS digits: the first
-    (index, relative difference, lhs, rhs) beyond the precision's bound, or None."""
+    (index, relative difference, lhs, rhs) beyond the precision's bound, or None. The number
+    of points actually evaluated at DIGITS digits is added to ``evaluated[0]``: none means
+    nothing was confirmed."""
     left, right = exact(left), exact(right)
     for k in np.flatnonzero(ok)[:CONFIRM_POINTS]:
         point = _point(syms, values, k)
         a, b = mp_value(left, point), mp_value(right, point)
         if a is None or b is None:
             continue
+        if evaluated is not None:
+            evaluated[0] += 1
         diff = abs(a - b) / max(1, abs(a), abs(b))
         if diff > _BOUND and (high := persists(left, right, point, _beyond)) is not None:
             a, b = high

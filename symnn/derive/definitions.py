@@ -135,8 +135,11 @@ def evaluate(expr: sp.Expr, defs: Definitions) -> sp.Expr:
             out = sp.diff(held, (var, n))
         return out
 
-    result = expr.replace(lambda e: isinstance(e, sp.Derivative), one)
-    return expand(result, defs)
+    result = expand(expr.replace(lambda e: isinstance(e, sp.Derivative), one), defs)
+    # f'(x) reads as Subs(f'(_x0), _x0, x): once f' is known, put x in (an unevaluated Subs
+    # is a value no numeric check can compute)
+    return result.replace(lambda e: isinstance(e, sp.Subs) and not e.expr.has(sp.Derivative),
+                          lambda e: e.doit())
 
 
 def with_statement(st: Statement, defs: Definitions) -> Definitions:
