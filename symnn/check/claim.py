@@ -46,6 +46,23 @@ _ASSUME_FORMS = [  # 'n integer >= 0' is an integer domain, not "n integer" >= 0
 ]
 
 
+#: a two-sided range 'a < x < b', 'a <= x <= b' (ASCII or \le): two joint conditions
+_CHAIN = re.compile(r"^(?P<a>[^<>=]+?)\s*(?P<o1><=|<|\\leq?)\s*(?P<x>[^<>=]+?)\s*"
+                    r"(?P<o2><=|<|\\leq?)\s*(?P<b>[^<>=]+)$")
+
+
+def _chains(assume: Sequence[str]) -> list[str]:
+    """'-1 < x < 1' as '-1 < x' and 'x < 1'; '0 < p < 1' stays the domain (0, 1)."""
+    out = []
+    for text in assume:
+        m = _CHAIN.match(text.strip())
+        if m and not _ASSUME_FORMS[1][0].match(text.strip()):
+            out += [f"{m['a']} {m['o1']} {m['x']}", f"{m['x']} {m['o2']} {m['b']}"]
+        else:
+            out.append(text)
+    return out
+
+
 def _assume(text: str, table: SymbolTable, narrowed: set[str] | None = None
             ) -> sp.Basic | None:
     """Narrow one name's domain; any other comparison, or a second condition on a name already
@@ -93,7 +110,7 @@ def _check_claim_here(claim: str, assume: Sequence[str], where: Sequence[str], s
                       points: int, gradient: bool) -> CheckResult:
     table = SymbolTable(auto=True)
     narrowed: set[str] = set()
-    joint = [c for a in assume if (c := _assume(a, table, narrowed)) is not None]
+    joint = [c for a in _chains(assume) if (c := _assume(a, table, narrowed)) is not None]
     latest = {d.pyname: d.sympy() for d in table.decls.values()}  # a name narrowed after it
     joint = [c.xreplace({s: latest.get(s.name, s) for s in c.free_symbols}) for c in joint]
     defs = read_definitions(tuple(where), table)
