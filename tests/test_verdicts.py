@@ -76,3 +76,13 @@ def test_primes_cancellation_and_overflow_get_the_true_verdict(claim, where, ver
     from symnn.check import check_claim
 
     assert check_claim(claim, (), where, seconds=120).verdict in verdicts
+
+
+def test_an_inequality_false_only_where_float64_overflows_is_refuted():
+    """e^x <= 10^30 fails at x = 1000, where float64 overflows: judged at 50 digits, refuted."""
+    assert _code(r"e^{x} \le 10^{30}") == 1
+
+
+def test_an_inequality_true_where_float64_overflows_holds():
+    """e^x >= 1 + x, true at x = 1000 too (overflow there), holds numerically (exit 0)."""
+    assert _code(r"e^{x} \ge 1 + x") == 0

@@ -103,20 +103,34 @@ def _violation(rel, syms, values, n, decls, kind, seed) -> CheckResult | int:
         score = -score
     score = np.where(ok, score, -np.inf)  # an undefined point never comes first
     lhs, rhs = exact(rel.lhs), exact(rel.rhs)
-    for k in np.argsort(-score, kind="stable")[:_MP_CANDIDATES]:
-        if not ok[k]:
-            break
+
+    def at_high(k: int) -> CheckResult | bool | None:
+        """Point k at DIGITS digits: a refutation, True when both sides are defined and the
+        relation holds, None when a side is undefined there."""
         point = {s: sp.Float(float(v[k]), DIGITS + 10) for s, v in zip(syms, args, strict=True)}
         a, b = mp_value(lhs, point), mp_value(rhs, point)
         if a is None or b is None:
-            continue
+            return None
         if violates(a - b, _BOUND * max(1, abs(a), abs(b))) and (high := persists(
                 lhs, rhs, point, lambda a, b, bound: bool(violates(
                     a - b, bound * max(1, abs(a), abs(b)))))) is not None:
             a, b = high
-            return _refuted(kind, f"{word} fails by {float(abs(a - b)):.3g} at {DIGITS} digits",
+            return _refuted(kind, f"{word} fails by {sp.N(abs(a - b), 3)} at {DIGITS} digits",
                             syms, values, k, decls, float(a), float(b), seed)
-    return int(np.sum(~ok))
+        return True
+
+    for k in np.argsort(-score, kind="stable")[:_MP_CANDIDATES]:
+        if not ok[k]:
+            break
+        if isinstance(out := at_high(int(k)), CheckResult):
+            return out
+    undefined = int(np.sum(~ok))
+    for k in np.flatnonzero(~ok)[:_MP_CANDIDATES]:  # overflowed in float64 (e^{1000}): judge
+        out = at_high(int(k))                         # them at high precision, never skip them
+        if isinstance(out, CheckResult):
+            return out
+        undefined -= out is True
+    return undefined
 
 
 def _refuted(kind, why, syms, values, k, decls, a, b, seed) -> CheckResult:
