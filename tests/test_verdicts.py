@@ -86,3 +86,13 @@ def test_an_inequality_false_only_where_float64_overflows_is_refuted():
 def test_an_inequality_true_where_float64_overflows_holds():
     """e^x >= 1 + x, true at x = 1000 too (overflow there), holds numerically (exit 0)."""
     assert _code(r"e^{x} \ge 1 + x") == 0
+
+
+@pytest.mark.parametrize(("claim", "code"), [
+    (r"\sum_{k=1}^{\infty} \frac{1}{k^2} = \frac{\pi^2}{6}", 0),
+    (r"\sum_{k=1}^{\infty} \frac{1}{k^2} = \frac{\pi^2}{5}", 1),
+    (r"\frac{1}{1-x} = \sum_{k=0}^{\infty} x^k", 3),
+])
+def test_an_infinite_series_is_summed_or_undecided_never_an_internal_error(claim, code):
+    """Series SymPy sums are compared; one it cannot (only for |x| < 1) is undecided (exit 3)."""
+    assert _code(claim) == code

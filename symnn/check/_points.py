@@ -46,6 +46,8 @@ def abstract_nodes(expr: sp.Expr) -> str:
     found |= {type(n).__name__ for n in expr.atoms(Expectation, SetSum, SetMax, ArgMax, Norm,
                                     Etc, Count)}
     found |= {"an unevaluated derivative" for _ in expr.atoms(sp.Derivative)}
+    found |= {"an infinite sum or product" for e in expr.atoms(sp.Sum, sp.Product)
+              if any(b.has(sp.oo, -sp.oo, sp.zoo) for _, *bounds in e.limits for b in bounds)}
     return ", ".join(sorted(found))
 
 

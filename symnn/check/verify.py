@@ -12,7 +12,7 @@ import dataclasses
 import numpy as np
 import sympy as sp
 
-from ..catalog import CHECK_KINDS, BudgetExceeded, Formula, too_large
+from ..catalog import BUDGETS, CHECK_KINDS, BudgetExceeded, Formula, time_limit, too_large
 from ..derive import (
     Definitions,
     DeriveError,
@@ -86,6 +86,15 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
     decls = {d.pyname: d for d in table.decls.values()}
     both = sp.Tuple(lhs, rhs)  # not lhs - rhs, which may cancel to 0
     abstract = abstract_nodes(both)
+    if abstract and both.has(sp.Sum, sp.Product):  # a series SymPy can sum (pi^2/6): compare
+        try:                                           # the sums, under the simplify budget
+            with time_limit(BUDGETS["simplify_seconds"], "summing a series"):
+                done = [e.doit() for e in (lhs, rhs)]
+        except (BudgetExceeded, TypeError, ValueError, NotImplementedError):
+            done = []
+        if done and not abstract_nodes(sp.Tuple(*done)):
+            return compare(*done, table, kind=kind, seed=seed, points=points, prove=prove,
+                           constraints=constraints, sizes=sizes)
     if abstract:  # nothing to evaluate numbers with: a proof or nothing
         if prove and prove_equal(lhs, rhs):
             return CheckResult(kind, True, "proved: the difference simplifies to 0 (no numeric "
