@@ -115,4 +115,8 @@ def values_of(expr: sp.Expr, syms: list, values: dict, n: int) -> np.ndarray:
             out = f(*args)
         except TypeError:  # a scalar-only function met an array
             out = np.vectorize(f, otypes=[float])(*args) if args else f()
+    out = np.asarray(out)
+    if np.iscomplexobj(out):  # a principal complex value (a cube root of -8) is not a real one
+        out = np.where(np.abs(out.imag) <= 1e-12 * np.maximum(1.0, np.abs(out.real)),
+                       out.real, np.nan)
     return np.broadcast_to(out, (n,)).astype(float)
