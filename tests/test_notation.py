@@ -199,3 +199,18 @@ def test_an_unbracketed_argument_takes_the_names_after_its_coefficient(latex, me
     from symnn.read import SymbolTable, parse_expression
 
     assert str(parse_expression(latex, SymbolTable(auto=True))) == meaning
+
+
+@pytest.mark.parametrize(("latex", "meaning"), [
+    (r"\frac12", "1/2"),
+    (r"\tfrac12 x", "x/2"),
+    (r"x^23", "3*x**2"),
+    (r"\sqrt2 x", "sqrt(2)*x"),
+    (r"x^{23}", "x**23"),
+    (r"\frac{1}{12}", "1/12"),
+])
+def test_an_unbraced_digit_argument_is_one_digit_as_in_tex(latex, meaning):
+    r"""\frac12 is 1/2 and x^23 is x^2 3, as TeX typesets them (never 12 over what follows)."""
+    from symnn.read import SymbolTable, parse_expression
+
+    assert str(parse_expression(latex, SymbolTable(auto=True))) == meaning

@@ -62,6 +62,24 @@ _DELIMITER_ALIASES = {
 }
 
 
+#: Commands whose unbraced arguments are single tokens, and how many they take: TeX reads
+#: ``\frac12`` as 1/2 and ``\sqrt2x`` as sqrt(2) x, one digit per argument.
+_DIGIT_ARGUMENTS = {r"\frac": 2, r"\dfrac": 2, r"\tfrac": 2, r"\binom": 2, r"\sqrt": 1}
+
+
+def _single_digit_argument(tokens: list[Token]) -> bool:
+    """True when the next digit is an unbraced argument (of ^, _ or \frac-like commands)."""
+    if tokens and tokens[-1].kind == "char" and tokens[-1].text in "^_":
+        return True
+    for back in (1, 2):  # \frac 1 2: the first and the second argument
+        if len(tokens) >= back and tokens[-back].kind == "cmd":
+            takes = _DIGIT_ARGUMENTS.get(tokens[-back].text, 0)
+            between = tokens[len(tokens) - back + 1:]
+            return takes >= back and all(t.kind == "digit" and len(t.text) == 1
+                                         for t in between)
+    return False
+
+
 def tokenize(src: str) -> list[Token]:
     """Split ``src`` into tokens; whitespace separates tokens and is dropped."""
     if len(src) > MAX_INPUT_CHARS:
@@ -72,6 +90,9 @@ def tokenize(src: str) -> list[Token]:
     while i < n:
         c = src[i]
         if c.isspace():
+            i += 1
+        elif c.isascii() and c.isdigit() and _single_digit_argument(tokens):
+            tokens.append(Token("digit", c, i))  # \frac12 is 1/2 and x^23 is x^2 3, as in TeX
             i += 1
         elif c == "\\":
             j = i + 1
