@@ -214,3 +214,17 @@ def test_an_unbraced_digit_argument_is_one_digit_as_in_tex(latex, meaning):
     from symnn.read import SymbolTable, parse_expression
 
     assert str(parse_expression(latex, SymbolTable(auto=True))) == meaning
+
+
+@pytest.mark.parametrize(("claim", "code"), [
+    (r"\frac{\partial^2}{\partial x \partial y} (x^2 y) = 2x", 0),
+    (r"\frac{\partial^2}{\partial x\,\partial y} (x^2 y) = 2y", 1),
+    (r"\frac{\partial^3}{\partial x^2 \partial y} (x^2 y) = 2", 0),
+    (r"\frac{\partial^2}{\partial x \partial y \partial z} (x y z) = 1", 2),
+])
+def test_mixed_partials_read_each_variable_and_check_the_order(claim, code):
+    r"""\partial x \partial y in a denominator differentiates once in each; the counts must add
+    up to the numerator's order (else the claim is unreadable, exit 2)."""
+    from symnn.cli import main
+
+    assert main(["check", claim]) == code

@@ -46,20 +46,7 @@ class Calculus(Masker):
             if not sup[0].isdigit():
                 raise self.error("the order of a derivative must be a number", body)
             order, body = int(sup[0]), sup[1]
-        var_lo = den[1]
-        if var_lo >= dhi or not is_identifier_start(self.toks[var_lo]):
-            raise self.error("expected the variable of differentiation here", var_lo)
-        scanned = scan_identifier(self.toks, var_lo, dhi, self.braces, self.src)
-        decos = scanned.decorations
-        if order > 1 and decos and decos[-1].kind == "^" and decos[-1].text == str(order):
-            decos = decos[:-1]
-        var = self.resolve_value(scanned, decos, var_lo)
-        if scanned.end != dhi and scanned.decorations == decos:
-            raise self.error("unexpected text after the variable of differentiation",
-                             scanned.end)
-        if not isinstance(var, sp.Symbol | sp.Indexed):
-            raise self.error("one can differentiate only with respect to a variable", var_lo)
-        self.not_an_array(var, var_lo)
+        variables = self._variables(den[1], dhi, order)
         if body < nhi:  # \frac{\partial L}{\partial w}
             target = self.parse(body, nhi)
         else:  # operator form \frac{d}{dz} (...): applies to the rest of the term
@@ -67,14 +54,46 @@ class Calculus(Masker):
             if end == nxt:
                 raise self.error("this derivative operator applies to nothing", k)
             target, nxt = self.parse(nxt, end), end
-        if isinstance(var, sp.Indexed) and any(
-                getattr(a, "name", None) == str(var.base.label) and not a.is_commutative
-                for a in self.unmasked(target).atoms(sp.Symbol)):
-            raise self.error(f"a derivative with respect to an element of {var.base.label} of an "
-                             f"expression of the whole vector is not read yet: write the "
-                             f"expression with elements (\\sum_i ... {var.base.label}_i ...)", k)
-        out.append((self.hole(sp.Derivative(target, (var, order)), k), self.toks[k].pos))
+        for var, _ in variables:
+            if isinstance(var, sp.Indexed) and any(
+                    getattr(a, "name", None) == str(var.base.label) and not a.is_commutative
+                    for a in self.unmasked(target).atoms(sp.Symbol)):
+                raise self.error(f"a derivative with respect to an element of {var.base.label} "
+                                 f"of an expression of the whole vector is not read yet: write "
+                                 f"the expression with elements (\\sum_i ... {var.base.label}_i "
+                                 "...)", k)
+        out.append((self.hole(sp.Derivative(target, *variables), k), self.toks[k].pos))
         return nxt
+
+    def _variables(self, lo: int, hi: int, order: int) -> list[tuple[sp.Basic, int]]:
+        """The variables of a derivative's denominator with their counts: ``\\partial x^2`` is
+        (x, 2); ``\\partial x \\, \\partial y`` (a mixed partial) is (x, 1), (y, 1). The counts
+        must add up to the order written on the numerator."""
+        variables: list[tuple[sp.Basic, int]] = []
+        while True:
+            lo = self.skip_dropped(lo)
+            if lo >= hi or not is_identifier_start(self.toks[lo]):
+                raise self.error("expected the variable of differentiation here", lo)
+            scanned = scan_identifier(self.toks, lo, hi, self.braces, self.src)
+            decos, count = scanned.decorations, 1
+            if order > 1 and decos and decos[-1].kind == "^" and decos[-1].text.isdigit():
+                decos, count = decos[:-1], int(decos[-1].text)
+            var = self.resolve_value(scanned, decos, lo)
+            if not isinstance(var, sp.Symbol | sp.Indexed):
+                raise self.error("one can differentiate only with respect to a variable", lo)
+            self.not_an_array(var, lo)
+            variables.append((var, count))
+            after = self.skip_dropped(scanned.end)
+            if after >= hi:
+                break
+            more = self.differential(after, hi)
+            if more is None:
+                raise self.error("unexpected text after the variable of differentiation", after)
+            lo = more[1]
+        if sum(c for _, c in variables) != order:
+            raise self.error(f"the denominator differentiates {sum(c for _, c in variables)} "
+                             f"time(s), the numerator says {order}", lo)
+        return variables
 
     def nabla(self, k: int, hi: int, out: list[tuple[str, int]]) -> int:
         """``\\nabla_w F``: the gradient of the rest of the term with respect to w."""
