@@ -10,7 +10,6 @@ from .check import (
     check_gradient,
     compare,
     prove_equal,
-    verify_budgeted,
     verify_formula,
 )
 from .derive import DeriveError, derivations, evaluate, read_definitions
@@ -21,7 +20,7 @@ __all__ = [
     "BudgetExceeded", "CatalogError", "CheckResult", "DeriveError", "Formula", "FormulaResult",
     "ParseError",
     "Statement", "__version__", "check_gradient", "codegen_source", "compare", "derivations",
-    "evaluate", "check_claim", "verify_budgeted",
+    "evaluate", "check_claim",
     "load_catalog", "load_formula",
     "parse_expression", "parse_statement", "prove_equal", "read_definitions", "verify_formula",
 ]

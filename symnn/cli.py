@@ -38,7 +38,6 @@ from .check import (
     check_claim,
     compare,
     verify_all,
-    verify_budgeted,
     verify_formula,
 )
 from .derive import Definitions, DeriveError, derivations, evaluate
@@ -66,7 +65,7 @@ from .report import (
     results_json,
 )
 
-__all__ = ["main", "check_claim", "verify_budgeted", "EXIT_OK", "EXIT_REFUTED",
+__all__ = ["main", "check_claim", "EXIT_OK", "EXIT_REFUTED",
            "EXIT_UNREADABLE", "EXIT_UNDECIDED"]
 
 EXIT_OK, EXIT_REFUTED, EXIT_UNREADABLE, EXIT_UNDECIDED = 0, 1, 2, 3

@@ -102,6 +102,36 @@ def _child(conn: Any, fn: Callable[..., Any], args: tuple, memory_mb: int,
         conn.close()
 
 
+def _start(fn: Callable[..., Any], args: tuple, memory_mb: int,
+           passthrough: tuple[type[BaseException], ...] = ()) -> tuple[Any, Any]:
+    """A forked child running ``fn(*args)`` in its own process group: (read end, process)."""
+    ctx = multiprocessing.get_context("fork")  # no pickling of args: domains hold samplers
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, daemon=True,
+                       args=(child, fn, args, memory_mb, os.getpid(), passthrough))
+    proc.start()
+    child.close()
+    with contextlib.suppress(OSError):  # also here: no window where the group is not its own
+        os.setpgid(proc.pid, proc.pid)
+    return parent, proc
+
+
+def _stop(proc: Any, conn: Any) -> None:
+    """Kill the child and its process group if still running; reap it; close its pipe."""
+    if proc.is_alive():
+        with contextlib.suppress(OSError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.kill()
+    proc.join()
+    conn.close()
+
+
+def _failure(what: str, value: str) -> BudgetExceeded:
+    """The exception for a child that reported ``value`` instead of a result."""
+    return (InternalError if value.startswith("internal error") else BudgetExceeded)(
+        f"{what}: {value}")
+
+
 def run_isolated(fn: Callable[..., Any], *args: Any, seconds: float | None = None,
                  memory_mb: int | None = None, what: str = "verification",
                  passthrough: tuple[type[BaseException], ...] = ()) -> Any:
@@ -113,14 +143,7 @@ def run_isolated(fn: Callable[..., Any], *args: Any, seconds: float | None = Non
     """
     seconds = BUDGETS["formula_seconds"] if seconds is None else seconds
     memory_mb = int(BUDGETS["memory_mb"] if memory_mb is None else memory_mb)
-    ctx = multiprocessing.get_context("fork")  # no pickling of args: domains hold samplers
-    parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, daemon=True,
-                       args=(child, fn, args, memory_mb, os.getpid(), passthrough))
-    proc.start()
-    child.close()
-    with contextlib.suppress(OSError):  # also here: no window where the group is not its own
-        os.setpgid(proc.pid, proc.pid)
+    parent, proc = _start(fn, args, memory_mb, passthrough)
     try:
         if not parent.poll(seconds):
             raise BudgetExceeded(f"{what} exceeded {seconds:g} s")
@@ -130,17 +153,11 @@ def run_isolated(fn: Callable[..., Any], *args: Any, seconds: float | None = Non
             raise BudgetExceeded(f"{what} died (exit code {proc.exitcode}); "
                                  f"memory cap {memory_mb} MB") from None
     finally:  # every exit path, KeyboardInterrupt and SystemExit included
-        if proc.is_alive():
-            with contextlib.suppress(OSError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.kill()
-        proc.join()
-        parent.close()
+        _stop(proc, parent)
     if status == "raise":
         raise value
     if status != "ok":
-        raise (InternalError if value.startswith("internal error") else BudgetExceeded)(
-            f"{what}: {value}")
+        raise _failure(what, value)
     return value
 
 
@@ -158,32 +175,19 @@ def run_isolated_many(jobs: list[tuple[Callable[..., Any], tuple]], *, workers: 
     seconds = BUDGETS["formula_seconds"] if seconds is None else seconds
     memory_mb = int(BUDGETS["memory_mb"] if memory_mb is None else memory_mb)
     whats = whats or [f"job {i}" for i in range(len(jobs))]
-    ctx = multiprocessing.get_context("fork")
     pending = list(range(len(jobs)))[::-1]
     running: dict[Any, tuple[int, Any, float]] = {}  # pipe -> (index, process, deadline)
 
     def finish(conn: Any, value: Any) -> tuple[int, Any]:
         index, proc, _ = running.pop(conn)
-        if proc.is_alive():
-            with contextlib.suppress(OSError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.kill()
-        proc.join()
-        conn.close()
+        _stop(proc, conn)
         return index, value
 
     try:
         while pending or running:
             while pending and len(running) < max(1, workers):
                 index = pending.pop()
-                fn, args = jobs[index]
-                parent, child = ctx.Pipe(duplex=False)
-                proc = ctx.Process(target=_child, daemon=True,
-                                   args=(child, fn, args, memory_mb, os.getpid(), ()))
-                proc.start()
-                child.close()
-                with contextlib.suppress(OSError):  # its own group, as in run_isolated
-                    os.setpgid(proc.pid, proc.pid)
+                parent, proc = _start(*jobs[index], memory_mb)
                 running[parent] = (index, proc, monotonic() + seconds)
             now = monotonic()
             timeout = max(0.0, min(d for _, _, d in running.values()) - now)
@@ -191,8 +195,7 @@ def run_isolated_many(jobs: list[tuple[Callable[..., Any], tuple]], *, workers: 
                 index = running[conn][0]
                 try:
                     status, value = conn.recv()
-                    value = value if status == "ok" else BudgetExceeded(
-                        f"{whats[index]}: {value}")
+                    value = value if status == "ok" else _failure(whats[index], value)
                 except EOFError:
                     value = BudgetExceeded(f"{whats[index]} died (exit code "
                                            f"{running[conn][1].exitcode}); memory cap "

@@ -16,7 +16,7 @@ from ._pool import available_cores, verify_all
 from ._propcheck import read_relations
 from ._property import check_property
 from ._results import VERDICTS, CheckResult, FormulaResult
-from .claim import check_claim, verify_budgeted
+from .claim import check_claim
 from .prove import proof_form, prove_backward, prove_equal, try_prove
 from .verify import (
     DEFAULT_POINTS,
@@ -33,6 +33,6 @@ __all__ = [
     "available_cores", "cache_dir", "check_claim", "check_derivative_claim", "check_gradient",
     "check_property", "check_statement", "compare", "derivative_side", "guard_of", "guarded",
     "is_analytic", "proof_form", "prove_backward", "prove_equal", "read_relations",
-    "run_checks", "try_prove", "verify_all", "verify_budgeted", "verify_formula",
+    "run_checks", "try_prove", "verify_all", "verify_formula",
     "written_guards",
 ]

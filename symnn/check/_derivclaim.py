@@ -38,8 +38,5 @@ def check_derivative_claim(parts: tuple[sp.Expr, sp.Symbol, sp.Expr], equality: 
     grad.kind = "claim (gradient)"
     if equality is None or grad.verdict in ("refuted", "undecided"):
         return grad
-    if equality.verdict in ("refuted", "undecided"):
-        equality.detail += f"; gradient check: {grad.detail}"
-        return equality
     equality.detail += f"; gradient check: {grad.detail}"
     return equality

@@ -1,5 +1,5 @@
-"""One claim typed on the command line (``symnn check``), and one formula verified under the
-budget: what the command line, the Sphinx and MkDocs integrations share.
+"""One claim typed on the command line (``symnn check``), as the command line and the Sphinx
+and MkDocs integrations check it.
 
 The claim is read, its definitions applied and its sides compared in a forked child under the
 time and memory budget, so that no input (a number too large to compute, a reading that does not
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import sympy as sp
 
-from ..catalog import BUDGETS, BudgetExceeded, Formula, run_isolated, too_large
+from ..catalog import BUDGETS, run_isolated, too_large
 from ..derive import DeriveError, evaluate, read_definitions
 from ..read import (
     Decl,
@@ -29,10 +29,10 @@ from ._definedness import guard_of, guarded, written_guards
 from ._derivclaim import check_derivative_claim, derivative_side
 from ._propcheck import read_relations
 from ._property import check_property
-from ._results import CheckResult, FormulaResult
-from .verify import DEFAULT_POINTS, compare, verify_formula
+from ._results import CheckResult
+from .verify import DEFAULT_POINTS, compare
 
-__all__ = ["check_claim", "verify_budgeted"]
+__all__ = ["check_claim"]
 
 #: ``--assume`` forms: a pattern over the text and the domain it gives the name.
 _ASSUME_FORMS = [  # 'n integer >= 0' is an integer domain, not "n integer" >= 0
@@ -148,16 +148,3 @@ def _check_claim_here(claim: str, assume: Sequence[str], where: Sequence[str], s
                                              constraints=tuple(joint))
     return equality if parts is None else check_derivative_claim(
         parts, equality, defs, table, seed=seed, points=points, constraints=tuple(joint))
-
-
-def verify_budgeted(formula: Formula, seed: int = 0,
-                    seconds: float = BUDGETS["formula_seconds"]) -> FormulaResult:
-    """verify_formula in a child process under the time and memory budgets."""
-    try:
-        return run_isolated(verify_formula, formula, seed, seconds=seconds,
-                            what=f"verification of {formula.id}")
-    except BudgetExceeded as exc:
-        return FormulaResult(id=formula.id, title_en=formula.title_en, title_fr=formula.title_fr,
-                             status="error", as_expected=False, error=str(exc))
-
-
