@@ -220,3 +220,13 @@ def test_codegen_replaces_a_symlink_and_refuses_a_folder(tmp_path):
     assert main(["codegen", "sigmoid", "-o", str(link)]) == EXIT_OK
     assert target.read_text(encoding="utf-8") == "keep" and not link.is_symlink()
     assert main(["codegen", "sigmoid", "-o", str(tmp_path)]) == EXIT_UNREADABLE
+
+
+def test_latex_in_markdown_math_cannot_close_it_or_open_markup():
+    """A formula's LaTeX inside $$ ... $$ keeps no $, < or > and no line break (no live HTML)."""
+    from symnn.report.docs import Block, to_markdown
+
+    page = to_markdown([Block("tex", "x $$\n<img src=x onerror=alert(1)> $$")], "img")
+    math = page.split("$$\n", 1)[1].split("\n$$", 1)[0]
+    assert "<" not in math and ">" not in math and "\n" not in math
+    assert "$" not in math.replace(r"\$", "")

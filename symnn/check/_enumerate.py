@@ -72,6 +72,9 @@ def check_moment(expr: sp.Expr, stated: sp.Expr, table: SymbolTable, kind: str,
         if exact:  # every outcome of the masks, weighted by its probability
             got = _enumerated(kernel, list(point.values()), qs, kind)
             gap = abs(got - want) / (1e-9 * max(1.0, abs(want)))
+            if not np.isfinite(gap):  # the kernel or the moment undefined here: no evidence
+                degenerate += 1
+                continue
             worst = max(worst, gap)
             if gap > 1 and counterexample is None:
                 counterexample = {"point": {s.name: v for s, v in point.items()},
@@ -93,6 +96,9 @@ def check_moment(expr: sp.Expr, stated: sp.Expr, table: SymbolTable, kind: str,
             degenerate += 1
             continue
         gap = abs(got - want) / (MC_SIGMAS * se + 1e-12 * max(1.0, abs(want)))
+        if not np.isfinite(gap):  # the kernel or the moment undefined here: no evidence
+            degenerate += 1
+            continue
         worst = max(worst, gap)
         if gap > 1 and counterexample is None:
             counterexample = {"point": {s.name: v for s, v in point.items()},
@@ -106,11 +112,12 @@ def check_moment(expr: sp.Expr, stated: sp.Expr, table: SymbolTable, kind: str,
               + ("proved equal to the stated form" if proved else f"not proved ({how})")
               + f"; {how_kernel}" + ("" if ok else " FAILED"))
     if degenerate:
-        detail += (f"; {degenerate} point(s) with a zero standard error (every draw equal) "
-                   "count as no evidence")
+        detail += (f"; {degenerate} point(s) undefined or with a zero standard error (every "
+                   "draw equal) count as no evidence")
     if ok and not proved and degenerate == MC_POINTS:
-        return CheckResult(kind, False, "undecided: not proved, and every Monte Carlo sample "
-                           f"had a zero standard error; {detail}", "undecided", 0, seed=seed)
+        return CheckResult(kind, False, "undecided: not proved, and no point gave evidence "
+                           f"(undefined, or a zero standard error); {detail}", "undecided", 0,
+                           seed=seed)
     method = ("sympy.stats + " if proved else "") + ("enumeration" if exact else "Monte Carlo")
     return CheckResult(kind, ok, detail, method, MC_POINTS * (2 ** len(randoms) if exact
                                                               else MC_SAMPLES),

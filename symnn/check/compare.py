@@ -53,6 +53,7 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
         result = matrix_compare(lhs, rhs, table, kind=kind, seed=seed)
         if result.ok and prove and prove_equal(lhs, rhs):
             result.method, result.detail = "symbolic proof", "proved; " + result.detail
+            result.verdict = "proved"
         return result
     decls = {d.pyname: d for d in table.decls.values()}
     both = sp.Tuple(lhs, rhs)  # not lhs - rhs, which may cancel to 0
@@ -75,7 +76,7 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
     rng = np.random.default_rng(seed)
     tol = TOLERANCES["float64"]
     total, worst = 0, (0.0, 0.0, None)  # (mixed error, rel error, counterexample)
-    max_abs, drawn, untested, kept = 0.0, 0, 0, []
+    max_abs, drawn, kept = 0.0, 0, []
     partial = False  # a guard of a side as written fails at a sampled point: no proof
     lhs, rhs = bind_sums(lhs), bind_sums(rhs)
     both = sp.Tuple(lhs, rhs)  # bound sums
@@ -102,7 +103,6 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
             lv = values_of(left, syms, values, n)
             rv = values_of(right, syms, values, n)
         settled = settle(left, right, syms, values, lv, rv, tol)
-        untested += settled.untested
         total += settled.agreed
         if settled.refute is not None:
             k, why, a, b = settled.refute
@@ -121,9 +121,10 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
         big = np.maximum(np.abs(lv), np.abs(rv))
         mixed = absdiff / np.maximum(1.0, big)
         rel = absdiff / np.maximum(big, 1e-300)
-        for j in np.flatnonzero(mixed > tol)[:16]:  # float64 cancellation is no counterexample
-            if float_artifact(left, right, syms, values, int(j), tol):
-                mixed[j] = rel[j] = absdiff[j] = 0.0
+        for j in np.argsort(-mixed):  # largest first: float64 cancellation is no counterexample
+            if mixed[j] <= tol or not float_artifact(left, right, syms, values, int(j), tol):
+                break  # the largest left is within tolerance, or a true disagreement
+            mixed[j] = rel[j] = absdiff[j] = 0.0
         k = int(np.argmax(mixed))
         max_abs = max(max_abs, float(absdiff.max()))
         if mixed[k] >= worst[0]:

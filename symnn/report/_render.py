@@ -156,7 +156,8 @@ def formula_block(path: str | Path, *, lang: str = "en", checks: bool = False,
                 ("derivations", digest), lambda: derivations(formula))]
         if code and result.status in ("verified", "erratum"):  # never a refuted kernel
             block.code = memoized(("code", digest, code, seed),
-                                  lambda: codegen_source([formula], code, seed))
+                                  lambda: codegen_source([formula], code, seed,
+                                                         results={formula.id: result}))
             block.code_backend = code
     except (ParseError, DeriveError, ValueError) as exc:
         block.failure = f"{path}: formula {formula.id}: {exc}"

@@ -99,7 +99,7 @@ def formula_facts(formula: Formula, seed: int = 0, result: FormulaResult | None 
             derived.append(rf"\frac{{\partial L}}{{\partial {sp.latex(w)}}} = "
                            + moment_latex(sp.factor(expr), formula, ctx.elem, ctx.size))
     steps = cell_text(formula).strip() if formula.cell is not None else ""
-    return Facts(result, derived, generate(formula, result=result), steps)
+    return Facts(result, derived, generate(formula, seed=seed, result=result), steps)
 
 
 def formula_blocks(formula: Formula, facts: Facts, lang: str,
@@ -143,6 +143,16 @@ def formula_blocks(formula: Formula, facts: Facts, lang: str,
     return out
 
 
+#: LaTeX from a formula file inside $$ ... $$: nothing in it may end the math or open markup
+#: (``$`` closes it; ``<`` and ``>`` would start raw HTML; a line break ends the block).
+_MD_MATH = str.maketrans({"$": r"\$", "<": r"\lt ", ">": r"\gt ", "\n": " ", "\r": " "})
+
+
+def _md_math(latex: str) -> str:
+    """LaTeX as one line of Markdown math that stays math (MathJax reads \\lt and \\gt)."""
+    return latex.translate(_MD_MATH)
+
+
 def to_markdown(blocks: list[Block], image_dir: str) -> str:
     """GitHub / MkDocs Markdown with ``$$`` display math."""
     lines: list[str] = []
@@ -160,7 +170,7 @@ def to_markdown(blocks: list[Block], image_dir: str) -> str:
             label, word, how = b.value
             lines += [f"{label}: **{word}** ({md_text(how)})", ""]
         elif b.kind == "tex":
-            lines += ["$$", str(b.value), "$$", ""]
+            lines += ["$$", _md_math(str(b.value)), "$$", ""]
         elif b.kind == "sym":
             lines += ["$$", _sym_latex(b.value), "$$", ""]
         elif b.kind == "table":
