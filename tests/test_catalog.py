@@ -106,3 +106,43 @@ def test_shipped_catalog_starts_with_the_seed_items():
 def test_catalog_dir_is_the_formulas_folder_in_a_checkout():
     """From a checkout, the shipped catalog is formulas/."""
     assert catalog_dir().name in ("formulas", "_catalog") and any(catalog_dir().glob("*.toml"))
+
+
+def _variant(name: str, old: str, new: str):
+    """A shipped formula file with ``old`` replaced by ``new``."""
+    path = catalog_dir() / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    return load_formula(path, text.replace(old, new, 1))
+
+
+def test_equality_check_on_an_update_rule_is_an_error_not_a_refutation():
+    """An equality check on an update rule is a mistake in the file: status error, not refuted."""
+    from symnn.check import verify_formula
+
+    formula = _variant("02-weight-update.toml", '{ kind = "reference", latex',
+                       '{ kind = "equality" }, { kind = "reference", latex')
+    result = verify_formula(formula)
+    assert (result.status, "needs an equation" in result.error) == ("error", True)
+
+
+def test_descent_check_on_an_equation_is_an_error_not_a_refutation():
+    """A descent check on a statement without an arrow is a mistake in the file, not refuted."""
+    from symnn.check import verify_formula
+
+    formula = _variant("02-weight-update.toml", r"w\longleftarrow w-", "w = w-")
+    result = verify_formula(formula)
+    assert (result.status, "needs an update rule" in result.error) == ("error", True)
+
+
+@pytest.mark.parametrize("name", ["05-batch-normalization.toml", "08-gru-cell.toml"])
+def test_an_id_starting_with_a_digit_gives_valid_kernel_names(name):
+    """Ids may start with a digit (the schema allows it); kernels are named f_<id> and verify."""
+    from symnn.check import verify_formula
+
+    path = catalog_dir() / name
+    text = path.read_text(encoding="utf-8")
+    first = text.splitlines()[0]
+    formula = load_formula(path, text.replace(first, 'id = "5-kernel"', 1))
+    result = verify_formula(formula)
+    assert (result.status, formula.slug) == ("verified", "f_5_kernel"), result.error

@@ -96,3 +96,26 @@ def test_an_inequality_true_where_float64_overflows_holds():
 def test_an_infinite_series_is_summed_or_undecided_never_an_internal_error(claim, code):
     """Series SymPy sums are compared; one it cannot (only for |x| < 1) is undecided (exit 3)."""
     assert _code(claim) == code
+
+
+def test_a_check_amended_after_it_was_made_reports_the_amended_verdict():
+    """The verdict is derived from ok and method when read, never a stale copy."""
+    from symnn.check import CheckResult
+
+    result = CheckResult("backward", True, "", "complex step")
+    before = result.verdict
+    result.method = "proof + complex step"
+    after = result.verdict
+    result.ok = False
+    assert (before, after, result.verdict) == ("holds numerically", "proved", "refuted")
+
+
+def test_a_cached_check_reads_back_with_the_same_verdict():
+    """as_dict carries the verdict for the JSON; from_dict derives it again, equal."""
+    from symnn.check import CheckResult
+
+    results = [CheckResult("e", True, "", "symbolic proof"), CheckResult("e", False, "", "x"),
+               CheckResult("e", True, "", "undecided"), CheckResult("e", True, "", "numeric")]
+    again = [CheckResult.from_dict(r.as_dict()) for r in results]
+    assert [r.verdict for r in again] == [
+        "proved", "refuted", "undecided", "holds numerically"] == [r.verdict for r in results]

@@ -33,6 +33,7 @@ from .formula import (
     formula_from_data,
     load_catalog,
     load_formula,
+    slug,
     symbol_table,
 )
 
@@ -40,6 +41,6 @@ __all__ = [
     "BUDGETS", "BatchSpec", "BudgetExceeded", "InternalError", "CHECK_KINDS", "CatalogError",
     "CellSpec",
     "Check", "Formula", "Variant", "catalog_dir", "formula_files", "formula_from_data", "key_paths",
-    "load_catalog", "load_formula", "run_isolated", "run_isolated_many", "symbol_table",
+    "load_catalog", "load_formula", "run_isolated", "run_isolated_many", "slug", "symbol_table",
     "time_limit", "too_large", "valid_points", "valid_seconds", "valid_seed",
 ]

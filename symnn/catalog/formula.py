@@ -7,6 +7,7 @@ what was expected; unknown keys are errors, so a typo cannot silently disable a 
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tomllib
 from dataclasses import dataclass, field
@@ -27,7 +28,14 @@ from ._schema import BatchSpec, CatalogError, CellSpec, _cell, _mdp, _plots, _pr
 
 __all__ = ["CatalogError", "Check", "Variant", "Formula", "BatchSpec", "load_formula",
            "formula_from_data", "load_catalog", "catalog_dir", "symbol_table", "CHECK_KINDS",
-           "MAX_FILE_BYTES"]
+           "MAX_FILE_BYTES", "slug"]
+
+
+def slug(text: str) -> str:
+    """A Python name from an id or a variant label ("tanh, squared loss" -> tanh_squared_loss;
+    "30-softmax" -> f_30_softmax: a name never starts with a digit)."""
+    name = re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").lower()
+    return name if name and not name[0].isdigit() else f"f_{name}"
 
 #: What each check kind verifies; ``latex`` says whether the check needs a LaTeX field.
 CHECK_KINDS = {
@@ -123,6 +131,11 @@ class Formula:
     aliases: tuple[str, ...] = ()  # other names for the command line (symnn derive batchnorm)
     plots: tuple[dict, ...] = ()  # extra documentation plots ({kind = "holds", ...})
     mdp: dict = field(default_factory=dict)  # [mdp]: role -> Python name(s)
+
+    @property
+    def slug(self) -> str:
+        """The id as a Python name, the prefix of every generated function of the formula."""
+        return slug(self.id)
 
 
 _NEEDS_LATEX = {kind for kind, (_, needs) in CHECK_KINDS.items() if needs}

@@ -56,8 +56,8 @@ def _environment() -> str:
 
 
 def _from_dict(d: dict) -> FormulaResult:
-    checks = [CheckResult(**c) for c in d.pop("checks")]
-    corrected = [CheckResult(**c) for c in d.pop("corrected_checks")]
+    checks = [CheckResult.from_dict(c) for c in d.pop("checks")]
+    corrected = [CheckResult.from_dict(c) for c in d.pop("corrected_checks")]
     return FormulaResult(**d, checks=checks, corrected_checks=corrected)
 
 

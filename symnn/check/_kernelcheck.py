@@ -92,7 +92,7 @@ def check_kernels(deriv: BatchDerivation, module, gradients: Callable | None = N
     against the complex step of the generated forward, in random directions along the inputs
     and parameters named in ``along`` (default: all)."""
     ctx = deriv.ctx
-    base = ctx.formula.id.replace("-", "_")
+    base = ctx.formula.slug
     forward = getattr(module, f"{base}_forward")
     backward = getattr(module, f"{base}_backward")
     wrt = [*(x.name for x in ctx.inputs), *(p.name for p in ctx.parameters)]

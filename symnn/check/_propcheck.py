@@ -171,11 +171,11 @@ def check_matrix_property(value: sp.Expr, what: str, table: SymbolTable, *, seed
                         "case": f"sizes {sizes}"}
                 return CheckResult(kind, False, f"refuted: {what} fails at 50 to 6000 digits "
                                    f"({off}) at sizes {sizes}", "numeric (matrices)", checked,
-                                   counterexample=case, seed=seed, verdict="refuted")
+                                   counterexample=case, seed=seed)
     return CheckResult(kind, True, f"numeric only: {what} at {TRIALS} draws of sizes (1..4) "
                        f"and values ({checked} components), violations re-evaluated at 50 "
                        "to 6000 digits",
-                       "numeric only", checked, seed=seed, verdict="holds numerically")
+                       "numeric only", checked, seed=seed)
 
 
 #: precisions of the re-evaluation: sigma(3000) is 1 - 1e-1303, inside (0,1) only at 1300+ digits

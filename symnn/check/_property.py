@@ -44,7 +44,7 @@ def check_property(relations: list[sp.Basic], table: SymbolTable, *, kind: str =
     decls = {d.pyname: d for d in table.decls.values()}
     if sp.false in relations:
         return CheckResult(kind, False, "refuted: SymPy decides a comparison is false for every "
-                           "admissible value", "symbolic proof", seed=seed, verdict="refuted")
+                           "admissible value", "symbolic proof", seed=seed)
     rels = [r.func(bind_sums(r.lhs), bind_sums(r.rhs)) for r in relations if r is not sp.true]
     if not rels:
         return CheckResult(kind, True, "proved: SymPy decides every comparison from the "
@@ -80,7 +80,7 @@ def check_property(relations: list[sp.Basic], table: SymbolTable, *, kind: str =
     part = "" if tested == n else f"; tested on {tested} of {n} sampled points"
     return CheckResult(kind, True, f"numeric only: {words} at {tested} points and simple points, "
                        f"violations checked at {DIGITS} digits (no proof tried){part}",
-                       "numeric only", tested, seed=seed, verdict="holds numerically")
+                       "numeric only", tested, seed=seed)
 
 
 def _violation(rel, syms, values, n, decls, kind, seed) -> CheckResult | int:

@@ -28,18 +28,26 @@ class CheckResult:
     seed: int = 0
     #: worst error as a fraction of what the method tolerates (< 1 passes; "k times beyond")
     margin: float | None = None
-    #: proved, holds numerically, refuted or undecided (derived from ok and method when empty)
-    verdict: str = ""
 
-    def __post_init__(self) -> None:
-        if not self.verdict:
-            self.verdict = ("undecided" if self.method == "undecided" else "refuted"
-                            if not self.ok else "proved" if any(
-                                m in self.method for m in _PROOF_METHODS) else
-                            "holds numerically")
+    @property
+    def verdict(self) -> str:
+        """Proved, holds numerically, refuted or undecided: derived from ``ok`` and ``method``
+        each time it is read, so a result amended after it was made never keeps a stale one."""
+        if self.method == "undecided":
+            return "undecided"
+        if not self.ok:
+            return "refuted"
+        return ("proved" if any(m in self.method for m in _PROOF_METHODS)
+                else "holds numerically")
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """The fields, and the verdict (for the JSON)."""
+        return {**asdict(self), "verdict": self.verdict}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> CheckResult:
+        """The inverse of :meth:`as_dict` (the verdict is derived again, not read)."""
+        return cls(**{k: v for k, v in d.items() if k != "verdict"})
 
 
 @dataclass

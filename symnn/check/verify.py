@@ -62,8 +62,8 @@ def _check_parse(st, check, formula, defs, seed):
 
 def _check_equality(st, check, formula, defs, seed):
     if st.rel != "eq":
-        return CheckResult("equality", False, "the statement is not an equation (use a "
-                           "reference check for an update rule)")
+        raise ParseError("an equality check needs an equation; the statement is an update "
+                         "rule (use a reference check)", formula.latex, 0)
     return compare(*_sides(st, defs), formula.table, kind="equality", seed=seed,
                    constraints=_constraints(formula))
 
@@ -107,7 +107,8 @@ def _scalar(formula: Formula, name: str) -> sp.Symbol:
 
 def _check_descent(st, check, formula, defs, seed):
     if st.rel != "assign":
-        return CheckResult("descent", False, "a descent check needs an update rule (an arrow)")
+        raise ParseError("a descent check needs an update rule (an arrow); the statement is "
+                         "not one", formula.latex, 0)
     of = evaluate(parse_expression(check.of, formula.table), defs)
     return check_descent(of, _scalar(formula, check.wrt), evaluate(st.rhs, defs),
                          _scalar(formula, check.step), formula.table, seed=seed,
@@ -151,7 +152,7 @@ def _check_backward(st, check, formula, defs, seed):
 
 def _check_cell(st, check, formula, defs, seed):
     tape = cell_tape(formula, st, defs=defs)
-    base = formula.id.replace("-", "_")
+    base = formula.slug
     module = cell_module(tape, base, formula.title_en)
     run = check_cell_step if check.kind == "cell-backward" else check_bptt
     return run(tape, module, base, formula.table, seed)

@@ -178,7 +178,7 @@ def batch_functions(deriv: BatchDerivation, extra: dict[str, Program] | None = N
     """Forward and backward NumPy functions of a batch derivation (``<id>_forward`` returns
     (y, saved); ``<id>_backward`` takes (dy, saved, ...)), and one function per ``extra``
     program (a stated closed form, by name)."""
-    ctx, base = deriv.ctx, deriv.ctx.formula.id.replace("-", "_")
+    ctx, base = deriv.ctx, deriv.ctx.formula.slug
     title = ctx.formula.title_en
     per_feature = tuple(s.name for s in ctx.parameters + ctx.constants)
     per_sample = tuple(s.name for s in ctx.inputs)

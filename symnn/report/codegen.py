@@ -11,12 +11,11 @@ the catalog, the backend and the seed: two runs give the same bytes.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import sympy as sp
 
-from ..catalog import Formula
+from ..catalog import Formula, slug
 from ..check import CheckResult, FormulaResult, check_gradient, verify_formula
 from ..derive import (
     Definitions,
@@ -55,12 +54,6 @@ class Generated:
     formula: Formula
     functions: list[str]
     skipped: list[str]
-
-
-def slug(text: str) -> str:
-    """A Python name from an id or a variant label ("tanh, squared loss" -> tanh_squared_loss)."""
-    name = re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").lower()
-    return name if name and not name[0].isdigit() else f"f_{name}"
 
 
 def _verified(result: CheckResult | FormulaResult) -> str:
@@ -113,7 +106,7 @@ def generate(formula: Formula, backend: str = "numpy", seed: int = 0,
     """The functions for one formula (verified with ``seed`` unless ``result`` is given)."""
     out = Generated(formula, [], [])
     result = result or verify_formula(formula, seed=seed)
-    base = slug(formula.id)
+    base = formula.slug
     if formula.program is not None:
         deriv = batch_derivation(formula)
         out.functions = [_with_doc(f, formula, result)
@@ -204,7 +197,7 @@ _REFUSED = ("refuted", "error")
 
 def _raising(formula: Formula, result: FormulaResult) -> Generated:
     """One function that raises: the kernel of a formula symnn refuted or could not verify."""
-    name = slug(formula.id)
+    name = formula.slug
     why = f"{formula.id} is {result.status} by symnn verify ({result.how})"
     src = (f"def {name}(*args, **kwargs):\n    r\"\"\"{doc_text(' '.join(why.split()))}\"\"\"\n"
            f"    raise ValueError({why!r})\n")
