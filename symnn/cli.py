@@ -62,6 +62,7 @@ from .report import (
     keep_unchanged,
     move_into_place,
     new_output_folder,
+    prune,
     results_json,
 )
 
@@ -250,6 +251,7 @@ def _cmd_docs(args: argparse.Namespace) -> int:
         written = run_isolated(partial(build_docs, results=results), tmp, formulas, args.seed,
                                formats, seconds=args.time_limit * len(formulas), what="docs",
                                passthrough=_READ_ERRORS)
+        prune(tmp, written)  # pages of formulas no longer built do not survive
         move_into_place(tmp, out)
     except (*_READ_ERRORS, BudgetExceeded, OSError) as exc:
         discard(tmp)

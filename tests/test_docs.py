@@ -145,3 +145,23 @@ def test_a_formula_that_cannot_be_read_gets_an_error_page_and_the_others_are_bui
     assert code == 2
     assert "never closed" in (out / "en" / "bad-latex.md").read_text(encoding="utf-8")
     assert "Sigmoid" in (out / "en" / "sigmoid.md").read_text(encoding="utf-8")
+
+
+def test_docs_again_without_a_formula_removes_its_pages_and_keeps_unchanged_ones(tmp_path):
+    """Pages of a formula no longer built are gone; an unchanged page keeps its file time."""
+    from symnn import cli
+    from symnn.catalog import catalog_dir
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("11-sigmoid.toml", "12-tanh.toml"):
+        shutil.copy(catalog_dir() / name, src / name)
+    out = tmp_path / "site"
+    args = ["docs", "-o", str(out), "--catalog", str(src), "--format", "md", "--no-cache"]
+    assert cli.main(args) == EXIT_OK
+    before = (out / "en" / "sigmoid.md").stat().st_mtime_ns
+    (src / "12-tanh.toml").unlink()
+    assert cli.main(args) == EXIT_OK
+    left = sorted(p.name for p in (out / "en").iterdir())
+    assert (left, (out / "en" / "sigmoid.md").stat().st_mtime_ns) == (
+        ["index.md", "sigmoid.md"], before)

@@ -12,7 +12,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-__all__ = ["keep_unchanged", "OutputError", "discard", "new_output_folder", "move_into_place"]
+__all__ = ["keep_unchanged", "OutputError", "discard", "new_output_folder", "move_into_place",
+           "prune"]
 
 
 class OutputError(ValueError):
@@ -51,6 +52,17 @@ def keep_unchanged(out: Path, tmp: Path) -> None:
             dst = tmp / src.relative_to(out)
             dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dst, follow_symlinks=False)
+
+
+def prune(tmp: Path, written: list[Path]) -> None:
+    """Remove from the new folder ``tmp`` every file this build did not write: the copies
+    :func:`keep_unchanged` made of pages whose formula is gone (or was not selected)."""
+    keep = {Path(p).absolute() for p in written}
+    for folder, _, files in os.walk(tmp):
+        for name in files:
+            path = Path(folder, name)
+            if path.absolute() not in keep:
+                path.unlink()
 
 
 def move_into_place(tmp: Path, out: Path) -> None:
