@@ -94,6 +94,11 @@ def test_doc_text_keeps_hostile_text_inside_a_docstring(text):
     ('def print(a):\n    """d"""\n', "builtin"),
     ('def f(numpy):\n    """d"""\n', "shadows"),
     ('def f(a):\n    return a\n', "no docstring"),
+    ('def f(a):\n    """d"""\n    import os\n', "forbidden statement"),
+    ('def f(a):\n    """d"""\n    if a:\n        eval("1")\n', "uses 'eval'"),
+    ('def f(a):\n    """d"""\n    return [open(p) for p in a]\n', "uses 'open'"),
+    ('def f(a):\n    """d"""\n    return a.__class__\n', "reaches '__class__'"),
+    ('def f(a):\n    """d"""\n    def g():\n        """e"""\n        exec(a)\n', "uses 'exec'"),
 ])
 def test_check_module_refuses_a_planted_statement_or_collision(source, fragment):
     """A module with code beyond docstring/imports/functions, or a name collision, is refused."""

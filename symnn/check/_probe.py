@@ -34,7 +34,7 @@ def grid_refutation(lhs, rhs, decls, kind, seed, tol) -> CheckResult | None:
     k, why, a, b = settled.refute
     return CheckResult(kind, False, f"refuted: {why} at {where_text(syms, values, k)}", "numeric",
                        0, None, None, {"point": at_point(syms, values, k, decls, {}, {}), "lhs": a,
-                                        "rhs": b}, seed, None, "refuted")
+                                        "rhs": b}, seed, None)
 
 
 def at_point(syms, values, k, decls, bases, size) -> dict:
@@ -57,4 +57,4 @@ def wide_refutation(lhs, rhs, syms, decls, constraints, kind, seed, tol) -> Chec
     where = ", ".join(f"{s} = {v:g}" for s, v in point.items())
     return CheckResult(kind, False, f"refuted: the sides differ by {diff:.3g} at the simple "
                        f"point {where} ({DIGITS}+ digits)", "numeric", 0, None, diff,
-                       {"point": point, "lhs": a, "rhs": b}, seed, diff / tol, "refuted")
+                       {"point": point, "lhs": a, "rhs": b}, seed, diff / tol)

@@ -108,7 +108,7 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
             return CheckResult(kind, False, f"refuted: {why} at {where_text(syms, values, k)}",
                                "numeric", total, None, None,
                                {"point": at_point(syms, values, k, decls, bases, size),
-                                "lhs": a, "rhs": b}, seed, None, "refuted")
+                                "lhs": a, "rhs": b}, seed, None)
         finite = np.isfinite(lv) & np.isfinite(rv)
         total += int(finite.sum())
         if not finite.any():
@@ -162,7 +162,7 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
         return CheckResult(kind, False, f"refuted: the sides differ by {diff:.3g} at the stress "
                            f"point {lone[0]} = {x:g} ({DIGITS} digits)", "numeric", total,
                            max_abs, diff, {"point": {str(label(lone[0], decls, {})): x},
-                                           "lhs": a, "rhs": b}, seed, diff / tol, "refuted")
+                                           "lhs": a, "rhs": b}, seed, diff / tol)
     if len(lone) > 1 and sizes is None and not sp.Tuple(lhs, rhs).has(sp.Sum, sp.Product) and \
             (wide := wide_refutation(lhs, rhs, lone, decls, constraints, kind, seed, tol)):
         return wide
@@ -181,7 +181,7 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
                 return CheckResult(kind, False, f"refuted: the sides differ by {diff:.3g} "
                                    f"relative at {DIGITS} digits", "numeric", total, max_abs,
                                    diff, {"point": at_point(syms, values, k, decls_, bases, size),
-                                          "lhs": a, "rhs": b}, seed, None, "refuted")
+                                          "lhs": a, "rhs": b}, seed, None)
     if not proved and not confirmed[0]:  # "holds" needs agreement beyond float64
         return CheckResult(kind, False, "undecided: equal within the float64 tolerance at "
                            f"{total} points, but no point could be evaluated at {DIGITS} digits "

@@ -5,7 +5,9 @@ docstrings of generated modules. :func:`doc_text` makes any text safe inside ``r
 (no double quote, no control character, never a trailing backslash), and :func:`check_module`
 parses the finished module and refuses anything but its docstring, the backend's imports and
 function definitions whose names are unique and collide with no keyword, builtin, import or
-helper: a module that passes holds no statement a file could have written.
+helper, and whose bodies (at any depth) import nothing, reach no dunder attribute and call no
+builtin that runs text or reaches outside the kernel (eval, exec, open, getattr...): a module
+that passes holds no statement a file could have written.
 """
 
 from __future__ import annotations
@@ -45,6 +47,34 @@ def _bad_name(name: str) -> bool:
             or (name.startswith("__") and name.endswith("__")))
 
 
+#: Builtins no generated kernel calls, whose presence would mean code that runs text or
+#: reaches outside the kernel (found anywhere in a function, at any depth).
+_FORBIDDEN_NAMES = frozenset({
+    "eval", "exec", "compile", "__import__", "open", "input", "breakpoint", "getattr",
+    "setattr", "delattr", "globals", "locals", "vars", "exit", "quit", "help", "memoryview",
+})
+#: Statements a kernel body never holds, at any depth.
+_FORBIDDEN_NODES = (ast.Import, ast.ImportFrom, ast.Global, ast.Nonlocal, ast.ClassDef,
+                    ast.AsyncFunctionDef, ast.Await, ast.Yield, ast.YieldFrom, ast.Delete)
+
+
+def _check_body(func: ast.FunctionDef) -> None:
+    """Refuse, anywhere inside ``func``, an import, a class, a dunder attribute, a call of a
+    builtin that runs or reaches out (eval, open, getattr...), or a second docstring."""
+    for node in ast.walk(func):
+        if node is not func and isinstance(node, _FORBIDDEN_NODES):
+            raise ValueError(f"generated function {func.name} holds a forbidden statement at "
+                             f"line {node.lineno}: {type(node).__name__}")
+        if isinstance(node, ast.Attribute) and node.attr.startswith("__"):
+            raise ValueError(f"generated function {func.name} reaches {node.attr!r} at line "
+                             f"{node.lineno}")
+        if isinstance(node, ast.Name) and node.id in _FORBIDDEN_NAMES:
+            raise ValueError(f"generated function {func.name} uses {node.id!r} at line "
+                             f"{node.lineno}")
+        if isinstance(node, ast.FunctionDef) and node is not func:
+            _check_body(node)  # a nested helper: the same rules, its own docstring optional
+
+
 def check_module(source: str, imports: tuple[str, ...]) -> str:
     """Return ``source`` if it is a docstring, imports of ``imports`` (and functools, math)
     and uniquely named functions, each starting with a docstring; else raise ValueError."""
@@ -75,6 +105,7 @@ def check_module(source: str, imports: tuple[str, ...]) -> str:
             raise ValueError(f"two generated functions are named {node.name!r} (formula ids or "
                              "variant names that differ only in punctuation); rename one")
         seen.add(node.name)
+        _check_body(node)
         args = [a.arg for a in (*node.args.posonlyargs, *node.args.args,
                                 *node.args.kwonlyargs)]
         for arg in args:
