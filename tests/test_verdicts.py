@@ -119,3 +119,22 @@ def test_a_cached_check_reads_back_with_the_same_verdict():
     again = [CheckResult.from_dict(r.as_dict()) for r in results]
     assert [r.verdict for r in again] == [
         "proved", "refuted", "undecided", "holds numerically"] == [r.verdict for r in results]
+
+
+def test_json_of_a_counterexample_that_overflows_is_strict_json(capsys):
+    """e^x <= 10^30 is refuted at x = 1000; its JSON says "inf", never the invalid Infinity."""
+    import json
+
+    def refuse(name: str) -> None:
+        raise ValueError(f"non-standard JSON constant {name}")
+
+    assert _code(r"e^x \le 10^{30}", "--json") == 1
+    doc = json.loads(capsys.readouterr().out, parse_constant=refuse)
+    assert (doc["verdict"], doc["counterexample"]["lhs"]) == ("refuted", "inf")
+
+
+def test_the_answer_names_its_verdict_once(capsys):
+    """A refuted claim prints REFUTED: and the reason, not REFUTED: refuted: ..."""
+    assert _code(r"x + 1 = x") == 1
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("REFUTED: ") and "refuted" not in first.lower()[len("REFUTED"):]

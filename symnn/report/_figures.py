@@ -77,6 +77,18 @@ def _counterexample(ce: dict | None) -> dict | None:
     return out
 
 
+def json_ready(obj):
+    """``obj`` with every non-finite float as the string "inf", "-inf" or "nan": JSON has no
+    Infinity or NaN (a float64 overflow in a counterexample is still reported)."""
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return "nan" if math.isnan(obj) else ("inf" if obj > 0 else "-inf")
+    if isinstance(obj, dict):
+        return {k: json_ready(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [json_ready(v) for v in obj]
+    return obj
+
+
 def stable_check(d: dict) -> dict:
     """A check's ``as_dict()`` with machine-independent figures: errors and margins to one
     significant digit, or (at rounding level) the power of ten above them."""

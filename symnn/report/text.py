@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from typing import TextIO
@@ -12,7 +13,7 @@ from ..catalog import Formula
 from ..check import CheckResult, FormulaResult, prove_backward
 from ..derive import Moment, Program, Tape, batch_derivation, cell_tape
 from ..read import parse_expression
-from ._figures import error_text, margin_text, stable_check
+from ._figures import error_text, json_ready, margin_text, stable_check
 
 __all__ = ["formula_table", "row_figures", "results_json", "check_text", "claim_json",
            "backward_text", "moment_latex", "cell_text", "tape_lines"]
@@ -51,7 +52,8 @@ def results_json(results: list[FormulaResult]) -> str:
         "checks": [stable_check(c.as_dict()) for c in r.checks],
         "corrected_checks": [stable_check(c.as_dict()) for c in r.corrected_checks],
     } for r in results]}
-    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False)
+    return json.dumps(json_ready(doc), indent=2, sort_keys=True, ensure_ascii=False,
+                      allow_nan=False)
 
 
 def _counterexample(c: CheckResult) -> str:
@@ -134,8 +136,14 @@ def formula_table(results: list[FormulaResult]) -> str:
     return printable("\n".join(lines))
 
 
+#: A detail that opens with its own verdict word ("refuted: the sides differ..."), which the
+#: answer's first word already says.
+_LEADING_VERDICT = re.compile(r"^(?:refuted|proved|undecided)\s*[:;]\s*", re.IGNORECASE)
+
+
 def check_text(result: CheckResult) -> str:
-    """The human answer of ``symnn check``."""
+    """The human answer of ``symnn check``: the verdict word once, then why."""
+    result = dataclasses.replace(result, detail=_LEADING_VERDICT.sub("", result.detail))
     if result.ok:
         margin = ("" if result.margin is None else
                   f", margin {margin_text(result.margin, result.max_rel_error)} of the tolerance")
@@ -151,7 +159,8 @@ def check_text(result: CheckResult) -> str:
 
 
 def claim_json(claim: str, result: CheckResult) -> str:
-    return json.dumps({"claim": claim, **stable_check(result.as_dict())}, indent=2, sort_keys=True)
+    return json.dumps(json_ready({"claim": claim, **stable_check(result.as_dict())}), indent=2,
+                      sort_keys=True, allow_nan=False)
 
 
 def _program_lines(prog: Program) -> list[str]:
