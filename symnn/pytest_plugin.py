@@ -9,19 +9,20 @@ or no read permission is a failing item with a one-line reason, never silently s
 folders, TOML files that parse and are plainly not formula files (``pyproject.toml``: neither
 ``latex`` nor ``symbols``) are ignored. Each verification runs under the same budget as
 ``symnn verify`` (a forked child with a deadline and a memory cap). Registered through the
-``pytest11`` entry point.
+``pytest11`` entry point; it imports SymPy only when a formula file is run, so a project that
+merely has symnn installed does not pay for it at every pytest start.
 """
 
 from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from .catalog import BUDGETS, BudgetExceeded, CatalogError, load_formula, run_isolated
-from .check import FormulaResult, verify_formula
-from .report import formula_table
+if TYPE_CHECKING:  # the plugin loads in every pytest run: SymPy only once a formula runs
+    from .check import FormulaResult
 
 __all__ = ["pytest_collect_file", "FormulaFile", "FormulaItem", "FormulaFailure", "verdict_line"]
 
@@ -78,6 +79,10 @@ class FormulaFile(pytest.File):
 
 class FormulaItem(pytest.Item):
     def runtest(self) -> None:
+        from .catalog import BUDGETS, BudgetExceeded, CatalogError, load_formula, run_isolated
+        from .check import verify_formula
+        from .report import formula_table
+
         try:
             formula = load_formula(self.path)
         except CatalogError as exc:

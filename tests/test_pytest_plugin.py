@@ -43,3 +43,15 @@ def test_a_failing_formula_names_its_verdict_and_what_it_means(pytester, folder)
     result = pytester.runpytest(str(folder))
     result.stdout.fnmatch_lines(["*sigmoid-wrong: refuted (verdicts: *: refuted*"
                                  "refuted = a counterexample that reproduces*"])
+
+
+def test_loading_the_plugin_imports_neither_sympy_nor_numpy():
+    """pytest loads the plugin in every run where symnn is installed: it must stay light."""
+    import subprocess
+    import sys
+
+    code = ("import sys, symnn.pytest_plugin, symnn; "
+            "print(sorted(m for m in ('sympy', 'numpy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"

@@ -153,6 +153,8 @@ def generate(formula: Formula, backend: str = "numpy", seed: int = 0,
             if why:
                 out.skipped.append(f"{name}: d {check.of} / d {wrt.name}: {why}")
                 continue
+            # not a repeat of verify's check: this one judges the stabilized expression the
+            # kernel is made of, which is what the docstring vouches for
             checked = check_gradient(of, wrt, stated, formula.table, seed=seed)
             of_name = f"{name}__{slug(check.of.split('(')[0])}"
             args = _args(of)
