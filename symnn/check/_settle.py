@@ -76,14 +76,19 @@ def mp_value(expr: sp.Expr, point: dict, digits: int = DIGITS) -> sp.Expr | None
 LADDER = (DIGITS, 320, 1200)
 
 
+def _carried(point: dict, digits: int) -> dict:
+    """The point's Floats carried at ``digits`` (+10 guard) digits: the same binary values."""
+    return {s: sp.Float(v, digits + 10) if isinstance(v, sp.Float) else v
+            for s, v in point.items()}
+
+
 def persists(left: sp.Expr, right: sp.Expr, point: dict,
              differ: Callable[[sp.Expr, sp.Expr, sp.Expr], bool]) -> tuple | None:
     """(lhs, rhs) at the highest precision of LADDER when ``differ(a, b, bound)`` holds at every
     precision (bound: the relative error bound of that precision); None when the sides agree
     at some precision or are undefined."""
     for digits in LADDER:
-        at = {s: sp.Float(v, digits + 10) if isinstance(v, sp.Float) else v
-              for s, v in point.items()}  # the same binary value, carried at this precision
+        at = _carried(point, digits)
         a, b = mp_value(left, at, digits), mp_value(right, at, digits)
         if a is None or b is None or not differ(a, b, sp.Float(10, digits) ** (10 - digits)):
             return None
@@ -116,30 +121,30 @@ class Settled:
     """What the re-evaluation at the undefined or overflowing float points found."""
 
     refute: tuple[int, str, float, float] | None = None  # (point index, reason, lhs, rhs)
-    untested: int = 0
     agreed: int = 0  # overflowed in float64, defined and equal at high precision: tested
 
 
 def settle(left: sp.Expr, right: sp.Expr, syms: list, values: dict, lv: np.ndarray,
            rv: np.ndarray, tol: float) -> Settled:
-    """Re-evaluate at DIGITS digits where float64 did not give two finite values: one side
-    defined and the other not is a refutation there; both undefined is an untested point."""
+    """Re-evaluate at DIGITS digits where float64 did not give two finite values (at most
+    _SETTLE_LIMIT of them, one side finite first): one side defined and the other not is a
+    refutation there; both defined and equal counts as tested (``agreed``); anything else,
+    and every point beyond the limit, stays untested, outside the share of the domain tested."""
     out = Settled()
     fl, fr = np.isfinite(lv), np.isfinite(rv)
     bad = np.flatnonzero(~(fl & fr))
     bad = bad[np.argsort(fl[bad] == fr[bad], kind="stable")]  # one side finite: first
     left, right = exact(left), exact(right)
     for n, k in enumerate(bad):
-        if n >= _SETTLE_LIMIT:  # the rest: judged by float64 alone
-            out.untested += int(np.sum(~np.isfinite(lv[bad[n:]]) & ~np.isfinite(rv[bad[n:]])))
+        if n >= _SETTLE_LIMIT:  # the rest were not re-evaluated: none of them counts as tested
             break
         point = _point(syms, values, k)
         a, b = mp_value(left, point), mp_value(right, point)
         if (a is None) != (b is None):  # 1 - sigma(766) is 0 at 50 digits: more before refuting
             a, b = _defined_higher(left, right, point, a, b)
         if a is None and b is None:
-            out.untested += 1
-        elif a is None or b is None:
+            continue  # undefined on both sides: untested (not counted in the share tested)
+        if a is None or b is None:
             side = "left" if a is None else "right"
             out.refute = (int(k), f"{side} side undefined",
                           float("nan") if a is None else float(a),
@@ -162,8 +167,7 @@ def float_artifact(left: sp.Expr, right: sp.Expr, syms: list, values: dict, k: i
     in float64, such as (cosh x - sinh x)(cosh x + sinh x) at x = 14): not a counterexample."""
     left, right, point = exact(left), exact(right), _point(syms, values, k)
     for digits in LADDER:
-        at = {s: sp.Float(v, digits + 10) if isinstance(v, sp.Float) else v
-              for s, v in point.items()}
+        at = _carried(point, digits)
         a, b = mp_value(left, at, digits), mp_value(right, at, digits)
         if a is None or b is None:
             return False
@@ -175,7 +179,7 @@ def float_artifact(left: sp.Expr, right: sp.Expr, syms: list, values: dict, k: i
 def _at_top(left: sp.Expr, right: sp.Expr, point: dict) -> tuple | None:
     """Both sides at the highest precision of LADDER, or None when one is undefined there."""
     digits = LADDER[-1]
-    at = {s: sp.Float(v, digits + 10) if isinstance(v, sp.Float) else v for s, v in point.items()}
+    at = _carried(point, digits)
     a, b = mp_value(left, at, digits), mp_value(right, at, digits)
     return None if a is None or b is None else (a, b)
 
@@ -184,8 +188,7 @@ def _defined_higher(left: sp.Expr, right: sp.Expr, point: dict, a, b) -> tuple:
     """The sides at the higher precisions of LADDER while exactly one stays undefined (a side
     may be undefined at 50 digits only, where its argument rounds to a pole)."""
     for digits in LADDER[1:]:
-        at = {s: sp.Float(v, digits + 10) if isinstance(v, sp.Float) else v
-              for s, v in point.items()}
+        at = _carried(point, digits)
         if a is None:
             a = mp_value(left, at, digits)
         else:
