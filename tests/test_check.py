@@ -283,3 +283,43 @@ def test_a_matrix_side_undefined_where_the_other_is_defined_is_refuted():
     gru = next(f for f in load_catalog() if f.id == "gru-cell")
     x = sp.Symbol("x_t", commutative=False)
     assert not matrix_compare(sp.log(-hadamard(x, x) - 1), x, gru.table).ok
+
+
+def test_a_matrix_float64_cancellation_is_not_a_counterexample():
+    """(e^{40x} + 1) - e^{40x} = 1 componentwise: float64 loses the 1, 50 digits keep it."""
+    import sympy as sp
+
+    from symnn.check._matrices import matrix_compare
+
+    gru = next(f for f in load_catalog() if f.id == "gru-cell")
+    x = sp.Symbol("x_t", commutative=False)
+    e = sp.exp(40 * x)
+    result = matrix_compare(sp.Add(e + 1, -e, evaluate=False), sp.exp(sp.Add(x, -x, evaluate=False)), gru.table)
+    assert (result.verdict, "vanish at high precision" in result.detail) == (
+        "holds numerically", True), result.detail
+
+
+def test_a_matrix_difference_that_persists_at_high_precision_is_refuted():
+    """(e^{40x} + 2) - e^{40x} = 1 componentwise is refuted: the planted 2 survives 1200 digits."""
+    import sympy as sp
+
+    from symnn.check._matrices import matrix_compare
+
+    gru = next(f for f in load_catalog() if f.id == "gru-cell")
+    x = sp.Symbol("x_t", commutative=False)
+    e = sp.exp(40 * x)
+    result = matrix_compare(sp.Add(e + 2, -e, evaluate=False), sp.exp(sp.Add(x, -x, evaluate=False)), gru.table)
+    assert (result.verdict, "confirmed at 50 to 1200" in result.detail) == ("refuted", True)
+
+
+def test_matrix_sides_undefined_at_every_draw_are_undecided():
+    """log(-x∘x - 1) on both sides is never a real number: nothing compared, undecided."""
+    import sympy as sp
+
+    from symnn.check._matrices import matrix_compare
+    from symnn.read._notation import hadamard
+
+    gru = next(f for f in load_catalog() if f.id == "gru-cell")
+    x = sp.Symbol("x_t", commutative=False)
+    side = sp.log(-hadamard(x, x) - 1)
+    assert matrix_compare(side, side, gru.table).verdict == "undecided"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import mpmath
 import numpy as np
 import sympy as sp
 
@@ -19,12 +20,15 @@ from ..read import Concat, Decl, Norm, SymbolTable, hadamard, sigmoid
 from ._results import CheckResult
 
 __all__ = ["matrix_compare", "evaluate_arrays", "size_names", "array_shape", "ELEMENTWISE",
-           "TRIALS"]
+           "TRIALS", "LADDER", "draw", "at_precision"]
 
 TRIALS = 24
-#: Elementwise functions on arrays.
-ELEMENTWISE = {sigmoid: stable_sigmoid, sp.tanh: np.tanh, sp.exp: np.exp, sp.log: np.log,
-               sp.transpose: np.transpose}
+#: Elementwise functions on arrays, in float64 (NumPy) and at high precision (mpmath).
+ELEMENTWISE = {sigmoid: (stable_sigmoid, lambda x: 1 / (1 + mpmath.exp(-x))),
+               sp.tanh: (np.tanh, mpmath.tanh), sp.exp: (np.exp, mpmath.exp),
+               sp.log: (np.log, mpmath.log)}
+#: precisions at which a float64 disagreement is re-evaluated before it refutes
+LADDER = (50, 320, 1200)
 
 
 def _size(entry: str, sizes: dict[str, int]) -> int:
@@ -49,28 +53,61 @@ def array_shape(decl: Decl, sizes: dict[str, int], columns: int = 1) -> tuple[in
     return (shape[0], columns) if decl.kind == "vector" and shape else shape
 
 
-def evaluate_arrays(expr: sp.Basic, values: dict[sp.Symbol, object]) -> np.ndarray | float:
-    """expr with matrices and vectors as NumPy arrays (vectors are columns)."""
+def draw(syms: list, decls: dict, rng: np.random.Generator) -> tuple[dict, dict]:
+    """(sizes, values): sizes between 1 and 4 for the size names the symbols' shapes use, and
+    each symbol drawn inside its domain (a vector x and the label of an element x[i] are one
+    draw)."""
+    names = size_names(decls[s.name] for s in syms if s.name in decls)
+    sizes = {n: int(rng.integers(1, 5)) for n in names}
+    values: dict[sp.Symbol, object] = {}
+    by_name: dict[str, object] = {}
+    for s in syms:
+        if s.name in by_name:
+            values[s] = by_name[s.name]
+            continue
+        d = decls.get(s.name)
+        if d is None:
+            raise ValueError(f"no declaration for {s}")
+        shape = array_shape(d, sizes)
+        drawn = d.domain.sample(rng, int(np.prod(shape)) if shape else 1)
+        values[s] = by_name[s.name] = drawn.reshape(shape) if shape else float(drawn[0])
+    return sizes, values
+
+
+def at_precision(values: dict) -> dict:
+    """The drawn float values as mpmath numbers (object arrays), at the current precision."""
+    return {s: np.vectorize(mpmath.mpf, otypes=[object])(v) if np.ndim(v) else mpmath.mpf(v)
+            for s, v in values.items()}
+
+
+def evaluate_arrays(expr: sp.Basic, values: dict[sp.Symbol, object], mp: bool = False
+                    ) -> np.ndarray | float:
+    """expr with matrices and vectors as NumPy arrays (vectors are columns); with ``mp``, on
+    object arrays of mpmath numbers (``values`` from :func:`at_precision`) at mpmath's
+    current precision."""
     if expr.is_Number:
-        return float(expr)
+        if not mp:
+            return float(expr)
+        return mpmath.mpf(str(sp.Rational(expr))) if expr.is_Rational else mpmath.mpf(expr)
     if isinstance(expr, sp.Symbol):
         return values[expr]
     if isinstance(expr, sp.Indexed):  # an element, numbered from 1 as printed
         label = expr.base.label  # the vector's own symbol, or a commuting one of its name
         array = np.asarray(values[label] if label in values else
                            next(v for k, v in values.items() if k.name == label.name))
-        at = [int(round(float(evaluate_arrays(i, values)))) - 1 for i in expr.indices]
+        at = [int(round(float(evaluate_arrays(i, values, mp)))) - 1 for i in expr.indices]
         if array.ndim == 2 and array.shape[1] == 1 and len(at) == 1:
             at.append(0)  # a vector is a column
         if any(a < 0 or a >= n for a, n in zip(at, array.shape, strict=False)):
             raise ValueError(f"{expr} is outside the drawn shape {array.shape}")
-        return float(array[tuple(at)])
+        element = array[tuple(at)]
+        return element if mp else float(element)
     if isinstance(expr, sp.Sum | sp.Product):
-        return _big_operator(expr, values)
-    args = [evaluate_arrays(a, values) for a in expr.args]
+        return _big_operator(expr, values, mp)
+    args = [evaluate_arrays(a, values, mp) for a in expr.args]
     if isinstance(expr, Norm):
-        order = np.inf if expr.args[1] == sp.oo else float(args[1])
-        return float(np.linalg.norm(np.ravel(args[0]), ord=order))
+        return _norm(np.ravel(np.asarray(args[0], dtype=object if mp else float)),
+                     sp.oo if expr.args[1] == sp.oo else args[1], mp)
     if isinstance(expr, sp.Abs) and np.ndim(args[0]) == 0:
         return abs(args[0])
     if isinstance(expr, sp.Add):
@@ -84,7 +121,9 @@ def evaluate_arrays(expr: sp.Basic, values: dict[sp.Symbol, object]) -> np.ndarr
         row = (nc and isinstance(nc[0], sp.Transpose | sp.transpose)
                and isinstance(nc[-1], sp.Symbol) and np.ndim(values.get(nc[-1], 0)) == 2
                and np.shape(values[nc[-1]])[1] == 1)
-        return float(out[0, 0]) if row and np.shape(out) == (1, 1) else out  # u^T v: a number
+        if row and np.shape(out) == (1, 1):  # u^T v: a number
+            return out[0, 0] if mp else float(out[0, 0])
+        return out
     if isinstance(expr, hadamard):
         out = args[0]
         for a in args[1:]:
@@ -95,71 +134,140 @@ def evaluate_arrays(expr: sp.Basic, values: dict[sp.Symbol, object]) -> np.ndarr
         return out
     if isinstance(expr, Concat):
         return np.vstack([np.atleast_2d(a) for a in args])
+    if isinstance(expr, sp.transpose | sp.Transpose):
+        return np.transpose(args[0])
     if isinstance(expr, sp.Pow) and np.ndim(args[0]) == 0 and np.ndim(args[1]) == 0:
         return args[0] ** args[1]  # of scalars (sqrt of a norm, 1 / u^T v after reduction)
-    if isinstance(expr, sp.Pow) and expr.exp.is_integer and np.ndim(args[0]) == 0:
-        return args[0] ** args[1]
-    func = ELEMENTWISE.get(type(expr))
-    if func is not None:
-        return func(args[0])
+    funcs = ELEMENTWISE.get(type(expr))
+    if funcs is not None:
+        func = funcs[1] if mp else funcs[0]
+        return np.vectorize(func, otypes=[object])(args[0]) if mp and np.ndim(args[0]) \
+            else func(args[0])
     raise ValueError(f"{type(expr).__name__} has no meaning on matrices here")
 
 
-def _big_operator(expr: sp.Sum | sp.Product, values: dict[sp.Symbol, object]) -> float:
+def _norm(vec: np.ndarray, order: object, mp: bool) -> object:
+    """The p-norm (or the max norm, order oo) of a flat array of floats or mpmath numbers."""
+    if order == sp.oo:
+        return max(abs(v) for v in vec)
+    p = mpmath.mpf(order) if mp else float(order)
+    total = sum((abs(v) ** p for v in vec), mpmath.mpf(0) if mp else 0.0)
+    return total ** (1 / p)
+
+
+def _big_operator(expr: sp.Sum | sp.Product, values: dict[sp.Symbol, object], mp: bool
+                  ) -> object:
     """A sum or product over integer bounds (evaluated at the drawn values) of its body."""
     body: sp.Expr = expr.function
     for k, lo, hi in reversed(expr.limits):  # the innermost limit is the first
-        a, b = (int(round(float(evaluate_arrays(x, values)))) for x in (lo, hi))
+        a, b = (int(round(float(evaluate_arrays(x, values, mp)))) for x in (lo, hi))
         terms = [body.xreplace({k: sp.Integer(i)}) for i in range(a, b + 1)]
         body = sp.Add(*terms, evaluate=False) if isinstance(expr, sp.Sum) else \
             sp.Mul(*terms, evaluate=False)
-    return evaluate_arrays(body, values)
+    return evaluate_arrays(body, values, mp)
+
+
+def _as_number(v: object) -> object:
+    """A 1 x 1 result as a number (u^T v evaluated as a matrix product)."""
+    return np.asarray(v)[0, 0] if np.shape(v) == (1, 1) else v
+
+
+def _gaps(a: object, b: object, mp: bool = False) -> np.ndarray:
+    """Componentwise |a - b| / max(1, |a|, |b|); 0 where both are undefined (not compared),
+    inf where one only is (never within tolerance). Undefined: not a finite real (NaN or inf
+    in float64; at high precision also a complex value, such as the log of a negative)."""
+    if mp:
+        fa, fb = (np.asarray(x, dtype=object).ravel() for x in (a, b))
+        real = [(isinstance(x, mpmath.mpf) and mpmath.isfinite(x),
+                 isinstance(y, mpmath.mpf) and mpmath.isfinite(y)) for x, y in zip(fa, fb,
+                                                                                strict=True)]
+        return np.array([float(abs(x - y) / max(1, abs(x), abs(y))) if rx and ry else
+                         0.0 if not (rx or ry) else np.inf
+                         for (x, y), (rx, ry) in zip(zip(fa, fb, strict=True), real,
+                                                     strict=True)]).reshape(np.shape(a))
+    fa, fb = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    with np.errstate(all="ignore"):
+        gap = np.abs(fa - fb) / np.maximum(1.0, np.maximum(np.abs(fa), np.abs(fb)))
+    both = ~np.isfinite(fa) & ~np.isfinite(fb)
+    return np.where(both, 0.0, np.where(np.isfinite(gap), gap, np.inf))
+
+
+def _high(lhs: sp.Expr, rhs: sp.Expr, values: dict, digits: int) -> np.ndarray | None:
+    """The componentwise gaps at ``digits`` digits, or None when a side cannot be evaluated
+    there (a value that is not a real number)."""
+    with mpmath.workdps(digits):
+        exact = at_precision(values)
+        try:
+            a, b = (_as_number(evaluate_arrays(e, exact, mp=True)) for e in (lhs, rhs))
+            return _gaps(a, b, mp=True)
+        except (TypeError, ValueError, ZeroDivisionError):
+            return None
+
+
+def _confirmed(lhs: sp.Expr, rhs: sp.Expr, values: dict) -> bool:
+    """Whether the sides agree to the bound of some precision of LADDER at a draw (terms near
+    e^400 cancel at 320 digits, not at 50)."""
+    for digits in LADDER:
+        gaps = _high(lhs, rhs, values, digits)
+        if gaps is not None and float(np.max(gaps, initial=0.0)) <= 10.0 ** (10 - digits):
+            return True
+    return False
 
 
 def matrix_compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "claim",
                    seed: int = 0) -> CheckResult:
-    """lhs == rhs at TRIALS draws of sizes and values; a counterexample names the sizes."""
+    """lhs == rhs at TRIALS draws of sizes and values; a float64 disagreement refutes only if it
+    persists at every precision of LADDER (cancellation is no counterexample), and a "holds" is
+    confirmed at 50 digits on a draw; a counterexample names the sizes and the component."""
     rng = np.random.default_rng(seed)
     decls = {d.pyname: d for d in table.decls.values()}
     syms = sorted((s for s in lhs.free_symbols | rhs.free_symbols if isinstance(s, sp.Symbol)),
                   key=lambda s: s.name)  # elements x[i] are drawn with their vector x
-    names = size_names(decls[s.name] for s in syms if s.name in decls)
-    worst, counterexample = 0.0, None
+    trials, tested = [], 0  # (largest gap, sizes, values, lhs, rhs) per draw; components
+    # where both sides are defined
     for _ in range(TRIALS):
-        sizes = {n: int(rng.integers(1, 5)) for n in names}
-        values: dict[sp.Symbol, object] = {}
-        by_name: dict[str, object] = {}  # x and the label of x[i] are one draw
-        for s in syms:
-            if s.name in by_name:
-                values[s] = by_name[s.name]
-                continue
-            d = decls.get(s.name)
-            if d is None:
-                raise ValueError(f"no declaration for {s}")
-            shape = array_shape(d, sizes)
-            n = int(np.prod(shape)) if shape else 1
-            drawn = d.domain.sample(rng, n)
-            values[s] = by_name[s.name] = drawn.reshape(shape) if shape else float(drawn[0])
+        sizes, values = draw(syms, decls, rng)
         with np.errstate(all="ignore"):
-            a, b = (v if np.shape(v) != (1, 1) else float(np.asarray(v)[0, 0])
-                    for v in (evaluate_arrays(lhs, values), evaluate_arrays(rhs, values)))
+            a, b = (_as_number(evaluate_arrays(e, values)) for e in (lhs, rhs))
         if np.shape(a) != np.shape(b):
             raise ValueError(f"the sides have shapes {np.shape(a)} and {np.shape(b)} at sizes "
                              f"{sizes}")
-        gap = np.abs(np.asarray(a) - np.asarray(b)) / np.maximum(
-            1.0, np.maximum(np.abs(a), np.abs(b)))
-        # undefined on both sides: not compared; on one side only: never within tolerance
-        both = ~np.isfinite(np.asarray(a, dtype=float)) & ~np.isfinite(np.asarray(b, dtype=float))
-        gap = np.where(both, 0.0, np.where(np.isfinite(gap), gap, np.inf))
-        largest = float(np.max(gap))
-        if largest > max(worst, 1e-9):  # the counterexample is the worst one
-            i = np.unravel_index(int(np.argmax(gap)), np.shape(gap))
-            counterexample = {"point": {k: float(v) for k, v in sizes.items()},
-                              "lhs": float(np.asarray(a)[i]), "rhs": float(np.asarray(b)[i]),
-                              "case": f"sizes {sizes}, component {tuple(map(int, i))}"}
-        worst = max(worst, largest)
-    ok = counterexample is None
-    detail = (f"{TRIALS} draws of sizes (1..4) and values; worst mixed error {worst:.1e}"
-              if ok else f"refuted: the sides differ by {worst:.3g} (tolerance 1e-09)")
-    return CheckResult(kind, ok, detail, "numeric (matrices)", TRIALS, max_rel_error=worst,
-                       counterexample=counterexample, seed=seed, margin=worst / 1e-9)
+        trials.append((float(np.max(_gaps(a, b))), sizes, values, a, b))
+        tested += int(np.sum(np.isfinite(np.asarray(a, dtype=float))
+                             & np.isfinite(np.asarray(b, dtype=float))))
+    # largest float64 gap first: the first that persists at high precision refutes
+    vanished = unjudged = 0
+    for largest, sizes, values, a, b in sorted(trials, key=lambda t: -t[0]):
+        if largest <= 1e-9:
+            break
+        high = [_high(lhs, rhs, values, d) for d in LADDER]
+        if any(h is None for h in high):
+            unjudged += 1
+            continue
+        if any(float(np.max(h)) <= 1e-9 for h in high):
+            vanished += 1  # float64 cancellation: agrees at some precision
+            continue
+        i = np.unravel_index(int(np.argmax(high[-1])), np.shape(high[-1]))
+        counterexample = {"point": {k: float(v) for k, v in sizes.items()},
+                          "lhs": float(np.asarray(a, dtype=float)[i]),
+                          "rhs": float(np.asarray(b, dtype=float)[i]),
+                          "case": f"sizes {sizes}, component {tuple(map(int, i))}"}
+        return CheckResult(kind, False, f"refuted: the sides differ by {largest:.3g} "
+                           f"(tolerance 1e-09; confirmed at {LADDER[0]} to {LADDER[-1]} "
+                           "digits)", "numeric (matrices)", TRIALS, max_rel_error=largest,
+                           counterexample=counterexample, seed=seed, margin=largest / 1e-9)
+    if not tested:
+        return CheckResult(kind, False, f"undecided: both sides are undefined at every draw "
+                           f"({TRIALS} draws): nothing was compared", "undecided", 0, seed=seed)
+    first = next(t for t in trials if np.isfinite(np.asarray(t[3], dtype=float)).any())
+    if unjudged or not _confirmed(lhs, rhs, first[2]):
+        return CheckResult(kind, False, f"undecided: equal in float64 at {TRIALS} draws, but "
+                           f"not confirmed at {LADDER[0]} to {LADDER[-1]} digits", "undecided",
+                           TRIALS, seed=seed)
+    worst = max((t[0] for t in trials if t[0] <= 1e-9), default=0.0)
+    note = (f"; {vanished} float64 disagreement(s) vanish at high precision (cancellation)"
+            if vanished else "")
+    return CheckResult(kind, True, f"{TRIALS} draws of sizes (1..4) and values; worst mixed "
+                       f"error {worst:.1e}; confirmed at high precision on a draw{note}",
+                       "numeric (matrices)", TRIALS, max_rel_error=worst, seed=seed,
+                       margin=worst / 1e-9)

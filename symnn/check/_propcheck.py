@@ -18,8 +18,8 @@ import numpy as np
 import sympy as sp
 
 from ..derive import evaluate, with_statement
-from ..read import Concat, Decl, ParseError, SymbolTable, hadamard, parse_condition, sigmoid
-from ._matrices import TRIALS, array_shape, evaluate_arrays, size_names
+from ..read import Decl, ParseError, SymbolTable, parse_condition
+from ._matrices import TRIALS, at_precision, draw, evaluate_arrays
 from ._property import check_property
 from ._results import CheckResult
 
@@ -101,54 +101,6 @@ def domain_relations(value: sp.Expr, decl: Decl) -> list[sp.Basic] | None:
     return out
 
 
-_MP = {sigmoid: lambda x: 1 / (1 + mpmath.exp(-x)), sp.tanh: mpmath.tanh, sp.exp: mpmath.exp,
-       sp.log: mpmath.log}
-
-
-def _mp_arrays(expr: sp.Basic, values: dict) -> object:
-    """expr on object arrays of mpmath numbers (the high-precision twin of evaluate_arrays)."""
-    if expr.is_Number:
-        return mpmath.mpf(str(sp.Rational(expr))) if expr.is_Rational else mpmath.mpf(expr)
-    if isinstance(expr, sp.Symbol):
-        return values[expr]
-    args = [_mp_arrays(a, values) for a in expr.args]
-    if isinstance(expr, sp.Add):
-        return sum(args[1:], args[0])
-    if isinstance(expr, sp.Mul):
-        out: object = 1
-        for a in args:
-            out = out @ a if np.ndim(out) == 2 and np.ndim(a) == 2 else out * a
-        return out
-    if isinstance(expr, hadamard):
-        out = args[0]
-        for a in args[1:]:
-            out = out * a
-        return out
-    if isinstance(expr, Concat):
-        return np.vstack([np.atleast_2d(a) for a in args])
-    if isinstance(expr, sp.Pow) and expr.exp.is_integer and np.ndim(args[0]) == 0:
-        return args[0] ** int(expr.exp)
-    if isinstance(expr, sp.Function) and type(expr) in _MP:
-        return np.vectorize(_MP[type(expr)], otypes=[object])(args[0])
-    if isinstance(expr, sp.transpose):
-        return np.transpose(args[0])
-    raise ValueError(f"{type(expr).__name__} has no meaning on matrices here")
-
-
-def _draw(syms: list, decls: dict, rng: np.random.Generator) -> tuple[dict, dict]:
-    names = size_names(decls[s.name] for s in syms if s.name in decls)
-    sizes = {n: int(rng.integers(1, 5)) for n in names}
-    values = {}
-    for s in syms:
-        d = decls.get(s.name)
-        if d is None:
-            raise ValueError(f"no declaration for {s}")
-        shape = array_shape(d, sizes)
-        drawn = d.domain.sample(rng, int(np.prod(shape)) if shape else 1)
-        values[s] = drawn.reshape(shape) if shape else float(drawn[0])
-    return sizes, values
-
-
 def check_matrix_property(value: sp.Expr, what: str, table: SymbolTable, *, seed: int = 0,
                           interval: tuple | None = None, kind: str = "property"
                           ) -> CheckResult:
@@ -159,19 +111,19 @@ def check_matrix_property(value: sp.Expr, what: str, table: SymbolTable, *, seed
     syms = sorted(value.free_symbols, key=lambda s: s.name)
     checked = 0
     for _ in range(TRIALS):
-        sizes, values = _draw(syms, decls, rng)
+        sizes, values = draw(syms, decls, rng)
         with np.errstate(all="ignore"):
             arr = np.atleast_1d(np.asarray(evaluate_arrays(value, values), dtype=float))
         bad = _psd_violations(arr) if interval is None else _outside(arr, interval)
         checked += arr.size
-        for i in bad:
-            if (off := _persists(value, values, i, interval)) is not None:
-                case = {"point": {k: float(v) for k, v in sizes.items()},
-                        "lhs": float(arr.flat[i]) if interval else 0.0, "rhs": float("nan"),
-                        "case": f"sizes {sizes}"}
-                return CheckResult(kind, False, f"refuted: {what} fails at 50 to 6000 digits "
-                                   f"({off}) at sizes {sizes}", "numeric (matrices)", checked,
-                                   counterexample=case, seed=seed)
+        if bad and (found := _persists(value, values, bad, interval)) is not None:
+            i, off = found
+            case = {"point": {k: float(v) for k, v in sizes.items()},
+                    "lhs": float(arr.flat[i]) if interval else 0.0, "rhs": float("nan"),
+                    "case": f"sizes {sizes}"}
+            return CheckResult(kind, False, f"refuted: {what} fails at 50 to 6000 digits "
+                               f"({off}) at sizes {sizes}", "numeric (matrices)", checked,
+                               counterexample=case, seed=seed)
     return CheckResult(kind, True, f"numeric only: {what} at {TRIALS} draws of sizes (1..4) "
                        f"and values ({checked} components), violations re-evaluated at 50 "
                        "to 6000 digits",
@@ -182,19 +134,24 @@ def check_matrix_property(value: sp.Expr, what: str, table: SymbolTable, *, seed
 _LADDER = (50, 320, 1200, 6000)
 
 
-def _persists(value: sp.Expr, values: dict, i: int, interval: tuple | None) -> str | None:
-    """The violation at component i (or of semidefiniteness) at every precision of _LADDER,
-    or None when some precision puts it inside."""
-    off = None
+def _persists(value: sp.Expr, values: dict, bad: list[int], interval: tuple | None
+              ) -> tuple[int, str] | None:
+    """(component, how) of the first float64 violation (components ``bad``, or
+    semidefiniteness) that persists at every precision of _LADDER, or None when each is put
+    inside at some precision. The value is evaluated once per precision, for all of them."""
+    candidates, off = list(bad), {}
     for digits in _LADDER:
         with mpmath.workdps(digits):
-            exact = _mp_arrays(value, {s: np.vectorize(mpmath.mpf, otypes=[object])(v)
-                                       if np.ndim(v) else mpmath.mpf(v)
-                                       for s, v in values.items()})
-            off = _mp_psd(exact) if interval is None else _mp_outside(exact, i, interval)
-        if off is None:
+            exact = evaluate_arrays(value, at_precision(values), mp=True)
+            if interval is None:
+                off = {0: how} if (how := _mp_psd(exact)) is not None else {}
+            else:
+                off = {i: how for i in candidates
+                       if (how := _mp_outside(exact, i, interval)) is not None}
+        if not off:
             return None
-    return off
+        candidates = list(off)  # only what is still outside goes up the ladder
+    return next(iter(off.items()))
 
 
 def _outside(arr: np.ndarray, interval: tuple) -> list[int]:
@@ -205,7 +162,7 @@ def _outside(arr: np.ndarray, interval: tuple) -> list[int]:
         bad |= (flat <= lo) if lo_open else (flat < lo)
     if hi is not None:
         bad |= (flat >= hi) if hi_open else (flat > hi)
-    return [int(i) for i in np.flatnonzero(bad)[:4]]
+    return [int(i) for i in np.flatnonzero(bad)]
 
 
 def _mp_outside(exact: object, i: int, interval: tuple) -> str | None:
