@@ -60,6 +60,7 @@ def check_moment(expr: sp.Expr, stated: sp.Expr, table: SymbolTable, kind: str,
     kernel = to_numpy(expr, [*others, *randoms])
     target = to_numpy(stated, others)
     worst, counterexample, degenerate = 0.0, None, 0
+    gaps = []  # (error / what is tolerated, point, kernel's moment, stated moment) per point
     exact = all(name == "Bernoulli" for name, _ in randoms.values()) and \
         len(randoms) <= EXACT_MASKS
     for _ in range(MC_POINTS):
@@ -71,14 +72,7 @@ def check_moment(expr: sp.Expr, stated: sp.Expr, table: SymbolTable, kind: str,
         want = float(target(*point.values()))
         if exact:  # every outcome of the masks, weighted by its probability
             got = _enumerated(kernel, list(point.values()), qs, kind)
-            gap = abs(got - want) / (1e-9 * max(1.0, abs(want)))
-            if not np.isfinite(gap):  # the kernel or the moment undefined here: no evidence
-                degenerate += 1
-                continue
-            worst = max(worst, gap)
-            if gap > 1 and counterexample is None:
-                counterexample = {"point": {s.name: v for s, v in point.items()},
-                                  "lhs": float(got), "rhs": want}
+            gaps.append((abs(got - want) / (1e-9 * max(1.0, abs(want))), point, got, want))
             continue
         draws = [DISTRIBUTIONS[name][1](rng, q, MC_SAMPLES)
                  for (name, _), q in zip(randoms.values(), qs, strict=True)]
@@ -95,7 +89,9 @@ def check_moment(expr: sp.Expr, stated: sp.Expr, table: SymbolTable, kind: str,
         if se == 0:  # every draw gave the same value: no error bar, no evidence either way
             degenerate += 1
             continue
-        gap = abs(got - want) / (MC_SIGMAS * se + 1e-12 * max(1.0, abs(want)))
+        gaps.append((abs(got - want) / (MC_SIGMAS * se + 1e-12 * max(1.0, abs(want))), point,
+                     got, want))
+    for gap, point, got, want in gaps:
         if not np.isfinite(gap):  # the kernel or the moment undefined here: no evidence
             degenerate += 1
             continue
