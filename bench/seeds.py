@@ -1,6 +1,6 @@
 """No false refutation: the true catalog ends as its files expect for many sampling seeds.
 
-Run: python bench/seeds.py [N] [--workers W]   (default N = 1000 seeds, W = 2 processes)
+Run: python bench/seeds.py [N] [--start S] [--workers W]   (default: seeds 0 .. 999, 2 processes)
 Prints every seed and formula that did not end as expected (there should be none), and the time.
 """
 
@@ -31,12 +31,14 @@ def run(seed: int) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("n", nargs="?", type=int, default=1000)
+    parser.add_argument("--start", type=int, default=0, help="the first seed")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     start = time.perf_counter()
     failures: list[str] = []
     with multiprocessing.get_context("fork").Pool(args.workers) as pool:
-        for k, bad in enumerate(pool.imap_unordered(run, range(args.n), chunksize=4), 1):
+        for k, bad in enumerate(pool.imap_unordered(
+                run, range(args.start, args.start + args.n), chunksize=4), 1):
             failures += bad
             for line in bad:
                 print(" ", line, flush=True)
@@ -44,7 +46,8 @@ def main() -> int:
                 print(f"  {k} seeds, {len(failures)} false refutations, "
                       f"{time.perf_counter() - start:.0f} s", flush=True)
     took = time.perf_counter() - start
-    print(f"{args.n} seeds x {len(CATALOG)} formulas: {len(failures)} not as expected; "
+    print(f"{args.n} seeds from {args.start} x {len(CATALOG)} formulas: {len(failures)} not "
+          "as expected; "
           f"{took:.0f} s ({took / args.n:.2f} s per seed with {args.workers} workers)")
     return 1 if failures else 0
 
