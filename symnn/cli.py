@@ -162,28 +162,33 @@ def _select(paths: list[str], ids: list[str], say_bad: bool = True
     return list({f.id: f for f in chosen}.values()), bad
 
 
+def _derive_text(formula: Formula) -> str:
+    """What ``symnn derive`` prints for a formula (run in the budgeted child)."""
+    found = derivations(formula)
+    batch = backward_text(formula) if formula.program else ""
+    batch += cell_text(formula) if formula.cell else ""
+    lines = [f"{formula.id}: {formula.title_en} / {formula.title_fr}", f"  {formula.latex}"]
+    if batch:
+        lines.append(batch)
+    elif not found:
+        lines.append("  (no gradient checks: nothing to derive)")
+    for d in found:
+        lines += ["", f"[{d.label or 'as printed'}]", f"  LaTeX: {d.latex()}",
+                  f"  SymPy: {d.gradient}"]
+    return "\n".join(lines) + "\n"
+
+
 def _cmd_derive(args: argparse.Namespace) -> int:
     chosen, _ = _select(args.paths, [args.id], say_bad=False)
     if chosen is None:
         return EXIT_UNREADABLE
-    formula = chosen[0]
     try:
-        found = derivations(formula)
-        batch = backward_text(formula) if formula.program else ""
-        batch += cell_text(formula) if formula.cell else ""
-    except (ParseError, DeriveError, ValueError) as exc:
+        text = run_isolated(_derive_text, chosen[0], seconds=args.time_limit,
+                            what=f"derivation of {chosen[0].id}", passthrough=_READ_ERRORS)
+    except (*_READ_ERRORS, BudgetExceeded) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
-    print(f"{formula.id}: {formula.title_en} / {formula.title_fr}")
-    print(f"  {formula.latex}")
-    if batch:
-        print(batch)
-    elif not found:
-        print("  (no gradient checks: nothing to derive)")
-    for d in found:
-        print(f"\n[{d.label or 'as printed'}]")
-        print(f"  LaTeX: {d.latex()}")
-        print(f"  SymPy: {d.gradient}")
+    sys.stdout.write(text)
     return EXIT_OK
 
 
@@ -299,6 +304,8 @@ def build_parser() -> argparse.ArgumentParser:
     derive = sub.add_parser("derive", help="print the gradients a formula derives")
     derive.add_argument("id", help="a formula id, e.g. backprop-chain-rule")
     derive.add_argument("paths", nargs="*", help="formula files or folders (default: catalog)")
+    derive.add_argument("--time-limit", type=_SECONDS, default=BUDGETS["formula_seconds"],
+                        metavar="SECONDS", help="budget of the derivation")
     derive.set_defaults(run=_cmd_derive)
     codegen = sub.add_parser("codegen", help="write a module of verified kernels")
     codegen.add_argument("ids", nargs="*", help="formula ids or aliases (default: all)")

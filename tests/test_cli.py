@@ -163,6 +163,12 @@ def test_derive_batchnorm_prints_the_steps_and_the_proofs(capsys):
     assert "dropped: sum_i t1" in out and "grad_x = " in out
 
 
+def test_derive_runs_under_its_time_limit(capsys):
+    """`symnn derive batchnorm --time-limit 0.05` stops at the budget: exit 2, saying so."""
+    assert main(["derive", "batchnorm", "--time-limit", "0.05"]) == EXIT_UNREADABLE
+    assert "exceeded 0.05 s" in capsys.readouterr().err
+
+
 def test_derive_unknown_id_exits_2(capsys):
     """An unknown formula id is an input error that lists the known ids."""
     assert main(["derive", "no-such-formula"]) == EXIT_UNREADABLE
