@@ -146,3 +146,14 @@ def test_an_id_starting_with_a_digit_gives_valid_kernel_names(name):
     formula = load_formula(path, text.replace(first, 'id = "5-kernel"', 1))
     result = verify_formula(formula)
     assert (result.status, formula.slug) == ("verified", "f_5_kernel"), result.error
+
+
+def test_two_ids_of_one_cell_each_get_their_own_kernel_names():
+    """The GRU under another id, then under its own: each verifies (kernels cached per name)."""
+    from symnn.check import verify_formula
+
+    path = catalog_dir() / "08-gru-cell.toml"
+    text = path.read_text(encoding="utf-8")
+    other = load_formula(path, text.replace(text.splitlines()[0], 'id = "gru-again"', 1))
+    results = [verify_formula(f) for f in (other, load_formula(path))]
+    assert [r.status for r in results] == ["verified", "verified"], [r.error for r in results]

@@ -291,12 +291,13 @@ def cell_functions(tape: Tape, base: str, title: str, backend: str = "numpy") ->
     return ["\n".join(f) + "\n" for f in (*packing, forward, backward, sequence, bptt)]
 
 
-_CELL_MODULES: dict[int, tuple[Tape, ModuleType]] = {}
+_CELL_MODULES: dict[tuple[int, str], tuple[Tape, ModuleType]] = {}
 
 
 def cell_module(tape: Tape, base: str, title: str) -> ModuleType:
-    """The NumPy cell functions of ``tape`` imported as a module (cached per tape)."""
-    key = id(tape)
+    """The NumPy cell functions of ``tape`` imported as a module (cached per tape and name:
+    two formulas with one tape name their functions apart)."""
+    key = (id(tape), base)
     if key not in _CELL_MODULES or _CELL_MODULES[key][0] is not tape:
         source = module_source(cell_functions(tape, base, title), f"{title}: cell kernels.")
         _CELL_MODULES[key] = (tape, load_module(source, f"symnn_{base}"))
