@@ -228,3 +228,19 @@ def test_mixed_partials_read_each_variable_and_check_the_order(claim, code):
     from symnn.cli import main
 
     assert main(["check", claim]) == code
+
+
+def test_subscript_of_several_letters_on_a_vector_is_refused():
+    """x_{ij} of a vector is refused (two indices), never read as element i*j."""
+    assert "takes 1 index, got 2" in _refusal(r"\sum_{i,j=1}^{3} x_{ij}", {"x": V3})
+
+
+def test_a_matrix_element_with_three_indices_is_refused():
+    """y_{ij}^{(t)} of a matrix is refused, saying how two indices are written."""
+    message = _refusal(r"y_{ij}^{(t)}", {"y": M33, "i": "index", "j": "index", "t": "index"})
+    assert "got 3" in message and r"y^{<t,t'>}" in message
+
+
+def test_a_layer_superscript_on_a_declared_vector_is_not_an_element():
+    r"""b^{[l]} of a declared vector b is refused (undeclared name), never element l of b."""
+    assert r"b^{[l]}" in _refusal(r"b^{[l]}", {"b": V3, "l": "index"})

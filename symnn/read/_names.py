@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import sympy as sp
@@ -17,6 +18,13 @@ __all__ = ["Names"]
 #: In auto mode (``symnn check``) these undeclared names followed by ``(`` are functions.
 _CONVENTIONAL_FUNCTIONS = frozenset({"f", "g", "h", "L", "J", r"\ell", r"\mathcal{L}"})
 #: Superscripts that make a name, never a power: [l], <t>, (i), *, '.
+#: Bracketed superscripts that hold indices of a declared vector or matrix: x^{(i)}, e^{<t,t'>}.
+_BRACKETED = re.compile(r"^(\(.*\)|<.*>|\\langle.*\\rangle)$")
+#: What to write when an element has the wrong number of indices.
+_WRITE = {"vector": "write one index ({n}_i, {n}^{{(t)}}), or declare the decorated name as "
+                    "its own vector (e.g. 'a^{{[l]}}')",
+          "matrix": "write two ({n}_{{ij}}, {n}_{{i,j}}, {n}^{{<t,t'>}}, {n}_j^{{(t)}} for "
+                    "element (t, j)), or declare the decorated name as its own vector"}
 _INDEX_SCRIPT = re.compile(r"^(\[.*\]|<.*>|\\langle.*\\rangle|\(.*[A-Za-z].*\)|\*|\\ast|')$")
 
 
@@ -41,6 +49,18 @@ def _derivative_at(func, param: sp.Symbol, order: int, known: bool = False):
         d = sp.Derivative(func(param), (param, order))
         return d if x == param else sp.Subs(d, param, x)
     return at
+
+
+def _inside(d) -> tuple[int, int]:
+    """The token span of an index script: inside the brackets of a superscript."""
+    trim = 1 if d.kind == "^" and _BRACKETED.match(d.text) else 0
+    return d.lo + trim, d.hi - trim
+
+
+def _subsets(decos: tuple, n: int) -> list[tuple]:
+    """The n-element subsets of decos in written order, the leading prefix first."""
+    return sorted(itertools.combinations(decos, n),
+                  key=lambda c: [decos.index(d) for d in c])
 
 
 class Names(Masker):
@@ -124,12 +144,14 @@ class Names(Masker):
         return Expectation(self.parse(lo, bars[-1]), sp.Tuple(*conditions))
 
     def longest_declared(self, s: Scanned):
-        """The declaration matching the most leading decorations, and the decorations it used."""
+        """The declaration matching the most decorations (leading ones first), and the
+        decorations it used: ``o_j^{(t)}`` with ``o^{(t)}`` declared uses the superscript."""
         decos = s.decorations
         for n in range(len(decos), -1, -1):
-            decl = self.table.get(s.name(decos[:n]))
-            if decl is not None:
-                return decl, decos[:n]
+            for subset in _subsets(decos, n):
+                decl = self.table.get(s.name(subset))
+                if decl is not None:
+                    return decl, subset
         return None, ()
 
     def resolve_value(self, s: Scanned, decos, k: int, decl: Decl | None = None,
@@ -154,14 +176,18 @@ class Names(Masker):
             self.names.add(s.name(()))
             return self.bound[s.name(())], ()  # j^2 of a bound index j: a power
         array = decl is not None and decl.kind in ("vector", "matrix")
-        index = next((d for d in decos if d not in used and self._index_script(d, array)), None)
+        scripts = [d for d in decos if d not in used and self._index_script(d, array)]
+        index = scripts[0] if scripts else None
+        if decl is not None and decl.kind == "matrix" and index is not None:
+            scripts += [d for d in decos if d not in used and d not in scripts
+                        and self._bare_index(d)]  # a_i^l of a matrix a: element (l, i)
         naming = tuple(d for d in decos if d.kind != "^" or _INDEX_SCRIPT.match(d.text))
         if decl is None and self.table.auto:
             if index is not None:
                 decl, used = self.table.auto_declare(s.base, "vector"), ()
             else:
                 decl, used = self.table.auto_declare(s.name(naming)), naming
-        leftover = [d for d in naming if d not in used and d is not index]
+        leftover = [d for d in naming if d not in used and d not in scripts]
         if decl is None or leftover or (index is not None and decl.kind not in ("vector",
                                                                                 "matrix")):
             self.undeclared.setdefault(s.name(naming), self.toks[k].pos)
@@ -170,16 +196,20 @@ class Names(Masker):
         if decl.kind == "function":
             raise self.error(f"{decl.latex} is a function; apply it to arguments", k)
         if index is not None:
-            trim = 1 if index.kind == "^" else 0  # x^{(i)}: the index inside the parens
-            indices = self.element_indices(decl, index.lo + trim, index.hi - trim)
-            return sp.IndexedBase(decl.pyname, real=True)[indices], (*used, index)
+            scripts = sorted(scripts[:2], key=lambda d: d.kind != "^")  # the ^ index first
+            indices = self.element_indices(decl, [_inside(d) for d in scripts])
+            return sp.IndexedBase(decl.pyname, real=True)[indices], (*used, *scripts)
         return decl.sympy(), tuple(used)
 
     def _index_script(self, d, array: bool = False) -> bool:
         if d.kind == "_":
             return self._is_index(d, 0, array)
-        return d.kind == "^" and d.text.startswith("(") and d.text.endswith(")") and \
+        return d.kind == "^" and _BRACKETED.match(d.text) is not None and \
             self._is_index(d, 1, array)
+
+    def _bare_index(self, d) -> bool:
+        """A superscript of one index letter (``^l``), bound or declared as an index."""
+        return d.kind == "^" and d.hi == d.lo + 1 and self._is_index(d)
 
     def _is_index(self, d, trim: int = 0, array: bool = False) -> bool:
         """A script made of bound or declared index variables, digits and + -; for a declared
@@ -205,35 +235,48 @@ class Names(Masker):
                 names[-1] += "'"
         return names
 
-    def element_indices(self, decl: Decl, lo: int, hi: int) -> tuple[sp.Expr, ...]:
+    def element_indices(self, decl: Decl, spans: list[tuple[int, int]]) -> tuple[sp.Expr, ...]:
         """The indices of an element of a declared vector or matrix: ``W_{i,j}`` (commas),
-        ``W_{ij}`` / ``W_{12}`` (one letter or digit each), ``x_{i+1}`` (a vector's one)."""
+        ``W_{ij}`` / ``W_{12}`` (one letter or digit each), ``x_{i+1}`` (a vector's one),
+        ``\\alpha^{<t,t'>}``, and ``y_j^{(t)}`` (two scripts, the superscript's first)."""
         want = 2 if decl.kind == "matrix" else 1
-        parts: list = self.split_commas(lo, hi)
-        if len(parts) == 1 and want > 1:
-            parts, j = [], lo
-            while j < hi:
-                if self.toks[j].text in "+-":
-                    raise self.error(f"write the indices of {decl.latex} with a comma, e.g. "
-                                     f"{decl.latex}_{{i-1,j}}", j)
-                if self.toks[j].kind == "digit":  # W_{12}: one digit per index
-                    parts += [sp.Integer(c) for c in self.toks[j].text]
-                    j += 1
-                    continue
-                end = j + 1
-                while end < hi and self.toks[end].text == "'":
-                    end += 1
-                parts.append((j, end))
-                j = end
+        lo, parts = spans[0][0], []
+        for a, b in spans:  # x_{ij}: two indices (never the product i j); x_{12}: twelve
+            whole = self.split_commas(a, b)
+            letters = len(whole) == 1 and all(self.toks[j].kind in ("letter", "digit") or
+                                              self.toks[j].text == "'" for j in range(a, b))
+            digits = all(self.toks[j].kind == "digit" for j in range(a, b))
+            split = (letters and not digits) or (len(whole) == 1 and len(spans) == 1 and want > 1)
+            parts += self._letters(decl, a, b) if split else whole
         if len(parts) != want:
             raise self.error(f"{decl.latex} is a {decl.kind}: it takes {want} ind"
-                             f"{'ex' if want == 1 else 'ices'}, got {len(parts)}", lo)
+                             f"{'ex' if want == 1 else 'ices'}, got {len(parts)}; "
+                             f"{_WRITE[decl.kind].format(n=decl.latex)}", lo)
         indices = tuple(p if isinstance(p, sp.Integer) else self.parse(*p) for p in parts)
         for i, size in zip(indices, decl.shape, strict=False):
             if i.is_Integer and str(size).isdigit() and not 1 <= int(i) <= int(size):
                 raise self.error(f"index {i} is outside 1..{size} of {decl.latex} (elements "
                                  f"are numbered from 1 as printed)", lo)
         return indices
+
+    def _letters(self, decl: Decl, lo: int, hi: int) -> list:
+        """``W_{ij}``, ``W_{12}``, ``G_{kk'}``: one letter (with its primes) or digit each."""
+        parts: list = []
+        j = lo
+        while j < hi:
+            if self.toks[j].text in "+-":
+                raise self.error(f"write the indices of {decl.latex} with a comma, e.g. "
+                                 f"{decl.latex}_{{i-1,j}}", j)
+            if self.toks[j].kind == "digit":  # W_{12}: one digit per index
+                parts += [sp.Integer(c) for c in self.toks[j].text]
+                j += 1
+                continue
+            end = j + 1
+            while end < hi and self.toks[end].text == "'":
+                end += 1
+            parts.append((j, end))
+            j = end
+        return parts
 
     def _arg_symbol(self, latex: str, k: int) -> sp.Basic:
         decl = self.table.get(latex)
