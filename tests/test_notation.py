@@ -244,3 +244,37 @@ def test_a_matrix_element_with_three_indices_is_refused():
 def test_a_layer_superscript_on_a_declared_vector_is_not_an_element():
     r"""b^{[l]} of a declared vector b is refused (undeclared name), never element l of b."""
     assert r"b^{[l]}" in _refusal(r"b^{[l]}", {"b": V3, "l": "index"})
+
+
+_ATTENTION = Path(__file__).parent.parent / "formulas" / "32-attention-weights.toml"
+
+
+def _attention_checks(old: str, new: str) -> list:
+    """The attention file's check results with one planted change of its text."""
+    from symnn.catalog import load_formula
+    from symnn.check import verify_formula
+
+    text = _ATTENTION.read_text(encoding="utf-8")
+    assert old in text
+    return verify_formula(load_formula(_ATTENTION, text.replace(old, new, 1))).checks
+
+
+def test_attention_weights_pass_every_check():
+    r"""The attention weights \alpha^{<t,t'>} pass the reference (a stable softmax), the sum to
+    1 and the derivative claim."""
+    checks = _attention_checks("", "")
+    assert len(checks) == 4 and all(c.ok for c in checks), checks
+
+
+@pytest.mark.parametrize(("old", "new", "failing"), [
+    (r"\frac{\exp(e^{<t,t'>})}", r"\frac{\exp(2e^{<t,t'>})}", "reference"),
+    (r"\exp\left(e^{<t,s>} - \max_{s} e^{<t,s>}\right)", r"\exp\left(e^{<t,s>}\right)",
+     "reference"),
+    (r"\sum_{t'=1}^{T_x} \alpha^{<t,t'>} = 1", r"\sum_{t'=2}^{T_x} \alpha^{<t,t'>} = 1", "claim"),
+    (r"= \alpha^{<t,t'>}\left(1 - \alpha^{<t,t'>}\right)", r"= \alpha^{<t,t'>}", "claim"),
+])
+def test_attention_weights_checks_fail_on_a_planted_error(old, new, failing):
+    """Each check of the attention file fails when an error is planted in what it checks (the
+    printed formula, the reference's max shift, the sum's range, the derivative)."""
+    checks = _attention_checks(old, new)
+    assert any(c.kind == failing and not c.ok for c in checks), checks

@@ -9,7 +9,7 @@ from sympy.core.symbol import Str
 from . import _grammar
 from ._calculus import Calculus
 from ._identifiers import is_identifier_start, scan_identifier
-from ._notation import BINDERS, BUILTIN_FUNCTIONS, NAME_COMMANDS, Count, Norm
+from ._notation import BINDERS, BUILTIN_FUNCTIONS, INDEX_BINDERS, NAME_COMMANDS, Count, Norm
 
 __all__ = ["Constructs"]
 
@@ -221,6 +221,14 @@ class Constructs(Calculus):
         else:
             lo, end = under
         at = [j for j in range(lo, end) if self.toks[j].text == r"\in"]
+        if not at and word in INDEX_BINDERS:
+            done = self.index_binder(word, k, lo, end, nxt, hi, out)
+            if done is not None:
+                return done
+        if BINDERS[word] is None:
+            raise self.error(f"{word} over a set is not read: write -\\max_{{a \\in A}} (-...), "
+                             f"or {word}_i over the elements of a declared vector "
+                             f"({word}_i x_i, {word}_{{1 \\le i \\le n}} x_i)", k)
         var_hi = at[0] if at else end
         scanned = scan_identifier(self.toks, lo, var_hi, self.braces, self.src)
         var = self.resolve_value(scanned, scanned.decorations, lo)
@@ -229,6 +237,35 @@ class Constructs(Calculus):
         if at:
             args.append(self.parse(at[0] + 1, end))
         out.append((self.hole(BINDERS[word](*args), k), self.toks[k].pos))
+        return body_end
+
+    def index_binder(self, word: str, k: int, lo: int, end: int, nxt: int, hi: int,
+                     out: list[tuple[str, int]]) -> int | None:
+        """``\\max_i x_i`` (i over the declared size its elements pick) or ``\\max_{1 \\le i
+        \\le n}``; None when the subscript binds no index (``\\max_a Q(s, a)``: a set max)."""
+        les = [j for j in self._top_level(lo, end) if self.toks[j].text in (r"\le", r"\leq")]
+        if len(les) not in (0, 2):
+            raise self.error(f"write the range under {word} as {word}_{{1 \\le i \\le n}}", lo)
+        a, b = (les[0] + 1, les[1]) if les else (lo, end)
+        scanned = scan_identifier(self.toks, a, b, self.braces, self.src)
+        if scanned.end != b:
+            raise self.error(f"expected one index name under {word}", a)
+        decl = self.table.get(scanned.name())
+        if not les and decl is not None and decl.kind != "index":
+            return None
+        var = self.index_variable(scanned.name())
+        body_end = self.term_end(nxt, hi)
+        if body_end == nxt:
+            raise self.error(f"{word}_{scanned.name()} applies to nothing", k)
+        body = self.parse_bound({scanned.name(): var}, nxt, body_end)
+        if les:
+            low, high = self.parse(lo, les[0]), self.parse(les[1] + 1, end)
+        elif any(var in el.indices for el in self.unmasked(body).atoms(sp.Indexed)):
+            low, high = sp.Integer(1), self.implied_bound(word, [var], body, k)
+        else:
+            return None
+        out.append((self.hole(INDEX_BINDERS[word](body, var, low, high, evaluate=False), k),
+                    self.toks[k].pos))
         return body_end
 
     def apply(self, func: object, arity: tuple[int, ...], word: str, k: int, nxt: int, hi: int,
