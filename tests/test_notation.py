@@ -278,3 +278,32 @@ def test_attention_weights_checks_fail_on_a_planted_error(old, new, failing):
     printed formula, the reference's max shift, the sum's range, the derivative)."""
     checks = _attention_checks(old, new)
     assert any(c.kind == failing and not c.ok for c in checks), checks
+
+
+_SOFTMAX_WHERE = r"p_i = \frac{e^{z_i}}{\sum_{j=1}^{n} e^{z_j}}"
+
+
+@pytest.mark.parametrize(("claim", "where", "assume", "holds"), [
+    (r"\sum_{k=1}^{n} p_k = 1", [_SOFTMAX_WHERE], ["n integer >= 1"], True),
+    (r"\sum_{k=1}^{n} p_k = 2", [_SOFTMAX_WHERE], ["n integer >= 1"], False),
+    (r"p_k = \frac{e^{z_k}}{\sum_{j=1}^{n} e^{z_j}}", [_SOFTMAX_WHERE], ["n integer >= 1"], True),
+    (r"p_k = \frac{e^{z_i}}{\sum_{j=1}^{n} e^{z_j}}", [_SOFTMAX_WHERE], ["n integer >= 1"], False),
+    (r"\sum_{k=1}^{n} p_k = 1", [r"p_i = \frac{e^{z_i}}{\sum_j e^{z_j}}"],
+     [r"z \in \mathbb{R}^n"], True),
+    (r"R_{k-1} = r_{k-1} + \gamma r_k", [r"R_k = r_k + \gamma r_{k+1}"], [], True),
+    (r"R_{k-1} = r_{k-1} + \gamma r_{k+1}", [r"R_k = r_k + \gamma r_{k+1}"], [], False),
+])
+def test_an_element_definition_feeds_claims_at_any_index(claim, where, assume, holds):
+    """--where 'p_i = ...' defines every element of p: p_k and R_{k-1} in the claim are read
+    through it (a planted wrong claim is refuted)."""
+    from symnn.cli import check_claim
+
+    assert check_claim(claim, assume=assume, where=where, seconds=60).ok is holds
+
+
+def test_a_recursive_element_definition_is_refused():
+    """--where 'R_k = r_k + gamma R_{k+1}' (a recursion) is refused with what to write."""
+    from symnn.cli import main
+
+    assert main(["check", r"R_{k-1} = r_{k-1} + \gamma R_k", "--where",
+                 r"R_k = r_k + \gamma R_{k+1}"]) == 2

@@ -11,7 +11,7 @@ from ._identifiers import Scanned, scan_identifier
 from ._latex import find_close
 from ._mask import Masker
 from ._notation import BUILTIN_FUNCTIONS, CONSTANTS, TRANSPOSE_MARKS, Expectation
-from .symbols import DOMAINS, Decl, pyname_of
+from .symbols import DOMAINS, Decl, parse_domain, pyname_of
 
 __all__ = ["Names"]
 
@@ -176,6 +176,8 @@ class Names(Masker):
             self.names.add(s.name(()))
             return self.bound[s.name(())], ()  # j^2 of a bound index j: a power
         array = decl is not None and decl.kind in ("vector", "matrix")
+        if array and self.table.auto:  # check: p_k, R_{k-1} of a vector p, R: k is an index
+            self._auto_indices([d for d in decos if d not in used and d.kind == "_"])
         scripts = [d for d in decos if d not in used and self._index_script(d, array)]
         index = scripts[0] if scripts else None
         if decl is not None and decl.kind == "matrix" and index is not None:
@@ -206,6 +208,18 @@ class Names(Masker):
             return self._is_index(d, 0, array)
         return d.kind == "^" and _BRACKETED.match(d.text) is not None and \
             self._is_index(d, 1, array)
+
+    def _auto_indices(self, subscripts) -> None:
+        """In ``symnn check``, the undeclared lowercase letters of a subscript on a vector
+        (``p_k``, ``R_{k-1}``, ``A_{i,j}``) become indices."""
+        for d in subscripts:
+            toks = self.toks[d.lo:d.hi]
+            if all(t.kind in ("letter", "digit") or t.text in "+-,'" for t in toks):
+                for name in self._index_names(d.lo, d.hi):
+                    if name not in self.bound and self.table.get(name) is None and \
+                            name[0].islower():
+                        self.table.declare(Decl(name, "index", parse_domain("integer >= 1"),
+                                                pyname_of(name)))
 
     def _bare_index(self, d) -> bool:
         """A superscript of one index letter (``^l``), bound or declared as an index."""
