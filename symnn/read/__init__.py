@@ -40,6 +40,7 @@ from .symbols import DOMAINS, KINDS, Decl, SymbolTable, check_pyname, parse_doma
 __all__ = [
     "ArgMax", "Concat", "Count", "DOMAINS", "Decl", "Etc", "Expectation", "KINDS", "Norm",
     "PROOF_FORMS", "ParseError", "SetMax", "SetSum", "Statement", "SymbolTable",
-    "canonical_name", "check_pyname", "declare_element_definition", "hadamard", "parse_condition", "parse_domain",
+    "canonical_name", "check_pyname", "declare_element_definition", "hadamard",
+    "parse_condition", "parse_domain",
     "parse_expression", "parse_statement", "pyname_of", "sigmoid", "softplus", "warm_up",
 ]

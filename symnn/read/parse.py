@@ -17,10 +17,10 @@ import sympy as sp
 from . import _grammar
 from ._arrays import vector_notation
 from ._constructs import Constructs
+from ._identifiers import is_identifier_start, scan_identifier
 from ._latex import ParseError
 from ._names import Names
 from ._notation import RELATIONS
-from ._identifiers import is_identifier_start, scan_identifier
 from .symbols import Decl, SymbolTable, parse_domain, pyname_of
 
 __all__ = ["Statement", "parse_statement", "parse_expression", "parse_condition", "ParseError",
