@@ -119,6 +119,10 @@ MUTANTS = [
     ("cosine-similarity-squared-norm", "cosine-similarity", "checks", r"{\|u\|_2 \|v\|_2}",
      r"{\|u\|_2^2 \|v\|_2}"),
     ("rnn-gate-tanh-leaves-its-domain", "rnn-gate", "latex", r"\sigma(", r"\tanh("),
+    ("attention-weights-doubled-score", "attention-weights", "latex",
+     r"\frac{\exp(e^{<t,t'>})}", r"\frac{\exp(2e^{<t,t'>})}"),
+    ("attention-weights-sum-from-two", "attention-weights", "checks",
+     r"\sum_{t'=1}^{T_x} \alpha^{<t,t'>} = 1", r"\sum_{t'=2}^{T_x} \alpha^{<t,t'>} = 1"),
 ]
 
 

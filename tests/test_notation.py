@@ -307,3 +307,45 @@ def test_a_recursive_element_definition_is_refused():
 
     assert main(["check", r"R_{k-1} = r_{k-1} + \gamma R_k", "--where",
                  r"R_k = r_k + \gamma R_{k+1}"]) == 2
+
+
+def test_check_warns_of_letters_read_as_a_product():
+    """check says it read `dw` as d w (a guess), and how to declare it as one name."""
+    from symnn.cli import check_claim
+
+    result = check_claim(r"dw = d w", seconds=60)
+    assert result.ok and any("`dw`" in w and "--assume 'dw real'" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize(("claim", "assume", "holds"), [
+    (r"dw = d w", ["dw real"], False),
+    (r"2 dw = dw + dw", ["dw real"], True),
+])
+def test_a_declared_multi_letter_name_is_one_name(claim, assume, holds):
+    """With --assume 'dw real', dw is one name: dw = d w is refuted."""
+    from symnn.cli import check_claim
+
+    result = check_claim(claim, assume=assume, seconds=60)
+    assert result.ok is holds and not result.warnings
+
+
+@pytest.mark.parametrize(("claim", "where", "code"), [
+    (r"\frac{\partial^2 f}{\partial x \partial y} = 2x", r"f(x,y) = x^2 y", 0),
+    (r"\frac{\partial^2 f}{\partial x \partial y} = 2y", r"f(x,y) = x^2 y", 1),
+    (r"\frac{\partial^2 f}{\partial x \partial y} = 2x", r"f(a,b) = a^2 b", 2),
+])
+def test_a_function_named_alone_in_a_derivative_takes_its_parameters(claim, where, code):
+    """With --where 'f(x,y) = ...', \\partial^2 f/\\partial x \\partial y reads f as f(x, y) (a
+    planted wrong one is refuted); with f(a, b) it is unreadable, saying to write f(x, y)."""
+    from symnn.cli import main
+
+    assert main(["check", claim, "--where", where]) == code
+
+
+def test_a_function_named_alone_with_other_parameters_says_what_to_write(capsys):
+    """The refusal of \\partial f / \\partial x with f(a, b) names f(x, y)."""
+    from symnn.cli import main
+
+    main(["check", r"\frac{\partial^2 f}{\partial x \partial y} = 2x", "--where",
+          r"f(a,b) = a^2 b"])
+    assert "f(x, y)" in capsys.readouterr().err

@@ -30,6 +30,8 @@ class CheckResult:
     margin: float | None = None
     #: proved, holds numerically, refuted or undecided (derived from ok and method when empty)
     verdict: str = ""
+    #: said beside the verdict: names ``symnn check`` had to guess (``dw`` read as d w)
+    warnings: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.verdict:
@@ -39,7 +41,10 @@ class CheckResult:
                             "holds numerically")
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        if not self.warnings:
+            del out["warnings"]
+        return out
 
 
 @dataclass

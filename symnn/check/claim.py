@@ -8,6 +8,7 @@ end) runs past it; an unreadable claim raises its ParseError, DeriveError or Val
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 
@@ -38,6 +39,8 @@ __all__ = ["check_claim"]
 #: ``--assume`` forms: a pattern over the text and the domain it gives the name.
 _ASSUME_FORMS = [  # 'n integer >= 0' is an integer domain, not "n integer" >= 0
     (re.compile(r"^(?P<name>\S+)\s+(?P<dom>integer.*)$"), lambda m: m.group("dom")),
+    (re.compile(r"^(?P<name>\S+)\s+(?P<dom>real|positive|nonnegative|negative|nonzero)$"),
+     lambda m: m.group("dom")),
     (re.compile(r"^0\s*<\s*(?P<name>.+?)\s*<\s*1$"), lambda m: "(0,1)"),
     (re.compile(r"^(?P<name>.+?)\s*(?P<op>>=|\\geq|\\ge)\s*0$"), lambda m: "nonnegative"),
     (re.compile(r"^(?P<name>.+?)\s*(?P<op>>)\s*0$"), lambda m: "positive"),
@@ -187,5 +190,8 @@ def _check_claim_here(claim: str, assume: Sequence[str], where: Sequence[str], s
 
     equality = None if gradient else compare(lhs, rhs, table, seed=seed, points=points,
                                              constraints=tuple(joint))
-    return equality if parts is None else check_derivative_claim(
+    result = equality if parts is None else check_derivative_claim(
         parts, equality, defs, table, seed=seed, points=points, constraints=tuple(joint))
+    warnings = tuple(f"read `{w}` as {' '.join(w)} (a product); if it is one name, declare it: "
+                     f"--assume '{w} real'" for w in sorted(read.guessed))
+    return dataclasses.replace(result, warnings=warnings) if warnings else result

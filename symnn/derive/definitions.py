@@ -181,8 +181,14 @@ def evaluate(expr: sp.Expr, defs: Definitions) -> sp.Expr:
         for var, n in d.variable_count:
             held = expand(out, defs, stop=frozenset({var}))
             if not _depends(held, var):
+                hint = "a definition is missing"
+                if isinstance(d.expr, sp.core.function.AppliedUndef) and \
+                        d.expr.func in defs.functions:  # f(a, b) named alone as f
+                    hint = (f"write {d.expr.func} applied to the variables of differentiation, "
+                            f"e.g. {d.expr.func}({', '.join(str(v) for v, _ in d.variable_count)}"
+                            f"{', ...' if len(d.expr.args) > len(d.variable_count) else ''})")
                 raise DeriveError(f"d({d.expr})/d({var}): {d.expr} does not depend on {var}; "
-                                  "a definition is missing")
+                                  f"{hint}")
             out = sp.diff(held, (var, n))
         return out
 

@@ -49,7 +49,11 @@ class Calculus(Masker):
             order, body = int(sup[0]), sup[1]
         variables = self._variables(den[1], dhi, order)
         if body < nhi:  # \frac{\partial L}{\partial w}
-            target = self.parse(body, nhi)
+            self.diff_vars = [v for v, _ in variables]  # a bare f must take these
+            try:
+                target = self.parse(body, nhi)
+            finally:
+                self.diff_vars = []
         else:  # operator form \frac{d}{dz} (...): applies to the rest of the term
             end = self.term_end(nxt, hi)
             if end == nxt:

@@ -7,7 +7,7 @@ import re
 
 import sympy as sp
 
-from ._identifiers import Scanned, scan_identifier
+from ._identifiers import Scanned, scan_identifier, tokens_text
 from ._latex import find_close
 from ._mask import Masker
 from ._notation import BUILTIN_FUNCTIONS, CONSTANTS, TRANSPOSE_MARKS, Expectation
@@ -67,6 +67,17 @@ class Names(Masker):
     """Identifier resolution: the longest declared name wins; the rest are indices or powers."""
 
     def identifier(self, k: int, hi: int, out: list[tuple[str, int]]) -> int:
+        run = self._letter_run(k, hi)
+        for n in range(len(run), 1, -1):  # dw declared as one name (--assume 'dw > 0')
+            decl = self.table.get("".join(self.toks[j].text for j in run[:n]))
+            if decl is not None and decl.kind != "function" and not self.is_char(
+                    run[n - 1] + 1, "_^'"):
+                self.names.add(decl.latex)
+                out.append((self.hole(decl.sympy(), k), self.toks[k].pos))
+                return self.power(run[n - 1] + 1, hi, out)
+        if len(run) > 1 and self.table.auto and "".join(
+                self.toks[j].text for j in run) not in BUILTIN_FUNCTIONS:
+            self.guessed.add("".join(self.toks[j].text for j in run))
         scanned = scan_identifier(self.toks, k, hi, self.braces, self.src)
         decl, used = self.longest_declared(scanned)
         after = self.skip_dropped(scanned.end)
@@ -84,7 +95,7 @@ class Names(Masker):
                                  f"{{\\partial x}}", rest[0].lo)
             self.names.add(decl.latex)
             if self.paren(after, hi) is None:  # a function named alone stands for f(its args)
-                args = [self._arg_symbol(a, k) for a in decl.args]
+                args = [self._arg_symbol(a, k, decl) for a in decl.args]
                 out.append((self.hole(decl.sympy()(*args), k), self.toks[k].pos))
                 return scanned.end
             return self.apply(decl.sympy(), (len(decl.args),), decl.latex, k, scanned.end, hi,
@@ -103,10 +114,15 @@ class Names(Masker):
             if self.table.auto and scanned.base in _CONVENTIONAL_FUNCTIONS and all(
                     d.kind == "_" for d in scanned.decorations):
                 lo, end, _ = self.paren(after, hi)
-                n, name = len(self.split_commas(lo, end)), scanned.name()
+                parts, name = self.split_commas(lo, end), scanned.name()
+                words = [tokens_text(self.toks, a, b) for a, b in parts]  # f(a, b): a and b
+                plain = all(len(w) == 1 and w.isalpha() for w in words) and \
+                    len(set(words)) == len(words)
                 made = self.table.declare(Decl(name, "function", DOMAINS["real"],
-                                               pyname_of(name),
-                                               args=tuple(f"x{j}" for j in range(n))))
+                                               pyname_of(name), args=tuple(
+                                                   words if plain else
+                                                   (f"x{j}" for j in range(len(parts))))))
+                n = len(parts)
                 return self.apply(made.sympy(), (n,), made.latex, k, scanned.end, hi, out)
         if decl is None and scanned.base in ("E", r"\mathbb{E}") and self.is_char(after, "[") \
                 and not scanned.decorations:
@@ -130,6 +146,18 @@ class Names(Masker):
         for d in rest:
             out.append((f"^{{{self.sub_mask(d.lo, d.hi)}}}", self.toks[d.lo].pos))
         return scanned.end
+
+    def _letter_run(self, k: int, hi: int) -> list[int]:
+        """The letters written together from token k (``dw``), if k starts such a run."""
+        def joined(j: int) -> bool:
+            return j > 0 and self.toks[j].kind == "letter" and \
+                self.toks[j - 1].kind == "letter" and self.toks[j].pos == self.toks[j - 1].pos + 1
+        if self.toks[k].kind != "letter" or joined(k):
+            return []
+        run = [k]
+        while run[-1] + 1 < hi and joined(run[-1] + 1):
+            run.append(run[-1] + 1)
+        return run
 
     def expectation(self, lo: int, hi: int) -> sp.Basic:
         """``E[body]`` or ``E[body | a = b, c]``: the last top-level bar followed by conditions."""
@@ -292,10 +320,12 @@ class Names(Masker):
             j = end
         return parts
 
-    def _arg_symbol(self, latex: str, k: int) -> sp.Basic:
+    def _arg_symbol(self, latex: str, k: int, func: Decl) -> sp.Basic:
+        """An argument of a function named alone (``\\partial f`` stands for f(x, y))."""
         decl = self.table.get(latex)
         if decl is None:
-            raise self.error(f"argument {latex!r} of a declared function is not declared", k)
+            shown = ", ".join(str(v) for v in self.diff_vars) if len(
+                self.diff_vars) == len(func.args) else ", ".join(func.args)
+            raise self.error(f"{func.latex} alone: write it applied to its {len(func.args)} "
+                             f"argument(s), e.g. {func.latex}({shown})", k)
         return decl.sympy()
-
-

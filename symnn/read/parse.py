@@ -40,6 +40,8 @@ class Statement:
     rel: str | None = None
     crosscheck: str = "n/a"
     names: frozenset[str] = field(default_factory=frozenset)
+    #: letters written together (``dw``) that ``symnn check`` read as a product of names
+    guessed: frozenset[str] = field(default_factory=frozenset)
 
 
 class _Reader(Constructs, Names):
@@ -94,7 +96,7 @@ def parse_statement(src: str, table: SymbolTable) -> Statement:
         text, masked = reader.parse_text(lo, hi)
         (rhs,) = _finish(reader, masked)
         return Statement(src, rhs, crosscheck=_grammar.cross_check(masked, text),
-                         names=frozenset(reader.names))
+                         names=frozenset(reader.names), guessed=frozenset(reader.guessed))
     k, kind = rel
     width = 2 if kind == "assign" and reader.toks[k].text == ":" else 1
     lhs_text, lhs_masked = reader.parse_text(lo, k)
@@ -103,7 +105,8 @@ def parse_statement(src: str, table: SymbolTable) -> Statement:
     agree = [_grammar.cross_check(m, t) for m, t in ((lhs_masked, lhs_text),
                                                     (rhs_masked, rhs_text))]
     crosscheck = "disagree" if "disagree" in agree else ("agree" if "agree" in agree else "n/a")
-    return Statement(src, rhs, lhs, kind, crosscheck, frozenset(reader.names))
+    return Statement(src, rhs, lhs, kind, crosscheck, frozenset(reader.names),
+                     frozenset(reader.guessed))
 
 
 def parse_expression(src: str, table: SymbolTable) -> sp.Expr:

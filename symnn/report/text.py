@@ -135,7 +135,11 @@ def formula_table(results: list[FormulaResult]) -> str:
 
 
 def check_text(result: CheckResult) -> str:
-    """The human answer of ``symnn check``."""
+    """The human answer of ``symnn check``, then its warnings (names it had to guess)."""
+    return "\n".join([_verdict_text(result), *(f"  warning: {w}" for w in result.warnings)])
+
+
+def _verdict_text(result: CheckResult) -> str:
     if result.ok:
         margin = ("" if result.margin is None else
                   f", margin {margin_text(result.margin, result.max_rel_error)} of the tolerance")
