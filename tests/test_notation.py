@@ -349,3 +349,45 @@ def test_a_function_named_alone_with_other_parameters_says_what_to_write(capsys)
     main(["check", r"\frac{\partial^2 f}{\partial x \partial y} = 2x", "--where",
           r"f(a,b) = a^2 b"])
     assert "f(x, y)" in capsys.readouterr().err
+
+
+def test_softmax_element_of_a_declared_vector():
+    r"""\operatorname{softmax}(w)_2 is e^{w_2} over the sum of e^{w_j}, j = 1..3."""
+    import sympy as sp
+
+    w = sp.IndexedBase("w", real=True)
+    got = parse_expression(r"\operatorname{softmax}(w)_2", make_table({"w": V3}))
+    assert got.doit() == sp.exp(w[2]) / (sp.exp(w[1]) + sp.exp(w[2]) + sp.exp(w[3]))
+
+
+@pytest.mark.parametrize(("claim", "holds"), [
+    (r"\operatorname{softmax}(z)_2 = \frac{e^{z_2}}{e^{z_1} + e^{z_2} + e^{z_3}}", True),
+    (r"\operatorname{softmax}(z)_2 = \frac{e^{z_2}}{e^{z_1} + e^{z_2}}", False),
+])
+def test_softmax_element_is_checked_numerically(claim, holds):
+    """softmax(z)_2 of a vector of size 3 holds against its written form; a planted wrong
+    denominator is refuted."""
+    from symnn.cli import check_claim
+
+    assert check_claim(claim, assume=[r"z \in \mathbb{R}^3"], seconds=60).ok is holds
+
+
+@pytest.mark.parametrize("latex", [r"\operatorname{softmax}(z)", r"\operatorname{softmax}(a)_1",
+                                   r"\operatorname{softmax}(z)_4"])
+def test_softmax_of_anything_else_is_refused(latex):
+    """softmax without an index, of a scalar, or outside the size is refused (what to write)."""
+    message = _refusal(latex, {"z": V3, "a": "scalar"})
+    assert r"\frac{e^{z_i}}{\sum_j e^{z_j}}" in message or "outside 1..3" in message
+
+
+@pytest.mark.parametrize(("claim", "holds"), [
+    (r"\max_i x_i = \max(x_1, x_2, x_3, x_4)", True),
+    (r"\max_i x_i + \log\sum_{i}\exp\left(x_i - \max_j x_j\right) = \log\sum_i e^{x_i}", True),
+    (r"\max_i x_i = x_1", False),
+    (r"\min_i x_i = -\max_i (-x_i)", True),
+])
+def test_max_over_an_index_is_checked_numerically(claim, holds):
+    r"""\max_i x_i over a vector of size 4: the log-sum-exp trick holds, max = x_1 is refuted."""
+    from symnn.cli import check_claim
+
+    assert check_claim(claim, assume=[r"x \in \mathbb{R}^4"], seconds=60).ok is holds

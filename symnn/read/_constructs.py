@@ -196,6 +196,8 @@ class Constructs(Calculus):
             lo, end, nxt = self.group(self.skip_dropped(nxt) + 1)  # \log_2 x: base 2
             base = self.parse(lo, end)
             return self.apply(lambda x: sp.log(x) / sp.log(base), (1,), word, k, nxt, hi, out)
+        if decl is None and word == "softmax":
+            return self.softmax(k, nxt, hi, out)
         if decl is None and word in BUILTIN_FUNCTIONS:
             func, arity = BUILTIN_FUNCTIONS[word]
             return self.apply(func, arity, word, k, nxt, hi, out)
@@ -212,6 +214,36 @@ class Constructs(Calculus):
         if word == "d":
             raise self.error("a differential d outside a derivative fraction", k)
         raise self.error(f"unknown name {word!r}: declare it in the symbol table", k)
+
+    def softmax(self, k: int, nxt: int, hi: int, out: list[tuple[str, int]]) -> int:
+        """``\\operatorname{softmax}(z)_i`` of a declared vector z with a size: e^{z_i} over
+        the sum of e^{z_k}; anything else is refused with the element form to write."""
+        group = self.paren(nxt, hi)
+        write = r"write the element, \frac{e^{z_i}}{\sum_j e^{z_j}} (z a declared vector)"
+        if group is None:
+            raise self.error(f"softmax needs its argument in brackets; {write}", k)
+        lo, end, after = group
+        decl = None
+        if is_identifier_start(self.toks[lo]):
+            scanned = scan_identifier(self.toks, lo, end, self.braces, self.src)
+            decl = self.table.get(scanned.name()) if scanned.end == end else None
+        if decl is not None and not (decl.kind == "vector" and decl.shape):
+            decl = None
+        sub = self.skip_dropped(after)
+        if decl is None or not self.is_char(sub, "_"):
+            raise self.error("softmax(z) is read only as an element, softmax(z)_i, of a declared "
+                             f"vector z with a size; {write}", k)
+        ilo, iend, after = self.group(sub + 1)
+        i, j = self.parse(ilo, iend), sp.Dummy("j", integer=True)
+        size = decl.shape[0]
+        size = sp.Integer(size) if str(size).isdigit() else self._size_symbol(str(size), k)
+        if i.is_Integer and size.is_Integer and not 1 <= i <= size:
+            raise self.error(f"index {i} is outside 1..{size} of {decl.latex}", sub)
+        self.names.add(decl.latex)
+        x = sp.IndexedBase(decl.pyname, real=True)
+        value = sp.exp(x[i]) / sp.Sum(sp.exp(x[j]), (j, 1, size))
+        out.append((self.hole(value, k), self.toks[k].pos))
+        return self.power(after, hi, out)
 
     def binder(self, word: str, k: int, nxt: int, hi: int, out: list[tuple[str, int]],
                under: tuple[int, int] | None = None) -> int:
