@@ -119,6 +119,10 @@ MUTANTS = [
     ("cosine-similarity-squared-norm", "cosine-similarity", "checks", r"{\|u\|_2 \|v\|_2}",
      r"{\|u\|_2^2 \|v\|_2}"),
     ("rnn-gate-tanh-leaves-its-domain", "rnn-gate", "latex", r"\sigma(", r"\tanh("),
+    ("attention-weights-doubled-score", "attention-weights", "latex",
+     r"\frac{\exp(e^{<t,t'>})}", r"\frac{\exp(2e^{<t,t'>})}"),
+    ("attention-weights-sum-from-two", "attention-weights", "checks",
+     r"\sum_{t'=1}^{T_x} \alpha^{<t,t'>} = 1", r"\sum_{t'=2}^{T_x} \alpha^{<t,t'>} = 1"),
 ]
 
 
@@ -293,8 +297,8 @@ def test_a_matrix_float64_cancellation_is_not_a_counterexample():
 
     gru = next(f for f in load_catalog() if f.id == "gru-cell")
     x = sp.Symbol("x_t", commutative=False)
-    e = sp.exp(40 * x)
-    result = matrix_compare(sp.Add(e + 1, -e, evaluate=False), sp.exp(sp.Add(x, -x, evaluate=False)), gru.table)
+    e, ones = sp.exp(40 * x), sp.exp(sp.Add(x, -x, evaluate=False))
+    result = matrix_compare(sp.Add(e + 1, -e, evaluate=False), ones, gru.table)
     assert (result.verdict, "vanish at high precision" in result.detail) == (
         "holds numerically", True), result.detail
 
@@ -307,8 +311,8 @@ def test_a_matrix_difference_that_persists_at_high_precision_is_refuted():
 
     gru = next(f for f in load_catalog() if f.id == "gru-cell")
     x = sp.Symbol("x_t", commutative=False)
-    e = sp.exp(40 * x)
-    result = matrix_compare(sp.Add(e + 2, -e, evaluate=False), sp.exp(sp.Add(x, -x, evaluate=False)), gru.table)
+    e, ones = sp.exp(40 * x), sp.exp(sp.Add(x, -x, evaluate=False))
+    result = matrix_compare(sp.Add(e + 2, -e, evaluate=False), ones, gru.table)
     assert (result.verdict, "confirmed at 50 to 1200" in result.detail) == ("refuted", True)
 
 

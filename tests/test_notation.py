@@ -228,3 +228,166 @@ def test_mixed_partials_read_each_variable_and_check_the_order(claim, code):
     from symnn.cli import main
 
     assert main(["check", claim]) == code
+
+
+def test_subscript_of_several_letters_on_a_vector_is_refused():
+    """x_{ij} of a vector is refused (two indices), never read as element i*j."""
+    assert "takes 1 index, got 2" in _refusal(r"\sum_{i,j=1}^{3} x_{ij}", {"x": V3})
+
+
+def test_a_matrix_element_with_three_indices_is_refused():
+    """y_{ij}^{(t)} of a matrix is refused, saying how two indices are written."""
+    message = _refusal(r"y_{ij}^{(t)}", {"y": M33, "i": "index", "j": "index", "t": "index"})
+    assert "got 3" in message and r"y^{<t,t'>}" in message
+
+
+def test_a_layer_superscript_on_a_declared_vector_is_not_an_element():
+    r"""b^{[l]} of a declared vector b is refused (undeclared name), never element l of b."""
+    assert r"b^{[l]}" in _refusal(r"b^{[l]}", {"b": V3, "l": "index"})
+
+
+_ATTENTION = Path(__file__).parent.parent / "formulas" / "32-attention-weights.toml"
+
+
+def _attention_checks(old: str, new: str) -> list:
+    """The attention file's check results with one planted change of its text."""
+    from symnn.catalog import load_formula
+    from symnn.check import verify_formula
+
+    text = _ATTENTION.read_text(encoding="utf-8")
+    assert old in text
+    return verify_formula(load_formula(_ATTENTION, text.replace(old, new, 1))).checks
+
+
+def test_attention_weights_pass_every_check():
+    r"""The attention weights \alpha^{<t,t'>} pass the reference (a stable softmax), the sum to
+    1 and the derivative claim."""
+    checks = _attention_checks("", "")
+    assert len(checks) == 4 and all(c.ok for c in checks), checks
+
+
+@pytest.mark.parametrize(("old", "new", "failing"), [
+    (r"\frac{\exp(e^{<t,t'>})}", r"\frac{\exp(2e^{<t,t'>})}", "reference"),
+    (r"\exp\left(e^{<t,s>} - \max_{s} e^{<t,s>}\right)", r"\exp\left(e^{<t,s>}\right)",
+     "reference"),
+    (r"\sum_{t'=1}^{T_x} \alpha^{<t,t'>} = 1", r"\sum_{t'=2}^{T_x} \alpha^{<t,t'>} = 1", "claim"),
+    (r"= \alpha^{<t,t'>}\left(1 - \alpha^{<t,t'>}\right)", r"= \alpha^{<t,t'>}", "claim"),
+])
+def test_attention_weights_checks_fail_on_a_planted_error(old, new, failing):
+    """Each check of the attention file fails when an error is planted in what it checks (the
+    printed formula, the reference's max shift, the sum's range, the derivative)."""
+    checks = _attention_checks(old, new)
+    assert any(c.kind == failing and not c.ok for c in checks), checks
+
+
+_SOFTMAX_WHERE = r"p_i = \frac{e^{z_i}}{\sum_{j=1}^{n} e^{z_j}}"
+
+
+@pytest.mark.parametrize(("claim", "where", "assume", "holds"), [
+    (r"\sum_{k=1}^{n} p_k = 1", [_SOFTMAX_WHERE], ["n integer >= 1"], True),
+    (r"\sum_{k=1}^{n} p_k = 2", [_SOFTMAX_WHERE], ["n integer >= 1"], False),
+    (r"p_k = \frac{e^{z_k}}{\sum_{j=1}^{n} e^{z_j}}", [_SOFTMAX_WHERE], ["n integer >= 1"], True),
+    (r"p_k = \frac{e^{z_i}}{\sum_{j=1}^{n} e^{z_j}}", [_SOFTMAX_WHERE], ["n integer >= 1"], False),
+    (r"\sum_{k=1}^{n} p_k = 1", [r"p_i = \frac{e^{z_i}}{\sum_j e^{z_j}}"],
+     [r"z \in \mathbb{R}^n"], True),
+    (r"R_{k-1} = r_{k-1} + \gamma r_k", [r"R_k = r_k + \gamma r_{k+1}"], [], True),
+    (r"R_{k-1} = r_{k-1} + \gamma r_{k+1}", [r"R_k = r_k + \gamma r_{k+1}"], [], False),
+])
+def test_an_element_definition_feeds_claims_at_any_index(claim, where, assume, holds):
+    """--where 'p_i = ...' defines every element of p: p_k and R_{k-1} in the claim are read
+    through it (a planted wrong claim is refuted)."""
+    from symnn.cli import check_claim
+
+    assert check_claim(claim, assume=assume, where=where, seconds=60).ok is holds
+
+
+def test_a_recursive_element_definition_is_refused():
+    """--where 'R_k = r_k + gamma R_{k+1}' (a recursion) is refused with what to write."""
+    from symnn.cli import main
+
+    assert main(["check", r"R_{k-1} = r_{k-1} + \gamma R_k", "--where",
+                 r"R_k = r_k + \gamma R_{k+1}"]) == 2
+
+
+def test_check_warns_of_letters_read_as_a_product():
+    """check says it read `dw` as d w (a guess), and how to declare it as one name."""
+    from symnn.cli import check_claim
+
+    result = check_claim(r"dw = d w", seconds=60)
+    assert result.ok and any("`dw`" in w and "--assume 'dw real'" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize(("claim", "assume", "holds"), [
+    (r"dw = d w", ["dw real"], False),
+    (r"2 dw = dw + dw", ["dw real"], True),
+])
+def test_a_declared_multi_letter_name_is_one_name(claim, assume, holds):
+    """With --assume 'dw real', dw is one name: dw = d w is refuted."""
+    from symnn.cli import check_claim
+
+    result = check_claim(claim, assume=assume, seconds=60)
+    assert result.ok is holds and not result.warnings
+
+
+@pytest.mark.parametrize(("claim", "where", "code"), [
+    (r"\frac{\partial^2 f}{\partial x \partial y} = 2x", r"f(x,y) = x^2 y", 0),
+    (r"\frac{\partial^2 f}{\partial x \partial y} = 2y", r"f(x,y) = x^2 y", 1),
+    (r"\frac{\partial^2 f}{\partial x \partial y} = 2x", r"f(a,b) = a^2 b", 2),
+])
+def test_a_function_named_alone_in_a_derivative_takes_its_parameters(claim, where, code):
+    """With --where 'f(x,y) = ...', \\partial^2 f/\\partial x \\partial y reads f as f(x, y) (a
+    planted wrong one is refuted); with f(a, b) it is unreadable, saying to write f(x, y)."""
+    from symnn.cli import main
+
+    assert main(["check", claim, "--where", where]) == code
+
+
+def test_a_function_named_alone_with_other_parameters_says_what_to_write(capsys):
+    """The refusal of \\partial f / \\partial x with f(a, b) names f(x, y)."""
+    from symnn.cli import main
+
+    main(["check", r"\frac{\partial^2 f}{\partial x \partial y} = 2x", "--where",
+          r"f(a,b) = a^2 b"])
+    assert "f(x, y)" in capsys.readouterr().err
+
+
+def test_softmax_element_of_a_declared_vector():
+    r"""\operatorname{softmax}(w)_2 is e^{w_2} over the sum of e^{w_j}, j = 1..3."""
+    import sympy as sp
+
+    w = sp.IndexedBase("w", real=True)
+    got = parse_expression(r"\operatorname{softmax}(w)_2", make_table({"w": V3}))
+    assert got.doit() == sp.exp(w[2]) / (sp.exp(w[1]) + sp.exp(w[2]) + sp.exp(w[3]))
+
+
+@pytest.mark.parametrize(("claim", "holds"), [
+    (r"\operatorname{softmax}(z)_2 = \frac{e^{z_2}}{e^{z_1} + e^{z_2} + e^{z_3}}", True),
+    (r"\operatorname{softmax}(z)_2 = \frac{e^{z_2}}{e^{z_1} + e^{z_2}}", False),
+])
+def test_softmax_element_is_checked_numerically(claim, holds):
+    """softmax(z)_2 of a vector of size 3 holds against its written form; a planted wrong
+    denominator is refuted."""
+    from symnn.cli import check_claim
+
+    assert check_claim(claim, assume=[r"z \in \mathbb{R}^3"], seconds=60).ok is holds
+
+
+@pytest.mark.parametrize("latex", [r"\operatorname{softmax}(z)", r"\operatorname{softmax}(a)_1",
+                                   r"\operatorname{softmax}(z)_4"])
+def test_softmax_of_anything_else_is_refused(latex):
+    """softmax without an index, of a scalar, or outside the size is refused (what to write)."""
+    message = _refusal(latex, {"z": V3, "a": "scalar"})
+    assert r"\frac{e^{z_i}}{\sum_j e^{z_j}}" in message or "outside 1..3" in message
+
+
+@pytest.mark.parametrize(("claim", "holds"), [
+    (r"\max_i x_i = \max(x_1, x_2, x_3, x_4)", True),
+    (r"\max_i x_i + \log\sum_{i}\exp\left(x_i - \max_j x_j\right) = \log\sum_i e^{x_i}", True),
+    (r"\max_i x_i = x_1", False),
+    (r"\min_i x_i = -\max_i (-x_i)", True),
+])
+def test_max_over_an_index_is_checked_numerically(claim, holds):
+    r"""\max_i x_i over a vector of size 4: the log-sum-exp trick holds, max = x_1 is refuted."""
+    from symnn.cli import check_claim
+
+    assert check_claim(claim, assume=[r"x \in \mathbb{R}^4"], seconds=60).ok is holds

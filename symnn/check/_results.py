@@ -28,6 +28,8 @@ class CheckResult:
     seed: int = 0
     #: worst error as a fraction of what the method tolerates (< 1 passes; "k times beyond")
     margin: float | None = None
+    #: said beside the verdict: names ``symnn check`` had to guess (``dw`` read as d w)
+    warnings: tuple[str, ...] = ()
 
     @property
     def verdict(self) -> str:
@@ -41,13 +43,17 @@ class CheckResult:
                 else "holds numerically")
 
     def as_dict(self) -> dict:
-        """The fields, and the verdict (for the JSON)."""
-        return {**asdict(self), "verdict": self.verdict}
+        """The fields (warnings only when there are some), and the verdict (for the JSON)."""
+        out = {**asdict(self), "verdict": self.verdict}
+        if not self.warnings:
+            del out["warnings"]
+        return out
 
     @classmethod
     def from_dict(cls, d: dict) -> CheckResult:
         """The inverse of :meth:`as_dict` (the verdict is derived again, not read)."""
-        return cls(**{k: v for k, v in d.items() if k != "verdict"})
+        d = {k: v for k, v in d.items() if k != "verdict"}
+        return cls(**{**d, "warnings": tuple(d.get("warnings", ()))})
 
 
 @dataclass

@@ -8,6 +8,7 @@ end) runs past it; an unreadable claim raises its ParseError, DeriveError or Val
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 
@@ -20,6 +21,7 @@ from ..read import (
     ParseError,
     SymbolTable,
     canonical_name,
+    declare_element_definition,
     parse_condition,
     parse_domain,
     parse_statement,
@@ -37,6 +39,8 @@ __all__ = ["check_claim"]
 #: ``--assume`` forms: a pattern over the text and the domain it gives the name.
 _ASSUME_FORMS = [  # 'n integer >= 0' is an integer domain, not "n integer" >= 0
     (re.compile(r"^(?P<name>\S+)\s+(?P<dom>integer.*)$"), lambda m: m.group("dom")),
+    (re.compile(r"^(?P<name>\S+)\s+(?P<dom>real|positive|nonnegative|negative|nonzero)$"),
+     lambda m: m.group("dom")),
     (re.compile(r"^0\s*<\s*(?P<name>.+?)\s*<\s*1$"), lambda m: "(0,1)"),
     (re.compile(r"^(?P<name>.+?)\s*(?P<op>>=|\\geq|\\ge)\s*0$"), lambda m: "nonnegative"),
     (re.compile(r"^(?P<name>.+?)\s*(?P<op>>)\s*0$"), lambda m: "positive"),
@@ -63,11 +67,51 @@ def _chains(assume: Sequence[str]) -> list[str]:
     return out
 
 
+#: 'z \in \mathbb{R}^n', 'W \in \mathbb{R}^{n \times m}': a vector or matrix of those sizes
+_ARRAY = re.compile(r"^(?P<name>.+?)\s*\\in\s*\\mathbb\s*\{?R\}?\s*\^\s*(?:\{(?P<braced>[^}]*)\}|"
+                    r"(?P<one>[A-Za-z0-9]))$")
+
+
+def _array(m: re.Match, table: SymbolTable) -> None:
+    """Declare the vector or matrix of an 'x \\in \\mathbb{R}^{n}' assumption (its sizes
+    integers >= 1 unless declared)."""
+    sizes = [x.strip() for x in (m["braced"] or m["one"]).split(r"\times")]
+    if not 1 <= len(sizes) <= 2 or not all(sizes):
+        raise ValueError(f"cannot use --assume {m.group(0)!r}: write x \\in \\mathbb{{R}}^n "
+                         "or W \\in \\mathbb{R}^{n \\times m}")
+    for size in sizes:
+        if not size.isdigit() and table.get(canonical_name(size)) is None:
+            table.declare(Decl(canonical_name(size), "scalar", parse_domain("integer >= 1"),
+                               pyname_of(size)))
+    name = canonical_name(m["name"])
+    table.declare(Decl(name, "vector" if len(sizes) == 1 else "matrix", parse_domain("real"),
+                       pyname_of(name), tuple(canonical_name(x) if not x.isdigit() else x
+                                              for x in sizes)))
+
+
+def _read_where(where: tuple[str, ...], table: SymbolTable):
+    """The --where definitions; ``p_i = ...`` defines every element of p (see
+    :func:`declare_element_definition`); a definition of p_i through p_{i+1} is refused."""
+    elements = [text for text in where if declare_element_definition(text, table)]
+    try:
+        return read_definitions(where, table)
+    except DeriveError as exc:
+        if elements and "cycle" in str(exc):
+            raise DeriveError(f"{elements[0]!r} defines an element through other elements of "
+                              "the same name (a recursion, read nowhere): give them other "
+                              "names, or define the element in closed form") from None
+        raise
+
+
 def _assume(text: str, table: SymbolTable, narrowed: set[str] | None = None
             ) -> sp.Basic | None:
     """Narrow one name's domain; any other comparison, or a second condition on a name already
     narrowed (in ``narrowed``), becomes a joint constraint."""
     narrowed = set() if narrowed is None else narrowed
+    array = _ARRAY.match(text.strip())
+    if array:
+        _array(array, table)
+        return None
     for pattern, domain_of in _ASSUME_FORMS:
         m = pattern.match(text.strip())
         if m:
@@ -113,7 +157,7 @@ def _check_claim_here(claim: str, assume: Sequence[str], where: Sequence[str], s
     joint = [c for a in _chains(assume) if (c := _assume(a, table, narrowed)) is not None]
     latest = {d.pyname: d.sympy() for d in table.decls.values()}  # a name narrowed after it
     joint = [c.xreplace({s: latest.get(s.name, s) for s in c.free_symbols}) for c in joint]
-    defs = read_definitions(tuple(where), table)
+    defs = _read_where(tuple(where), table)
     own_e = "e" in narrowed or any(getattr(k, "name", "") == "e" for k in defs.symbols)
 
     def side(expr: sp.Expr, written: sp.Basic | None) -> sp.Expr:
@@ -146,5 +190,8 @@ def _check_claim_here(claim: str, assume: Sequence[str], where: Sequence[str], s
 
     equality = None if gradient else compare(lhs, rhs, table, seed=seed, points=points,
                                              constraints=tuple(joint))
-    return equality if parts is None else check_derivative_claim(
+    result = equality if parts is None else check_derivative_claim(
         parts, equality, defs, table, seed=seed, points=points, constraints=tuple(joint))
+    warnings = tuple(f"read `{w}` as {' '.join(w)} (a product); if it is one name, declare it: "
+                     f"--assume '{w} real'" for w in sorted(read.guessed))
+    return dataclasses.replace(result, warnings=warnings) if warnings else result

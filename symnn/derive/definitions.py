@@ -29,6 +29,45 @@ class Definitions:
     symbols: dict[sp.Basic, sp.Expr] = field(default_factory=dict)
     functions: dict[type, tuple[tuple[sp.Symbol, ...], sp.Expr]] = field(default_factory=dict)
     sources: dict[sp.Basic, str] = field(default_factory=dict)
+    #: ``p_i = body``: every element of p, at any index (``p_k``, ``R_{k-1}``): base -> (i, body)
+    elements: dict[sp.IndexedBase, tuple[tuple[sp.Symbol, ...], sp.Expr]] = field(
+        default_factory=dict)
+
+
+def _element_params(lhs: sp.Basic) -> tuple[sp.Symbol, ...] | None:
+    """The index symbols of ``p_i`` / ``A_{ij}`` (distinct symbols), or None (``x_2``, a name)."""
+    if not isinstance(lhs, sp.Indexed):
+        return None
+    params = tuple(lhs.indices)
+    if all(isinstance(i, sp.Symbol) for i in params) and len(set(params)) == len(params):
+        return params
+    return None
+
+
+def _bound_renamed(body: sp.Expr) -> sp.Expr:
+    """body with the indices its sums and products bind renamed apart (no capture when an
+    element definition is applied at an index of the same name)."""
+    def fresh(e: sp.Expr) -> sp.Expr:
+        rename = {lim[0]: sp.Dummy(lim[0].name, integer=True) for lim in e.limits}
+        return e.xreplace(rename)
+    return body.replace(lambda e: isinstance(e, sp.Sum | sp.Product), fresh)
+
+
+def _define(defs: Definitions, lhs: sp.Basic, rhs: sp.Expr) -> sp.Basic | None:
+    """Record ``lhs = rhs`` as an element, name or function definition; its key, or None."""
+    params = _element_params(lhs)
+    if params is not None:  # also kept as written, for batch programs and cell tapes
+        defs.elements[lhs.base] = (params, _bound_renamed(rhs))
+        defs.symbols[lhs] = rhs
+        return lhs.base
+    if isinstance(lhs, sp.Symbol | sp.Indexed):
+        defs.symbols[lhs] = rhs
+        return lhs
+    if isinstance(lhs, sp.core.function.AppliedUndef) and all(
+            isinstance(a, sp.Symbol) for a in lhs.args):
+        defs.functions[lhs.func] = (tuple(lhs.args), rhs)
+        return lhs.func
+    return None
 
 
 def read_definitions(latex: list[str] | tuple[str, ...], table: SymbolTable,
@@ -43,23 +82,17 @@ def read_definitions(latex: list[str] | tuple[str, ...], table: SymbolTable,
         st = parse_statement(text, table)
         if st.rel is None or st.lhs is None:
             raise ParseError("a definition needs '=' (name = expression)", text, 0)
-        lhs = st.lhs
-        if isinstance(lhs, sp.Symbol | sp.Indexed):
-            key: sp.Basic = lhs
-            defs.symbols[lhs] = st.rhs
-        elif isinstance(lhs, sp.core.function.AppliedUndef) and all(
-                isinstance(a, sp.Symbol) for a in lhs.args):
-            key = lhs.func
-            defs.functions[lhs.func] = (tuple(lhs.args), st.rhs)
-        else:
-            raise ParseError("the left side of a definition must be a name or f(x, ...)",
-                             text, 0)
-        if key in defs.sources:
-            raise DeriveError(f"{key} is defined twice: {defs.sources[key]!r} and {text!r}")
+        key = st.lhs.base if _element_params(st.lhs) is not None else st.lhs
+        if key in defs.sources or getattr(key, "func", None) in defs.sources:
+            raise DeriveError(f"{key} is defined twice: {defs.sources.get(key)!r} and {text!r}")
+        key = _define(defs, st.lhs, st.rhs)
+        if key is None:
+            raise ParseError("the left side of a definition must be a name, an element p_i or "
+                             "f(x, ...)", text, 0)
         defs.sources[key] = text
     if base is not None:
         defs = Definitions({**base.symbols, **defs.symbols}, {**base.functions, **defs.functions},
-                           {**base.sources, **defs.sources})
+                           {**base.sources, **defs.sources}, {**base.elements, **defs.elements})
     _check_acyclic(defs)
     return defs
 
@@ -75,11 +108,13 @@ def fold(expr: sp.Expr, defs: Definitions) -> sp.Expr:
 
 def _check_acyclic(defs: Definitions) -> None:
     def deps(key: sp.Basic) -> set[sp.Basic]:
-        body = defs.symbols[key] if key in defs.symbols else defs.functions[key][1]
+        body = defs.symbols[key] if key in defs.symbols else (
+            defs.elements[key][1] if key in defs.elements else defs.functions[key][1])
         found = {s for s in body.free_symbols if s in defs.symbols}
         found |= {f.func for f in body.atoms(sp.core.function.AppliedUndef)
                   if f.func in defs.functions}
         found |= {i for i in body.atoms(sp.Indexed) if i in defs.symbols}
+        found |= {i.base for i in body.atoms(sp.Indexed) if i.base in defs.elements}
         if key in defs.functions:
             found -= set(defs.functions[key][0])
         return found
@@ -96,7 +131,7 @@ def _check_acyclic(defs: Definitions) -> None:
             visit(d, [*path, str(key)])
         state[key] = 2
 
-    for key in [*defs.symbols, *defs.functions]:
+    for key in [*defs.symbols, *defs.functions, *defs.elements]:
         visit(key, [])
 
 
@@ -111,9 +146,25 @@ def expand(expr: sp.Expr, defs: Definitions, stop: frozenset = frozenset()) -> s
                                 lambda e, p=params, b=body: b.xreplace(dict(zip(p, e.args,
                                                                              strict=True))))
         expr = expr.xreplace(symbol_map)
+        if defs.elements:
+            expr = _apply_elements(expr, defs, stop)
         if expr == before:
             return expr
     return expr
+
+
+def _apply_elements(expr: sp.Expr, defs: Definitions, stop: frozenset) -> sp.Expr:
+    """Each element p[k] of an element-defined p is its body at i = k (``R_{k-1}`` too); the
+    elements of a base held in ``stop`` stay."""
+    held = {s.base for s in stop if isinstance(s, sp.Indexed)}
+
+    def at(e: sp.Indexed) -> sp.Expr:
+        params, body = defs.elements[e.base]
+        if len(e.indices) != len(params):
+            raise DeriveError(f"{e} has {len(e.indices)} indices; its definition {len(params)}")
+        return body.xreplace(dict(zip(params, e.indices, strict=True)))
+    return expr.replace(lambda e: isinstance(e, sp.Indexed) and e.base in defs.elements
+                        and e.base not in held and e not in defs.symbols, at)
 
 
 def _depends(expr: sp.Expr, var: sp.Basic) -> bool:
@@ -130,8 +181,14 @@ def evaluate(expr: sp.Expr, defs: Definitions) -> sp.Expr:
         for var, n in d.variable_count:
             held = expand(out, defs, stop=frozenset({var}))
             if not _depends(held, var):
+                hint = "a definition is missing"
+                if isinstance(d.expr, sp.core.function.AppliedUndef) and \
+                        d.expr.func in defs.functions:  # f(a, b) named alone as f
+                    hint = (f"write {d.expr.func} applied to the variables of differentiation, "
+                            f"e.g. {d.expr.func}({', '.join(str(v) for v, _ in d.variable_count)}"
+                            f"{', ...' if len(d.expr.args) > len(d.variable_count) else ''})")
                 raise DeriveError(f"d({d.expr})/d({var}): {d.expr} does not depend on {var}; "
-                                  "a definition is missing")
+                                  f"{hint}")
             out = sp.diff(held, (var, n))
         return out
 
@@ -143,15 +200,24 @@ def evaluate(expr: sp.Expr, defs: Definitions) -> sp.Expr:
 
 
 def with_statement(st: Statement, defs: Definitions) -> Definitions:
-    """The statement ``f(x) = body`` also defines f for the claims, unless already defined."""
+    """The statement ``f(x) = body`` (or ``p_i = body``, every element of p) also defines f (p)
+    for the claims, unless already defined."""
     lhs = st.lhs
     if st.rel != "eq" or lhs is None:
         return defs
-    out = Definitions(dict(defs.symbols), dict(defs.functions), dict(defs.sources))
+    out = Definitions(dict(defs.symbols), dict(defs.functions), dict(defs.sources),
+                      dict(defs.elements))
     if isinstance(lhs, sp.core.function.AppliedUndef) and lhs.func not in defs.functions and all(
             isinstance(a, sp.Symbol) for a in lhs.args):
         out.functions[lhs.func] = (tuple(lhs.args), st.rhs)
     elif isinstance(lhs, sp.Symbol) and lhs not in defs.symbols:
         out.symbols[lhs] = st.rhs
+    elif _element_params(lhs) is not None and lhs.base not in defs.elements and not any(
+            isinstance(k, sp.Indexed) and k.base == lhs.base for k in defs.symbols):
+        out.elements[lhs.base] = (_element_params(lhs), _bound_renamed(st.rhs))
+        try:
+            _check_acyclic(out)
+        except DeriveError:
+            return defs  # the statement p_i = ... p_{i+1} ... is no definition
     return out
 

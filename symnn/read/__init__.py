@@ -28,12 +28,19 @@ from ._notation import (
     sigmoid,
     softplus,
 )
-from .parse import Statement, parse_condition, parse_expression, parse_statement
+from .parse import (
+    Statement,
+    declare_element_definition,
+    parse_condition,
+    parse_expression,
+    parse_statement,
+)
 from .symbols import DOMAINS, KINDS, Decl, SymbolTable, check_pyname, parse_domain, pyname_of
 
 __all__ = [
     "ArgMax", "Concat", "Count", "DOMAINS", "Decl", "Etc", "Expectation", "KINDS", "Norm",
     "PROOF_FORMS", "ParseError", "SetMax", "SetSum", "Statement", "SymbolTable",
-    "canonical_name", "check_pyname", "hadamard", "parse_condition", "parse_domain",
+    "canonical_name", "check_pyname", "declare_element_definition", "hadamard",
+    "parse_condition", "parse_domain",
     "parse_expression", "parse_statement", "pyname_of", "sigmoid", "softplus", "warm_up",
 ]

@@ -6,7 +6,8 @@ from __future__ import annotations
 import sympy as sp
 
 from . import _grammar
-from ._identifiers import is_identifier_start, scan_identifier
+from ._identifiers import canonical_name, is_identifier_start, scan_identifier
+from ._latex import ParseError
 from ._mask import Masker
 from ._notation import NAME_COMMANDS, SetSum
 from .symbols import pyname_of
@@ -48,7 +49,11 @@ class Calculus(Masker):
             order, body = int(sup[0]), sup[1]
         variables = self._variables(den[1], dhi, order)
         if body < nhi:  # \frac{\partial L}{\partial w}
-            target = self.parse(body, nhi)
+            self.diff_vars = [v for v, _ in variables]  # a bare f must take these
+            try:
+                target = self.parse(body, nhi)
+            finally:
+                self.diff_vars = []
         else:  # operator form \frac{d}{dz} (...): applies to the rest of the term
             end = self.term_end(nxt, hi)
             if end == nxt:
@@ -137,7 +142,10 @@ class Calculus(Masker):
         return self.unmasked(e.xreplace(found), depth + 1)
 
     def _size_symbol(self, size: str, k: int) -> sp.Expr:
-        decl = self.table.get(size)
+        try:
+            decl = self.table.get(canonical_name(size))
+        except ParseError:
+            decl = None
         if decl is None:
             raise self.error(f"the sum's bound would be the size {size!r}; declare it or write "
                              f"the bounds, e.g. _{{i=1}}^{{{size}}}", k)
@@ -152,6 +160,26 @@ class Calculus(Masker):
                              f"\\frac{{\\partial L}}{{\\partial {var}_k}}", k)
 
     # -- sums, products, cases, norms ---------------------------------------------------
+    def index_variable(self, name: str) -> sp.Symbol:
+        """The symbol a \\sum or \\max_i binds: a declared index or scalar, else an integer."""
+        decl = self.table.get(name)
+        self.names.add(name)
+        return decl.sympy() if decl is not None and decl.kind in ("index", "scalar") \
+            else sp.Symbol(pyname_of(name), integer=True)
+
+    def parse_bound(self, bound: dict[str, sp.Symbol], lo: int, hi: int) -> sp.Expr:
+        """tokens[lo:hi] read with the names of ``bound`` bound to their symbols."""
+        saved = {name: self.bound.get(name) for name in bound}
+        self.bound.update(bound)
+        try:
+            return self.parse(lo, hi)
+        finally:
+            for name, old in saved.items():
+                if old is None:
+                    self.bound.pop(name)
+                else:
+                    self.bound[name] = old
+
     def big_operator(self, k: int, hi: int, out: list[tuple[str, int]]) -> int:
         """``\\sum_{i=1}^{m} body`` (body: the rest of the term); ``\\sum_{s \\in S}``."""
         op = self.toks[k].text
@@ -175,24 +203,10 @@ class Calculus(Masker):
             names.append(scanned.name())
         if len(names) > 1 and eq and self.toks[eq[0]].text == r"\in":
             raise self.error("one index per set sum: write \\sum_{i \\in S}\\sum_{j \\in S}", k)
-        variables = []
-        for name in names:
-            decl = self.table.get(name)
-            variables.append(decl.sympy() if decl is not None and decl.kind in ("index", "scalar")
-                             else sp.Symbol(pyname_of(name), integer=True))
-            self.names.add(name)
+        variables = [self.index_variable(name) for name in names]
         var = variables[0]
         body_end = self.term_end(nxt, hi)
-        saved = {name: self.bound.get(name) for name in names}
-        self.bound.update(zip(names, variables, strict=True))
-        try:
-            body = self.parse(nxt, body_end)
-        finally:
-            for name, old in saved.items():
-                if old is None:
-                    self.bound.pop(name)
-                else:
-                    self.bound[name] = old
+        body = self.parse_bound(dict(zip(names, variables, strict=True)), nxt, body_end)
         if eq and self.toks[eq[0]].text == r"\in":
             if op != r"\sum" or upper is not None:
                 raise self.error("only \\sum ranges over a set", k)

@@ -9,7 +9,7 @@ from sympy.core.symbol import Str
 from . import _grammar
 from ._calculus import Calculus
 from ._identifiers import is_identifier_start, scan_identifier
-from ._notation import BINDERS, BUILTIN_FUNCTIONS, NAME_COMMANDS, Count, Norm
+from ._notation import BINDERS, BUILTIN_FUNCTIONS, INDEX_BINDERS, NAME_COMMANDS, Count, Norm
 
 __all__ = ["Constructs"]
 
@@ -196,6 +196,8 @@ class Constructs(Calculus):
             lo, end, nxt = self.group(self.skip_dropped(nxt) + 1)  # \log_2 x: base 2
             base = self.parse(lo, end)
             return self.apply(lambda x: sp.log(x) / sp.log(base), (1,), word, k, nxt, hi, out)
+        if decl is None and word == "softmax":
+            return self.softmax(k, nxt, hi, out)
         if decl is None and word in BUILTIN_FUNCTIONS:
             func, arity = BUILTIN_FUNCTIONS[word]
             return self.apply(func, arity, word, k, nxt, hi, out)
@@ -213,6 +215,36 @@ class Constructs(Calculus):
             raise self.error("a differential d outside a derivative fraction", k)
         raise self.error(f"unknown name {word!r}: declare it in the symbol table", k)
 
+    def softmax(self, k: int, nxt: int, hi: int, out: list[tuple[str, int]]) -> int:
+        """``\\operatorname{softmax}(z)_i`` of a declared vector z with a size: e^{z_i} over
+        the sum of e^{z_k}; anything else is refused with the element form to write."""
+        group = self.paren(nxt, hi)
+        write = r"write the element, \frac{e^{z_i}}{\sum_j e^{z_j}} (z a declared vector)"
+        if group is None:
+            raise self.error(f"softmax needs its argument in brackets; {write}", k)
+        lo, end, after = group
+        decl = None
+        if is_identifier_start(self.toks[lo]):
+            scanned = scan_identifier(self.toks, lo, end, self.braces, self.src)
+            decl = self.table.get(scanned.name()) if scanned.end == end else None
+        if decl is not None and not (decl.kind == "vector" and decl.shape):
+            decl = None
+        sub = self.skip_dropped(after)
+        if decl is None or not self.is_char(sub, "_"):
+            raise self.error("softmax(z) is read only as an element, softmax(z)_i, of a declared "
+                             f"vector z with a size; {write}", k)
+        ilo, iend, after = self.group(sub + 1)
+        i, j = self.parse(ilo, iend), sp.Dummy("j", integer=True)
+        size = decl.shape[0]
+        size = sp.Integer(size) if str(size).isdigit() else self._size_symbol(str(size), k)
+        if i.is_Integer and size.is_Integer and not 1 <= i <= size:
+            raise self.error(f"index {i} is outside 1..{size} of {decl.latex}", sub)
+        self.names.add(decl.latex)
+        x = sp.IndexedBase(decl.pyname, real=True)
+        value = sp.exp(x[i]) / sp.Sum(sp.exp(x[j]), (j, 1, size))
+        out.append((self.hole(value, k), self.toks[k].pos))
+        return self.power(after, hi, out)
+
     def binder(self, word: str, k: int, nxt: int, hi: int, out: list[tuple[str, int]],
                under: tuple[int, int] | None = None) -> int:
         """``\\max_{a \\in A} body``: body is the rest of the term."""
@@ -221,6 +253,14 @@ class Constructs(Calculus):
         else:
             lo, end = under
         at = [j for j in range(lo, end) if self.toks[j].text == r"\in"]
+        if not at and word in INDEX_BINDERS:
+            done = self.index_binder(word, k, lo, end, nxt, hi, out)
+            if done is not None:
+                return done
+        if BINDERS[word] is None:
+            raise self.error(f"{word} over a set is not read: write -\\max_{{a \\in A}} (-...), "
+                             f"or {word}_i over the elements of a declared vector "
+                             f"({word}_i x_i, {word}_{{1 \\le i \\le n}} x_i)", k)
         var_hi = at[0] if at else end
         scanned = scan_identifier(self.toks, lo, var_hi, self.braces, self.src)
         var = self.resolve_value(scanned, scanned.decorations, lo)
@@ -229,6 +269,35 @@ class Constructs(Calculus):
         if at:
             args.append(self.parse(at[0] + 1, end))
         out.append((self.hole(BINDERS[word](*args), k), self.toks[k].pos))
+        return body_end
+
+    def index_binder(self, word: str, k: int, lo: int, end: int, nxt: int, hi: int,
+                     out: list[tuple[str, int]]) -> int | None:
+        """``\\max_i x_i`` (i over the declared size its elements pick) or ``\\max_{1 \\le i
+        \\le n}``; None when the subscript binds no index (``\\max_a Q(s, a)``: a set max)."""
+        les = [j for j in self._top_level(lo, end) if self.toks[j].text in (r"\le", r"\leq")]
+        if len(les) not in (0, 2):
+            raise self.error(f"write the range under {word} as {word}_{{1 \\le i \\le n}}", lo)
+        a, b = (les[0] + 1, les[1]) if les else (lo, end)
+        scanned = scan_identifier(self.toks, a, b, self.braces, self.src)
+        if scanned.end != b:
+            raise self.error(f"expected one index name under {word}", a)
+        decl = self.table.get(scanned.name())
+        if not les and decl is not None and decl.kind != "index":
+            return None
+        var = self.index_variable(scanned.name())
+        body_end = self.term_end(nxt, hi)
+        if body_end == nxt:
+            raise self.error(f"{word}_{scanned.name()} applies to nothing", k)
+        body = self.parse_bound({scanned.name(): var}, nxt, body_end)
+        if les:
+            low, high = self.parse(lo, les[0]), self.parse(les[1] + 1, end)
+        elif any(var in el.indices for el in self.unmasked(body).atoms(sp.Indexed)):
+            low, high = sp.Integer(1), self.implied_bound(word, [var], body, k)
+        else:
+            return None
+        out.append((self.hole(INDEX_BINDERS[word](body, var, low, high, evaluate=False), k),
+                    self.toks[k].pos))
         return body_end
 
     def apply(self, func: object, arity: tuple[int, ...], word: str, k: int, nxt: int, hi: int,

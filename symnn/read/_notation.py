@@ -13,7 +13,7 @@ __all__ = [
     "SetMax", "ArgMax",
     "BUILTIN_FUNCTIONS", "RELATIONS", "DROPPED", "GREEK", "ACCENTS", "FONTS", "FRAC_ALIASES",
     "HADAMARD_OPS", "NAME_COMMANDS", "TRANSPOSE_MARKS", "PASSTHROUGH", "DERIVATIVE_RULES",
-    "PROOF_FORMS", "BINDERS", "CONSTANTS", "ELLIPSES",
+    "PROOF_FORMS", "BINDERS", "INDEX_BINDERS", "IndexMax", "IndexMin", "CONSTANTS", "ELLIPSES",
 ]
 
 
@@ -112,6 +112,41 @@ class SetMax(sp.Function):
     nargs = (2, 3)
 
 
+class _IndexExtremum(sp.Function):
+    """``\\max_i body`` over i = lo..hi: written out as Max/Min once the bounds are numbers."""
+
+    nargs = 4
+    _op: object = None
+
+    @classmethod
+    def eval(cls, body, var, lo, hi):
+        if any(s.name.startswith("omicron_") for s in body.free_symbols):
+            return None  # still being read: its placeholders are filled in later
+        if lo.is_Integer and hi.is_Integer and int(hi) - int(lo) < 10_000:
+            if hi < lo:
+                raise ValueError(f"{cls.__name__} over an empty range {lo}..{hi}")
+            return cls._op(*[body.xreplace({var: sp.Integer(k)})
+                             for k in range(int(lo), int(hi) + 1)])
+        return None
+
+    @property
+    def free_symbols(self) -> set:
+        body, var, lo, hi = self.args
+        return (body.free_symbols - {var}) | lo.free_symbols | hi.free_symbols
+
+
+class IndexMax(_IndexExtremum):
+    """``\\max_i x_i``: the largest of body over i = lo..hi."""
+
+    _op = sp.Max
+
+
+class IndexMin(_IndexExtremum):
+    """``\\min_i x_i``: the smallest of body over i = lo..hi."""
+
+    _op = sp.Min
+
+
 class ArgMax(sp.Function):
     """``\\underset{a \\in A}{argmax}\\, body``: the maximiser, kept abstract."""
 
@@ -165,7 +200,10 @@ BUILTIN_FUNCTIONS: dict[str, tuple[object, tuple[int, ...]]] = {
 }
 
 #: Names that take a subscript binding a variable (``\max_{a}``) rather than an argument list.
-BINDERS = {r"\max": SetMax, "max": SetMax, "argmax": ArgMax}
+BINDERS = {r"\max": SetMax, "max": SetMax, "argmax": ArgMax, r"\min": None, "min": None}
+
+#: ``\max_i x_i`` over an index (the declared size it picks, or ``1 \le i \le n``).
+INDEX_BINDERS = {r"\max": IndexMax, "max": IndexMax, r"\min": IndexMin, "min": IndexMin}
 
 #: Top-level relations, split by symnn itself; the value is the relation's kind.
 RELATIONS = {

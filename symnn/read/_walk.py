@@ -36,6 +36,8 @@ class Walker:
         self.bound: dict[str, sp.Symbol] = {}  # index variables bound by an enclosing sum
         self.undeclared: dict[str, int] = {}
         self.names: set[str] = set()
+        self.guessed: set[str] = set()  # letters written together, read as a product (check)
+        self.diff_vars: list[sp.Basic] = []  # the variables of the derivative being read
 
     # -- errors and helpers -------------------------------------------------------------
     def error(self, message: str, k: int | None) -> ParseError:

@@ -17,12 +17,17 @@ import sympy as sp
 from . import _grammar
 from ._arrays import vector_notation
 from ._constructs import Constructs
+from ._identifiers import is_identifier_start, scan_identifier
 from ._latex import ParseError
 from ._names import Names
 from ._notation import RELATIONS
-from .symbols import SymbolTable
+from .symbols import Decl, SymbolTable, parse_domain, pyname_of
 
-__all__ = ["Statement", "parse_statement", "parse_expression", "parse_condition", "ParseError"]
+__all__ = ["Statement", "parse_statement", "parse_expression", "parse_condition", "ParseError",
+           "declare_element_definition"]
+
+#: Letters that index an element on the left of a ``symnn check --where`` definition.
+_INDEX_LETTERS = frozenset("ijklnst")
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,8 @@ class Statement:
     rel: str | None = None
     crosscheck: str = "n/a"
     names: frozenset[str] = field(default_factory=frozenset)
+    #: letters written together (``dw``) that ``symnn check`` read as a product of names
+    guessed: frozenset[str] = field(default_factory=frozenset)
 
 
 class _Reader(Constructs, Names):
@@ -89,7 +96,7 @@ def parse_statement(src: str, table: SymbolTable) -> Statement:
         text, masked = reader.parse_text(lo, hi)
         (rhs,) = _finish(reader, masked)
         return Statement(src, rhs, crosscheck=_grammar.cross_check(masked, text),
-                         names=frozenset(reader.names))
+                         names=frozenset(reader.names), guessed=frozenset(reader.guessed))
     k, kind = rel
     width = 2 if kind == "assign" and reader.toks[k].text == ":" else 1
     lhs_text, lhs_masked = reader.parse_text(lo, k)
@@ -98,7 +105,8 @@ def parse_statement(src: str, table: SymbolTable) -> Statement:
     agree = [_grammar.cross_check(m, t) for m, t in ((lhs_masked, lhs_text),
                                                     (rhs_masked, rhs_text))]
     crosscheck = "disagree" if "disagree" in agree else ("agree" if "agree" in agree else "n/a")
-    return Statement(src, rhs, lhs, kind, crosscheck, frozenset(reader.names))
+    return Statement(src, rhs, lhs, kind, crosscheck, frozenset(reader.names),
+                     frozenset(reader.guessed))
 
 
 def parse_expression(src: str, table: SymbolTable) -> sp.Expr:
@@ -119,3 +127,27 @@ def parse_condition(src: str, table: SymbolTable) -> sp.Basic:
         raise ParseError("a constraint must be a comparison such as 'F \\le W + 2P'", src, 0)
     lhs, rhs = _finish(reader, rel.lhs, rel.rhs)
     return rel.func(lhs, rhs)
+
+
+def declare_element_definition(src: str, table: SymbolTable) -> bool:
+    """``p_i = ...``, ``A_{ij} = ...`` (``symnn check --where``): with p undeclared and i one of
+    i j k l n s t, declare p a vector (A a matrix) and its index letters indices, so the
+    definition defines every element and ``p_k``, ``R_{k-1}`` in the claim are elements.
+    True if it declared something."""
+    reader = _Reader(src, table)
+    rel = _split_relation(reader, 0, len(reader.toks))
+    if rel is None or not reader.toks or not is_identifier_start(reader.toks[0]):
+        return False
+    scanned = scan_identifier(reader.toks, 0, rel[0], reader.braces, src)
+    if scanned.end != rel[0] or [d.kind for d in scanned.decorations] != ["_"] or \
+            table.get(scanned.base) is not None or table.get(scanned.name()) is not None:
+        return False
+    sub = scanned.decorations[0]
+    letters = [t.text for t in reader.toks[sub.lo:sub.hi] if t.text != ","]
+    if not 1 <= len(letters) <= 2 or len(set(letters)) != len(letters) or any(
+            x not in _INDEX_LETTERS or table.get(x) is not None for x in letters):
+        return False
+    for x in letters:
+        table.declare(Decl(x, "index", parse_domain("integer >= 1"), pyname_of(x)))
+    table.auto_declare(scanned.base, "vector" if len(letters) == 1 else "matrix")
+    return True

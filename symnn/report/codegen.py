@@ -98,7 +98,8 @@ def _stable(defs: Definitions) -> Definitions:
     """The definitions with the stable rewrites applied (tanh for the exponential ratio, ...)."""
     return Definitions({k: stabilize(v) for k, v in defs.symbols.items()},
                        {f: (p, stabilize(b)) for f, (p, b) in defs.functions.items()},
-                       defs.sources)
+                       defs.sources,
+                       {x: (p, stabilize(b)) for x, (p, b) in defs.elements.items()})
 
 
 def generate(formula: Formula, backend: str = "numpy", seed: int = 0,

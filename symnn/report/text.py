@@ -142,7 +142,12 @@ _LEADING_VERDICT = re.compile(r"^(?:refuted|proved|undecided)\s*[:;]\s*", re.IGN
 
 
 def check_text(result: CheckResult) -> str:
-    """The human answer of ``symnn check``: the verdict word once, then why."""
+    """The human answer of ``symnn check`` (the verdict word once, then why), then its
+    warnings (names it had to guess)."""
+    return "\n".join([_verdict_text(result), *(f"  warning: {w}" for w in result.warnings)])
+
+
+def _verdict_text(result: CheckResult) -> str:
     result = dataclasses.replace(result, detail=_LEADING_VERDICT.sub("", result.detail))
     if result.ok:
         margin = ("" if result.margin is None else
