@@ -391,3 +391,73 @@ def test_max_over_an_index_is_checked_numerically(claim, holds):
     from symnn.cli import check_claim
 
     assert check_claim(claim, assume=[r"x \in \mathbb{R}^4"], seconds=60).ok is holds
+
+
+def _read(latex: str, symbols: dict):
+    return parse_expression(latex, make_table(symbols))
+
+
+@pytest.mark.parametrize("written", [
+    r"||u||_1", r"\mid\mid u \mid\mid_1", r"\|u\|_1", r"\lVert u \rVert_1"])
+def test_every_way_to_write_a_one_norm_reads_the_same(written):
+    """||u||_1, \\mid\\mid u \\mid\\mid_1 and \\lVert u \\rVert_1 all read as \\|u\\|_1."""
+    import sympy as sp
+
+    from symnn.read import Norm
+
+    u = sp.Symbol("u", commutative=False)
+    assert _read(written, {"u": V3}) == Norm(u, 1)
+
+
+def test_a_frobenius_subscript_is_the_two_norm_of_the_entries():
+    """\\|W\\|_F of a matrix reads as the 2-norm of its entries, not an undeclared F."""
+    import sympy as sp
+
+    from symnn.read import Norm
+
+    assert _read(r"\|W\|_F^2", {"W": M33}) == Norm(sp.Symbol("W", commutative=False), 2) ** 2
+
+
+def test_a_blank_textrm_is_a_space():
+    """\\textrm{ } between two norms is a space: the product of the two norms."""
+    import sympy as sp
+
+    from symnn.read import Norm
+
+    u, v = (sp.Symbol(n, commutative=False) for n in "uv")
+    assert _read(r"||u||\textrm{ }||v||", {"u": V3, "v": V3}) == Norm(u, 2) * Norm(v, 2)
+
+
+def test_case_rows_read_with_leqslant_and_their_trailing_commas():
+    """\\leqslant, 'x \\le -3,' and \\text{otherwise,} read as the plain case conditions."""
+    import sympy as sp
+
+    x = sp.Symbol("x", real=True)
+    got = _read(r"\begin{cases} 0 & \text{if~} x \leqslant -3, \\ x & \text{otherwise,}"
+                r"\end{cases}", {"x": "scalar"})
+    assert got == sp.Piecewise((0, x <= -3), (x, True))
+
+
+def test_max_of_a_matrix_product_is_refused_not_an_internal_error():
+    """\\max(0, x W + b) over vectors is refused with a message to write it per element."""
+    assert "per element" in _refusal(r"\max(0, W x + b)", {"x": V3, "W": M33, "b": V3})
+
+
+@pytest.mark.parametrize("claim, code", [
+    (r"\sqrt{x^\top x} = \|x\|", 0), (r"\sqrt{x^\top x} = \|x\|_1", 1),
+    (r"\|x\|_1 = \sum_i |x_i|", 0), (r"\|x\|_1 = \sum_i x_i", 1),
+    (r"\frac{1}{x^\top x} = \frac{1}{\|x\|^2}", 0), (r"\frac{1}{x^\top x} = \frac{2}{\|x\|^2}", 1),
+])
+def test_norms_of_a_declared_vector_are_checked_at_drawn_values(claim, code):
+    """Norms, u^T u and sums over elements are compared at drawn vectors; planted errors refute."""
+    from symnn.cli import main
+
+    assert main(["check", claim, "--assume", r"x \in \mathbb{R}^n"]) == code
+
+
+def test_a_vector_counterexample_carries_the_drawn_values(capsys):
+    """A refuted vector claim prints the drawn vector, so the counterexample reproduces."""
+    from symnn.cli import main
+
+    assert main(["check", r"\|x\|_1 = \sum_i x_i", "--assume", r"x \in \mathbb{R}^3"]) == 1
+    assert "\n    x = [[" in capsys.readouterr().out

@@ -103,8 +103,8 @@ def guard_of(raw: sp.Basic) -> sp.Basic:
     conds = []
     for node in _walk(raw):
         rule = next((r for cls, r in _RULES.items() if isinstance(node, cls)), None)
-        if rule is None:
-            continue
+        if rule is None or not all(a.is_commutative for a in node.args):
+            continue  # over matrices (sqrt of u^T v): the matrix comparison judges definedness
         for c in rule(node):
             with sp.evaluate(True):
                 c = c.func(*[sp.sympify(a).doit() for a in c.args])

@@ -9,6 +9,7 @@ elementwise. Shapes that do not fit are an error that names them.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable
 
 import mpmath
@@ -17,6 +18,7 @@ import sympy as sp
 
 from ..emit import stable_sigmoid
 from ..read import Concat, Decl, Norm, SymbolTable, hadamard, sigmoid
+from ._definedness import Defined
 from ._results import CheckResult
 
 __all__ = ["matrix_compare", "evaluate_arrays", "size_names", "array_shape", "ELEMENTWISE",
@@ -27,6 +29,10 @@ TRIALS = 24
 ELEMENTWISE = {sigmoid: (stable_sigmoid, lambda x: 1 / (1 + mpmath.exp(-x))),
                sp.tanh: (np.tanh, mpmath.tanh), sp.exp: (np.exp, mpmath.exp),
                sp.log: (np.log, mpmath.log)}
+#: comparisons in a definedness guard (of scalars: a norm, u^T v), evaluated at the draw
+_COMPARE = {sp.StrictGreaterThan: operator.gt, sp.GreaterThan: operator.ge,
+            sp.StrictLessThan: operator.lt, sp.LessThan: operator.le, sp.Eq: operator.eq,
+            sp.Ne: operator.ne}
 #: precisions at which a float64 disagreement is re-evaluated before it refutes
 LADDER = (50, 320, 1200)
 
@@ -64,6 +70,9 @@ def draw(syms: list, decls: dict, rng: np.random.Generator) -> tuple[dict, dict]
     for s in syms:
         if s.name in by_name:
             values[s] = by_name[s.name]
+            continue
+        if s.name in sizes:  # a size written in the statement (a sum's bound n): as drawn
+            values[s] = float(sizes[s.name])
             continue
         d = decls.get(s.name)
         if d is None:
@@ -104,6 +113,10 @@ def evaluate_arrays(expr: sp.Basic, values: dict[sp.Symbol, object], mp: bool = 
         return element if mp else float(element)
     if isinstance(expr, sp.Sum | sp.Product):
         return _big_operator(expr, values, mp)
+    if isinstance(expr, Defined):  # the written side's guard (1 / |x|^2 needs |x| != 0)
+        held = _holds(expr.args[1], values, mp)
+        value = evaluate_arrays(expr.args[0], values, mp)
+        return value if held else (mpmath.nan if mp else np.nan)
     args = [evaluate_arrays(a, values, mp) for a in expr.args]
     if isinstance(expr, Norm):
         return _norm(np.ravel(np.asarray(args[0], dtype=object if mp else float)),
@@ -137,13 +150,31 @@ def evaluate_arrays(expr: sp.Basic, values: dict[sp.Symbol, object], mp: bool = 
     if isinstance(expr, sp.transpose | sp.Transpose):
         return np.transpose(args[0])
     if isinstance(expr, sp.Pow) and np.ndim(args[0]) == 0 and np.ndim(args[1]) == 0:
-        return args[0] ** args[1]  # of scalars (sqrt of a norm, 1 / u^T v after reduction)
+        # of scalars (sqrt of a norm, 1 / u^T v after reduction); float64: nan, never complex,
+        # for a negative base (mpmath gives a complex value, which counts as undefined)
+        return args[0] ** args[1] if mp else np.power(np.float64(args[0]), args[1])
     funcs = ELEMENTWISE.get(type(expr))
     if funcs is not None:
         func = funcs[1] if mp else funcs[0]
         return np.vectorize(func, otypes=[object])(args[0]) if mp and np.ndim(args[0]) \
             else func(args[0])
     raise ValueError(f"{type(expr).__name__} has no meaning on matrices here")
+
+
+def _holds(guard: sp.Basic, values: dict, mp: bool) -> bool:
+    """Whether a definedness guard (comparisons of scalars joined by And / Or) holds."""
+    if guard in (sp.true, sp.false):
+        return guard is sp.true
+    if isinstance(guard, sp.And | sp.Or):
+        parts = (_holds(g, values, mp) for g in guard.args)
+        return all(parts) if isinstance(guard, sp.And) else any(parts)
+    compare = _COMPARE.get(type(guard))
+    if compare is None:
+        raise ValueError(f"{type(guard).__name__} has no meaning on matrices here")
+    a, b = (_as_number(evaluate_arrays(x, values, mp)) for x in guard.args)
+    if np.ndim(a) or np.ndim(b):
+        raise ValueError("a definedness condition on a matrix or vector")
+    return bool(compare(a, b))
 
 
 def _norm(vec: np.ndarray, order: object, mp: bool) -> object:
@@ -204,6 +235,13 @@ def _high(lhs: sp.Expr, rhs: sp.Expr, values: dict, digits: int) -> np.ndarray |
             return None
 
 
+def _drawn(values: dict) -> dict[str, object]:
+    """The draw, by name (nested lists for arrays, vectors as columns): the counterexample
+    reproduces from it alone."""
+    return {s.name: np.asarray(v).tolist() if np.ndim(v) else float(v)
+            for s, v in sorted(values.items(), key=lambda sv: sv[0].name)}
+
+
 def _confirmed(lhs: sp.Expr, rhs: sp.Expr, values: dict) -> bool:
     """Whether the sides agree to the bound of some precision of LADDER at a draw (terms near
     e^400 cancel at 320 digits, not at 50)."""
@@ -251,7 +289,8 @@ def matrix_compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str 
         counterexample = {"point": {k: float(v) for k, v in sizes.items()},
                           "lhs": float(np.asarray(a, dtype=float)[i]),
                           "rhs": float(np.asarray(b, dtype=float)[i]),
-                          "case": f"sizes {sizes}, component {tuple(map(int, i))}"}
+                          "case": f"sizes {sizes}, component {tuple(map(int, i))}",
+                          "values": _drawn(values)}
         return CheckResult(kind, False, f"refuted: the sides differ by {largest:.3g} "
                            f"(tolerance 1e-09; confirmed at {LADDER[0]} to {LADDER[-1]} "
                            "digits)", "numeric (matrices)", TRIALS, max_rel_error=largest,

@@ -49,7 +49,9 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
     huge = too_large(lhs, rhs, *constraints)
     if huge:
         raise BudgetExceeded(huge)
-    if not (lhs.is_commutative and rhs.is_commutative):  # matrices and vectors
+    arrays = any(not s.is_commutative for s in sp.Tuple(lhs, rhs).free_symbols)
+    if not (lhs.is_commutative and rhs.is_commutative) or arrays:  # matrices and vectors
+        # (also a number made of them: \|u\|_1 = \sum_i |u_i|, at drawn sizes and values)
         result = matrix_compare(lhs, rhs, table, kind=kind, seed=seed)
         if result.ok and prove and prove_equal(lhs, rhs):
             result.method, result.detail = "symbolic proof", "proved; " + result.detail

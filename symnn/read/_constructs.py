@@ -9,7 +9,15 @@ from sympy.core.symbol import Str
 from . import _grammar
 from ._calculus import Calculus
 from ._identifiers import is_identifier_start, scan_identifier
-from ._notation import BINDERS, BUILTIN_FUNCTIONS, INDEX_BINDERS, NAME_COMMANDS, Count, Norm
+from ._notation import (
+    BINDERS,
+    BUILTIN_FUNCTIONS,
+    CASE_RELATIONS,
+    INDEX_BINDERS,
+    NAME_COMMANDS,
+    Count,
+    Norm,
+)
 
 __all__ = ["Constructs"]
 
@@ -48,18 +56,19 @@ class Constructs(Calculus):
             if self.toks[lo].text in NAME_COMMANDS:
                 _, inner_hi, nxt = self.group(lo + 1)
                 word = "".join(x.text for x in self.toks[lo + 2:inner_hi]).lower()
-                if word in ("otherwise", "else", "sinon"):
+                if word.strip(" ~.,;:") in ("otherwise", "else", "sinon"):  # otherwise,
                     return sp.true
                 lo = nxt
             else:
                 lo += 1
-        ops = {"<": sp.Lt, ">": sp.Gt, r"\le": sp.Le, r"\leq": sp.Le, r"\ge": sp.Ge,
-               r"\geq": sp.Ge, r"\neq": sp.Ne, "=": sp.Eq}
-        at = [j for j in self._top_level(lo, hi) if self.toks[j].text in ops]
+        while hi > lo and self.toks[hi - 1].text in (",", ".", ";", r"\,", r"\quad"):
+            hi -= 1  # the punctuation that ends a case row: x \le -3,
+        at = [j for j in self._top_level(lo, hi) if self.toks[j].text in CASE_RELATIONS]
         if len(at) != 1:
             raise self.error("a case condition must be one comparison or 'otherwise'", lo)
         j = at[0]
-        return ops[self.toks[j].text](self.parse(lo, j), self.parse(j + 1, hi), evaluate=False)
+        return CASE_RELATIONS[self.toks[j].text](self.parse(lo, j), self.parse(j + 1, hi),
+                                                 evaluate=False)
 
     def count(self, k: int, hi: int, out: list[tuple[str, int]]) -> int:
         """``\\#\\textrm{times took action }a\\textrm{ in state }s``: a count in words, with
@@ -88,12 +97,21 @@ class Constructs(Calculus):
         close = next((j for j in range(k + 1, hi) if self.toks[j].text == r"\|"), None)
         if close is None:
             raise self.error("unbalanced \\|: it is never closed", k)
-        inner, nxt, p = self.parse(k + 1, close), close + 1, sp.Integer(2)
-        if self.is_char(nxt, "_"):
-            lo, end, nxt = self.group(nxt + 1)
-            p = self.parse(lo, end)
+        inner = self.parse(k + 1, close)
+        p, nxt = self.norm_order(close + 1)
         out.append((self.hole(Norm(inner, p), k), self.toks[k].pos))
         return self.power(nxt, hi, out)
+
+    def norm_order(self, nxt: int) -> tuple[sp.Expr, int]:
+        """The p of a norm's subscript after its closing bars (2 when none; ``_F``, the
+        Frobenius norm, is the 2-norm of the entries), and the token after it."""
+        if not self.is_char(nxt, "_"):
+            return sp.Integer(2), nxt
+        lo, end, after = self.group(nxt + 1)
+        words = "".join(t.text for t in self.toks[lo:end] if t.text not in NAME_COMMANDS)
+        if words.strip("{}") == "F":
+            return sp.Integer(2), after
+        return self.parse(lo, end), after
 
     def bars(self, k: int, hi: int, out: list[tuple[str, int]]) -> int:
         """``|x|`` (absolute value; the norm of a declared vector) and ``||w||`` (a norm), so
@@ -107,7 +125,9 @@ class Constructs(Calculus):
         end = self.dropped_before(close)
         inner = self.parse(start, end)
         nxt = self.skip_dropped(close + 1) + 1 if double else close + 1
-        out.append((self.hole(Norm(inner, sp.Integer(2)) if double else sp.Abs(inner), k),
+        if double:  # ||w||_1 as \|w\|_1
+            p, nxt = self.norm_order(nxt)
+        out.append((self.hole(Norm(inner, p) if double else sp.Abs(inner), k),
                     self.toks[k].pos))
         return self.power(nxt, hi, out)
 

@@ -58,6 +58,7 @@ _DELIMITER_ALIASES = {
     r"\{": ("char", "("), r"\}": ("char", ")"), r"\lbrace": ("char", "("),
     r"\rbrace": ("char", ")"),
     r"\lvert": ("char", "|"), r"\rvert": ("char", "|"), r"\vert": ("char", "|"),
+    r"\mid": ("char", "|"),  # \mid\mid w \mid\mid, as some course notes write a norm
     r"\lVert": ("cmd", r"\|"), r"\rVert": ("cmd", r"\|"), r"\Vert": ("cmd", r"\|"),
 }
 
@@ -122,6 +123,7 @@ def tokenize(src: str) -> list[Token]:
             i += 1
         else:
             raise ParseError(f"unexpected character {c!r} (U+{ord(c):04X})", src, i)
+    tokens = _blank_text_as_space(tokens)
     depth = 0
     for t in tokens:
         if t.kind == "char" and t.text in "{([":
@@ -131,6 +133,30 @@ def tokenize(src: str) -> list[Token]:
         elif t.kind == "char" and t.text in "})]":
             depth = max(depth - 1, 0)
     return tokens
+
+
+#: Text commands whose braces may hold only spaces (``\textrm{ }``): a space, like ``\ ``.
+_TEXT_COMMANDS = frozenset({r"\text", r"\textrm", r"\mathrm", r"\mbox", r"\textit"})
+
+
+def _blank_text_as_space(tokens: list[Token]) -> list[Token]:
+    r"""``\textrm{ }`` (spaces only, or ``~``) becomes the spacing command ``\ ``."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        if t.kind == "cmd" and t.text in _TEXT_COMMANDS and k + 1 < len(tokens) \
+                and tokens[k + 1].text == "{":
+            j = k + 2
+            while j < len(tokens) and tokens[j].text == "~":
+                j += 1
+            if j < len(tokens) and tokens[j].text == "}":
+                out.append(Token("cmd", "\\ ", t.pos))
+                k = j + 1
+                continue
+        out.append(t)
+        k += 1
+    return out
 
 
 _OPEN = {"{": "}", "(": ")", "[": "]"}

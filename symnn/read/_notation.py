@@ -11,7 +11,8 @@ from sympy.core.logic import fuzzy_and
 __all__ = [
     "sigmoid", "softplus", "hadamard", "Expectation", "Etc", "Count", "Concat", "Norm", "SetSum",
     "SetMax", "ArgMax",
-    "BUILTIN_FUNCTIONS", "RELATIONS", "DROPPED", "GREEK", "ACCENTS", "FONTS", "FRAC_ALIASES",
+    "BUILTIN_FUNCTIONS", "CASE_RELATIONS", "RELATIONS", "DROPPED", "GREEK", "ACCENTS", "FONTS",
+    "FRAC_ALIASES",
     "HADAMARD_OPS", "NAME_COMMANDS", "TRANSPOSE_MARKS", "PASSTHROUGH", "DERIVATIVE_RULES",
     "PROOF_FORMS", "BINDERS", "INDEX_BINDERS", "IndexMax", "IndexMin", "CONSTANTS", "ELLIPSES",
 ]
@@ -214,6 +215,11 @@ RELATIONS = {
     ":=": "assign",
     r"\coloneqq": "assign",
 }
+
+#: Comparisons in a case condition or a constraint, as texts print them.
+CASE_RELATIONS = {"<": sp.Lt, ">": sp.Gt, r"\lt": sp.Lt, r"\gt": sp.Gt, r"\le": sp.Le,
+                  r"\leq": sp.Le, r"\leqslant": sp.Le, r"\ge": sp.Ge, r"\geq": sp.Ge,
+                  r"\geqslant": sp.Ge, r"\neq": sp.Ne, r"\ne": sp.Ne, "=": sp.Eq}
 
 #: Commands that carry no meaning for the value: spacing, sizing, style.
 DROPPED = frozenset({

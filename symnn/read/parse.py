@@ -85,8 +85,25 @@ def _unbox(reader: _Reader) -> tuple[int, int]:
     return lo, hi
 
 
+def _unbuildable(src: str, exc: Exception) -> ParseError:
+    """A reading SymPy refuses to build (Max of a matrix product, a comparison of matrices):
+    a clear refusal, never an internal error."""
+    return ParseError(f"SymPy cannot build this reading ({exc}); a scalar function such as "
+                      "\\max or a comparison is not read on a vector or matrix: write it per "
+                      "element", src, 0)
+
+
 def parse_statement(src: str, table: SymbolTable) -> Statement:
     """Parse ``lhs = rhs``, ``lhs \\leftarrow rhs`` or a bare expression, strictly."""
+    try:
+        return _parse_statement(src, table)
+    except ParseError:
+        raise
+    except (TypeError, ValueError) as exc:
+        raise _unbuildable(src, exc) from None
+
+
+def _parse_statement(src: str, table: SymbolTable) -> Statement:
     if not src.strip():
         raise ParseError("empty input", src, 0)
     reader = _Reader(src, table)
@@ -119,6 +136,15 @@ def parse_expression(src: str, table: SymbolTable) -> sp.Expr:
 
 def parse_condition(src: str, table: SymbolTable) -> sp.Basic:
     """Parse one comparison such as ``F \\le W + 2P`` (a constraint between symbols)."""
+    try:
+        return _parse_condition(src, table)
+    except ParseError:
+        raise
+    except (TypeError, ValueError) as exc:
+        raise _unbuildable(src, exc) from None
+
+
+def _parse_condition(src: str, table: SymbolTable) -> sp.Basic:
     if not src.strip():
         raise ParseError("empty input", src, 0)
     reader = _Reader(src, table)

@@ -60,7 +60,9 @@ def _counterexample(c: CheckResult) -> str:
     ce = c.counterexample or {}
     point = ce.get("case") or ", ".join(f"{k} = {v:.6g}"
                                         for k, v in sorted(ce.get("point", {}).items()))
-    return f"at {point}: left {ce.get('lhs', float('nan')):.10g}, right {ce.get('rhs'):.10g}"
+    drawn = "".join(f"\n    {name} = {value}" for name, value in ce.get("values", {}).items())
+    return (f"at {point}: left {ce.get('lhs', float('nan')):.10g}, right "
+            f"{ce.get('rhs'):.10g}{drawn}")
 
 
 #: the table fits this many columns: the title column gets what the others leave

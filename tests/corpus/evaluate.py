@@ -62,6 +62,8 @@ def _numeric(expr: sp.Basic, arrays: dict) -> object:
         return out
     if isinstance(expr, sp.Transpose | sp.transpose):
         return np.transpose(args[0])
+    if isinstance(expr, sp.Pow | sp.MatPow) and np.shape(args[0]) == (1, 1):
+        args[0] = float(np.asarray(args[0])[0, 0])  # u^T u is a number: sqrt(x^T x)
     if isinstance(expr, sp.Pow | sp.MatPow) and np.ndim(args[0]) == 2:
         if args[1] == -1:
             return np.linalg.inv(args[0])
