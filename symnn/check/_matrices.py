@@ -17,7 +17,7 @@ import numpy as np
 import sympy as sp
 
 from ..emit import stable_sigmoid
-from ..read import Concat, Decl, Norm, SymbolTable, hadamard, sigmoid
+from ..read import Concat, Decl, Gradient, Norm, SymbolTable, hadamard, sigmoid
 from ._definedness import Defined
 from ._results import CheckResult
 
@@ -93,11 +93,16 @@ def evaluate_arrays(expr: sp.Basic, values: dict[sp.Symbol, object], mp: bool = 
                     ) -> np.ndarray | float:
     """expr with matrices and vectors as NumPy arrays (vectors are columns); with ``mp``, on
     object arrays of mpmath numbers (``values`` from :func:`at_precision`) at mpmath's
-    current precision."""
+    current precision; with ``mp="sym"``, on object arrays of SymPy expressions (exact: the
+    gradient of a number with respect to a whole array differentiates it)."""
     if expr.is_Number:
+        if mp == "sym":
+            return expr
         if not mp:
             return float(expr)
         return mpmath.mpf(str(sp.Rational(expr))) if expr.is_Rational else mpmath.mpf(expr)
+    if isinstance(expr, Gradient):
+        return _gradient(expr, values, mp)
     if isinstance(expr, sp.Symbol):
         return values[expr]
     if isinstance(expr, sp.Indexed):  # an element, numbered from 1 as printed
@@ -113,6 +118,8 @@ def evaluate_arrays(expr: sp.Basic, values: dict[sp.Symbol, object], mp: bool = 
         return element if mp else float(element)
     if isinstance(expr, sp.Sum | sp.Product):
         return _big_operator(expr, values, mp)
+    if isinstance(expr, Defined) and mp == "sym":  # a derivative of the value as computed
+        return evaluate_arrays(expr.args[0], values, mp)
     if isinstance(expr, Defined):  # the written side's guard (1 / |x|^2 needs |x| != 0)
         held = _holds(expr.args[1], values, mp)
         value = evaluate_arrays(expr.args[0], values, mp)
@@ -126,7 +133,7 @@ def evaluate_arrays(expr: sp.Basic, values: dict[sp.Symbol, object], mp: bool = 
     if isinstance(expr, sp.Add):
         return sum(args[1:], args[0])
     if isinstance(expr, sp.Mul):
-        out: object = 1.0
+        out: object = 1 if mp else 1.0  # an int: exact under SymPy and mpmath
         for a in args:
             both = np.ndim(out) == 2 and np.ndim(a) == 2
             out = out @ a if both else out * a
@@ -155,10 +162,49 @@ def evaluate_arrays(expr: sp.Basic, values: dict[sp.Symbol, object], mp: bool = 
         return args[0] ** args[1] if mp else np.power(np.float64(args[0]), args[1])
     funcs = ELEMENTWISE.get(type(expr))
     if funcs is not None:
-        func = funcs[1] if mp else funcs[0]
+        func = type(expr) if mp == "sym" else funcs[1] if mp else funcs[0]
         return np.vectorize(func, otypes=[object])(args[0]) if mp and np.ndim(args[0]) \
             else func(args[0])
     raise ValueError(f"{type(expr).__name__} has no meaning on matrices here")
+
+
+def _gradient(expr: Gradient, values: dict, mp: object) -> np.ndarray:
+    """dL/dw for every entry of the drawn array w (the shape of w): L built exactly on
+    symbols standing for w's entries (the other arrays at their drawn values, as exact
+    binary fractions), differentiated by SymPy, then evaluated at the draw (float64, or at
+    mpmath's current precision)."""
+    body, w = expr.args
+    drawn = np.asarray(values[w], dtype=object)
+    entries = np.array([sp.Dummy(f"{w.name}_{k}", real=True) for k in range(drawn.size)],
+                       dtype=object).reshape(drawn.shape)
+    exact = {s: entries if s.name == w.name else _exact(v) for s, v in values.items()}
+    number = _as_number(evaluate_arrays(body, exact, "sym"))
+    if np.ndim(number):
+        raise ValueError(f"the gradient of an array of shape {np.shape(number)}: differentiate "
+                         "a number")
+    at = {e: _exact(v) for e, v in zip(entries.ravel(), drawn.ravel(), strict=True)}
+    out = []
+    digits = mpmath.mp.dps + 10 if mp else 20
+    for e in entries.ravel():
+        value = sp.diff(number, e).xreplace(at)
+        if mp == "sym":
+            out.append(value)
+            continue
+        value = value.evalf(digits)  # not a finite real (a pole, a complex value): undefined
+        real = value.is_number and value.is_real and value.is_finite
+        out.append((mpmath.mpf(value) if real else mpmath.nan) if mp else
+                   (float(value) if real else np.nan))
+    return np.array(out, dtype=object if mp else float).reshape(drawn.shape)
+
+
+def _exact(v: object) -> object:
+    """A drawn float (or mpmath number, or an array of them) as exact SymPy numbers."""
+    if np.ndim(v):
+        return np.vectorize(_exact, otypes=[object])(np.asarray(v, dtype=object))
+    if isinstance(v, mpmath.mpf):
+        sign, man, exp, _ = v._mpf_  # (-1)^sign man 2^exp, exactly
+        return (-1) ** sign * sp.Integer(man) * sp.Integer(2) ** exp
+    return sp.Rational(float(v))
 
 
 def _holds(guard: sp.Basic, values: dict, mp: bool) -> bool:
@@ -180,9 +226,10 @@ def _holds(guard: sp.Basic, values: dict, mp: bool) -> bool:
 def _norm(vec: np.ndarray, order: object, mp: bool) -> object:
     """The p-norm (or the max norm, order oo) of a flat array of floats or mpmath numbers."""
     if order == sp.oo:
-        return max(abs(v) for v in vec)
-    p = mpmath.mpf(order) if mp else float(order)
-    total = sum((abs(v) ** p for v in vec), mpmath.mpf(0) if mp else 0.0)
+        return sp.Max(*(abs(v) for v in vec)) if mp == "sym" else max(abs(v) for v in vec)
+    p = sp.sympify(order) if mp == "sym" else mpmath.mpf(order) if mp else float(order)
+    zero = sp.Integer(0) if mp == "sym" else mpmath.mpf(0) if mp else 0.0
+    total = sum((abs(v) ** p for v in vec), zero)
     return total ** (1 / p)
 
 

@@ -21,6 +21,7 @@ from ._notation import (
     Count,
     Etc,
     Expectation,
+    Gradient,
     Norm,
     SetMax,
     SetSum,
@@ -38,7 +39,8 @@ from .parse import (
 from .symbols import DOMAINS, KINDS, Decl, SymbolTable, check_pyname, parse_domain, pyname_of
 
 __all__ = [
-    "ArgMax", "Concat", "Count", "DOMAINS", "Decl", "Etc", "Expectation", "KINDS", "Norm",
+    "ArgMax", "Concat", "Count", "DOMAINS", "Decl", "Etc", "Expectation", "Gradient", "KINDS",
+    "Norm",
     "PROOF_FORMS", "ParseError", "SetMax", "SetSum", "Statement", "SymbolTable",
     "canonical_name", "check_pyname", "declare_element_definition", "hadamard",
     "parse_condition", "parse_domain",

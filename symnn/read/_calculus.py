@@ -9,7 +9,7 @@ from . import _grammar
 from ._identifiers import canonical_name, is_identifier_start, scan_identifier
 from ._latex import ParseError
 from ._mask import Masker
-from ._notation import NAME_COMMANDS, SetSum
+from ._notation import NAME_COMMANDS, Gradient, SetSum
 from .symbols import pyname_of
 
 __all__ = ["Calculus"]
@@ -67,8 +67,22 @@ class Calculus(Masker):
                                  f"of an expression of the whole vector is not read yet: write "
                                  f"the expression with elements (\\sum_i ... {var.base.label}_i "
                                  "...)", k)
-        out.append((self.hole(sp.Derivative(target, *variables), k), self.toks[k].pos))
+        out.append((self.hole(self.derivative(target, variables, k), k), self.toks[k].pos))
         return nxt
+
+    def derivative(self, target: sp.Expr, variables: list[tuple[sp.Basic, int]], k: int
+                   ) -> sp.Expr:
+        """d target / d variables; with respect to a whole declared vector or matrix (one
+        variable, first order), the :class:`Gradient` array."""
+        arrays = [v for v, _ in variables if isinstance(v, sp.Symbol) and not v.is_commutative]
+        if not arrays:
+            return sp.Derivative(target, *variables)
+        if len(variables) > 1 or variables[0][1] != 1:
+            raise self.error(f"a second or mixed derivative with respect to the whole vector or "
+                             f"matrix {arrays[0]} (a Hessian) is not read: differentiate with "
+                             f"respect to elements, \\frac{{\\partial^2 L}}{{\\partial "
+                             f"{arrays[0]}_i \\partial {arrays[0]}_j}}", k)
+        return Gradient(target, arrays[0])
 
     def _variables(self, lo: int, hi: int, order: int) -> list[tuple[sp.Basic, int]]:
         """The variables of a derivative's denominator with their counts: ``\\partial x^2`` is
@@ -86,7 +100,6 @@ class Calculus(Masker):
             var = self.resolve_value(scanned, decos, lo)
             if not isinstance(var, sp.Symbol | sp.Indexed):
                 raise self.error("one can differentiate only with respect to a variable", lo)
-            self.not_an_array(var, lo)
             variables.append((var, count))
             after = self.skip_dropped(scanned.end)
             if after >= hi:
@@ -107,11 +120,10 @@ class Calculus(Masker):
         lo, end, nxt = self.group(k + 2)
         scanned = scan_identifier(self.toks, lo, end, self.braces, self.src)
         var = self.resolve_value(scanned, scanned.decorations, lo)
-        self.not_an_array(var, lo)
         body_end = self.term_end(nxt, hi)
         if body_end == nxt:
             raise self.error("this gradient applies to nothing", k)
-        out.append((self.hole(sp.Derivative(self.parse(nxt, body_end), var), k),
+        out.append((self.hole(self.derivative(self.parse(nxt, body_end), [(var, 1)], k), k),
                     self.toks[k].pos))
         return body_end
 
@@ -151,13 +163,6 @@ class Calculus(Masker):
                              f"the bounds, e.g. _{{i=1}}^{{{size}}}", k)
         self.names.add(size)
         return decl.sympy()
-
-    def not_an_array(self, var: sp.Basic, k: int) -> None:
-        """Refuse a derivative with respect to a whole vector or matrix (not read yet)."""
-        if isinstance(var, sp.Symbol) and not var.is_commutative:
-            raise self.error(f"a derivative with respect to the whole vector or matrix {var} is "
-                             f"not read yet: differentiate with respect to one element, e.g. "
-                             f"\\frac{{\\partial L}}{{\\partial {var}_k}}", k)
 
     # -- sums, products, cases, norms ---------------------------------------------------
     def index_variable(self, name: str) -> sp.Symbol:

@@ -196,20 +196,35 @@ def _hole_number(s: sp.Basic) -> int | None:
 
 def _in_written_order(expr: sp.Expr, holes: dict[int, sp.Basic],
                       positions: dict[int, int], commutes: dict[int, bool]) -> sp.Expr:
-    """Products of placeholders for matrices and vectors, rebuilt in the order they are written
-    (the grammar's placeholders commute, so SymPy sorted them by name: W x could become x W)."""
-    def reorder(m: sp.Mul) -> sp.Expr:
-        numbered = [(a, _hole_number(a)) for a in m.args]
-        nc = [(positions.get(n, 0), a) for a, n in numbered
-              if n is not None and not commutes.get(n, True)]
-        if len(nc) < 2:
-            return m
-        rest = [a for a, n in numbered if n is None or commutes.get(n, True)]
-        ordered = [a for _, a in sorted(nc, key=lambda p: p[0])]
-        # the filled values: a placeholder still inside would make the factor commute again
-        return sp.Mul(*rest) * sp.Mul(*[holes[_hole_number(a)] for a in ordered])
+    """expr with every product of matrices and vectors in the order it is written (the
+    grammar's placeholders commute, so SymPy sorted them by name: W x could become x W, and
+    (A B + C) D could become D (A B + C)). ``holes`` are the placeholders' values, themselves
+    holding placeholders; a placeholder for a matrix or vector is replaced by its value, put in
+    order the same way; a factor's position is where its first placeholder is written."""
+    done: dict[int, tuple[sp.Basic, int | None]] = {}
 
-    return expr.replace(lambda e: isinstance(e, sp.Mul), reorder)
+    def walk(e: sp.Basic) -> tuple[sp.Basic, int | None]:
+        n = _hole_number(e)
+        if n is not None:
+            if commutes.get(n, True) or not isinstance(holes.get(n), sp.Basic):
+                return e, positions.get(n)
+            if n not in done:
+                done[n] = (walk(holes[n])[0], positions.get(n))
+            return done[n]
+        if not isinstance(e, sp.Basic) or not e.args:
+            return e, None
+        parts = [walk(x) for x in e.args]
+        first = min((p for _, p in parts if p is not None), default=None)
+        if isinstance(e, sp.Mul):
+            scalars = [x for x, _ in parts if x.is_commutative]
+            arrays = sorted(((p if p is not None else -1, k, x) for k, (x, p) in enumerate(parts)
+                             if not x.is_commutative), key=lambda t: (t[0], t[1]))
+            return sp.Mul(*scalars) * sp.Mul(*[x for _, _, x in arrays]), first
+        if all(x is y for (x, _), y in zip(parts, e.args, strict=True)):
+            return e, first
+        return e.func(*[x for x, _ in parts]), first
+
+    return walk(expr)[0]
 
 
 def _mapping(holes: dict[int, sp.Basic]) -> dict[sp.Symbol, sp.Basic]:
@@ -234,9 +249,9 @@ def fill(expr: sp.Expr, holes: dict[int, sp.Basic], allowed: set[str], src: str,
                       for n, o in filled.items()}
         commutes = {n: getattr(o, "is_commutative", True) is not False
                     for n, o in filled.items()}
-        expr = _in_written_order(expr, filled, positions or {}, commutes)
-        holes = {n: _in_written_order(o, filled, positions or {}, commutes)
-                 if isinstance(o, sp.Basic) else o for n, o in holes.items()}
+        expr, holes = (_in_written_order(expr, holes, positions or {}, commutes),
+                       {n: _in_written_order(o, holes, positions or {}, commutes)
+                        if isinstance(o, sp.Basic) else o for n, o in holes.items()})
         mapping = _mapping(holes)
     out = expr
     for _ in range(len(holes) + 1):

@@ -10,7 +10,7 @@ from sympy.core.logic import fuzzy_and
 
 __all__ = [
     "sigmoid", "softplus", "hadamard", "Expectation", "Etc", "Count", "Concat", "Norm", "SetSum",
-    "SetMax", "ArgMax",
+    "SetMax", "ArgMax", "Gradient",
     "BUILTIN_FUNCTIONS", "CASE_RELATIONS", "RELATIONS", "DROPPED", "GREEK", "ACCENTS", "FONTS",
     "FRAC_ALIASES",
     "HADAMARD_OPS", "NAME_COMMANDS", "TRANSPOSE_MARKS", "PASSTHROUGH", "DERIVATIVE_RULES",
@@ -99,6 +99,19 @@ class Norm(sp.Function):
 
     def _eval_is_commutative(self) -> bool:
         return True  # a number, even of a vector or matrix
+
+
+class Gradient(sp.Function):
+    """``\\nabla_w L``, ``\\frac{\\partial L}{\\partial w}`` for a declared vector or matrix w:
+    the array of dL/dw_ij, the shape of w (computed at the sizes a check draws)."""
+
+    nargs = 2
+
+    def _eval_is_commutative(self) -> bool:
+        return False  # an array, like w
+
+    def doit(self, **hints):  # nothing to carry out before sizes are drawn
+        return self.func(*(a.doit(**hints) for a in self.args))
 
 
 class SetSum(sp.Function):

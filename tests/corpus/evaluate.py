@@ -7,7 +7,7 @@ import math
 import numpy as np
 import sympy as sp
 
-from symnn.read import PROOF_FORMS, Norm, hadamard
+from symnn.read import PROOF_FORMS, Gradient, Norm, hadamard
 
 #: Corpus domains -> symnn domains.
 DOMAINS = {"real": "real", "(0,inf)": "positive", "[0,inf)": "nonnegative", "(0,1)": "(0,1)",
@@ -44,6 +44,20 @@ def _numeric(expr: sp.Basic, arrays: dict) -> object:
         return arrays[expr]
     if expr.is_Number or expr is sp.E or expr is sp.pi or isinstance(expr, sp.NumberSymbol):
         return float(expr)
+    if isinstance(expr, Gradient):  # central differences, entry by entry (independent of symnn)
+        body, w = expr.args
+        base = np.asarray(arrays[w], dtype=float)
+        out = np.zeros_like(base)
+        for idx in np.ndindex(base.shape):
+            h = 1e-6 * max(1.0, abs(base[idx]))
+            values = []
+            for step in (h, -h):
+                moved = base.copy()
+                moved[idx] += step
+                values.append(float(np.asarray(_numeric(body, {**arrays, w: moved})).real
+                                    .reshape(())))
+            out[idx] = (values[0] - values[1]) / (2 * h)
+        return out
     if isinstance(expr, Norm):
         v, p = np.abs(np.asarray(_numeric(expr.args[0], arrays))), float(expr.args[1])
         return float(np.max(v)) if math.isinf(p) else float(np.sum(v ** p) ** (1 / p))
