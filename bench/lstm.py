@@ -57,7 +57,7 @@ def hand_sequence(xs, a, c, p):
 
 def hand_bptt(d_as, caches, p):
     grads = {n: np.zeros_like(p[n]) for n in ORDER}
-    da_next, dc_next = np.zeros((N_A, M)), np.zeros((N_A, M))
+    da_next, dc_next = np.zeros_like(d_as[0]), np.zeros_like(d_as[0])  # the input's dtype
     dxs = [None] * len(caches)
     for t in reversed(range(len(caches))):
         x, a, c, g, stacked, cand, tc = caches[t]

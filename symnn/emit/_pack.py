@@ -15,7 +15,7 @@ import sympy as sp
 
 from ..read._notation import Concat
 
-__all__ = ["gemm_groups", "packed_lines", "pack_source"]
+__all__ = ["gemm_groups", "packed_lines", "pack_source", "packed_backward"]
 
 
 def _products(expr: sp.Expr, params: set[str]) -> list[sp.Mul]:
@@ -67,3 +67,83 @@ def pack_source(base: str, params: list[str], groups: dict[sp.Symbol, list[sp.Sy
     return [f"def _pack_{base}({', '.join(params)}):",
             '    r"""The weights that share a right operand, stacked (one product per step)."""',
             f"    return ({', '.join(stacks)}{',' if len(stacks) == 1 else ''})"]
+
+
+def _gate_terms(lines: list, weights: set[sp.Symbol]) -> dict[sp.Symbol, tuple[int, sp.Expr]]:
+    """weight W -> (the line, the term W^T g) for each W^T g (g a name) of the backward, when W
+    is in one such term only (a weight read twice is not packed)."""
+    found: dict[sp.Symbol, list[tuple[int, sp.Expr]]] = {}
+    for i, ln in enumerate(lines):
+        for term in sp.Add.make_args(ln.expr):
+            if (isinstance(term, sp.Mul) and len(term.args) == 2
+                    and isinstance(term.args[0], sp.transpose) and term.args[1].is_Symbol
+                    and term.args[0].args[0] in weights):
+                found.setdefault(term.args[0].args[0], []).append((i, term))
+    return {w: ts[0] for w, ts in found.items() if len(ts) == 1}
+
+
+def _weight_grad(ln, v: sp.Symbol, g: sp.Symbol) -> bool:
+    """The line is d_W = g v^T."""
+    e = ln.expr
+    return (isinstance(e, sp.Mul) and len(e.args) == 2 and e.args[0] == g
+            and isinstance(e.args[1], sp.transpose) and e.args[1].args[0] == v)
+
+
+def packed_backward(lines: list, groups: dict[sp.Symbol, list[sp.Symbol]],
+                    doprint: Callable[[sp.Expr], str]) -> list[str] | None:
+    """The backward's body with each group's gate adjoints stacked once (``_dz<k>``): one
+    product by the packed weights' transpose for the operand's adjoint, one product by the
+    operand's transpose for the group's weight gradients (each weight's rows of it), one sum over
+    the batch for the biases of the same gates. None if no group has the form."""
+    terms = _gate_terms(lines, {w for ws in groups.values() for w in ws})
+    stacks: dict[tuple[sp.Symbol, ...], sp.Symbol] = {}
+    plan: dict[sp.Symbol, tuple[int, tuple[sp.Symbol, ...]]] = {}  # operand -> (line, gs)
+    for v, ws in groups.items():
+        if not all(w in terms for w in ws) or len({terms[w][0] for w in ws}) != 1:
+            continue
+        gs = tuple(terms[w][1].args[1] for w in ws)
+        if len(set(gs)) == len(gs):
+            plan[v] = (terms[ws[0]][0], gs)
+            stacks.setdefault(gs, sp.Symbol(f"_dz{len(stacks)}", commutative=False))
+    if not plan:
+        return None
+    by_name = {ln.name: i for i, ln in enumerate(lines)}
+    # each stack right after its last gate adjoint is made (-1: all are inputs)
+    made = {dz: max((by_name.get(g, -1) for g in gs), default=-1) for gs, dz in stacks.items()}
+    grads: dict[int, str] = {}  # line -> its new source, for weight and bias gradients
+    first: dict[int, list[str]] = {}  # line -> lines to put before it
+    for v, (_, gs) in plan.items():
+        ws, dz = groups[v], stacks[gs]
+        rows = ", ".join(w.name for w in ws)
+        at = [by_name.get(sp.Symbol(f"d_{w.name}", commutative=False)) for w in ws]
+        if all(i is not None and i > made[dz] and _weight_grad(lines[i], v, g)
+               for i, g in zip(at, gs, strict=True)):
+            first.setdefault(min(at), []).append(
+                f"    _dW_{v.name} = {doprint(dz * sp.transpose(v))}")
+            for k, i in enumerate(at):
+                grads[i] = f"_block(_dW_{v.name}, {k}, {rows})"
+    for gs, dz in stacks.items():  # the biases of the stacked gates: one sum over the batch
+        at = [next((i for i, ln in enumerate(lines) if type(ln.expr).__name__ == "BatchSum"
+                    and ln.expr.args[0] == g), None) for g in gs]
+        if all(i is not None and i > made[dz] for i in at):
+            ws = groups[next(v for v, (_, p) in plan.items() if p == gs)]
+            first.setdefault(min(at), []).append(
+                f"    _db{dz.name} = {doprint(type(lines[at[0]].expr)(dz))}")
+            for k, i in enumerate(at):
+                grads[i] = f"_block(_db{dz.name}, {k}, {', '.join(w.name for w in ws)})"
+    operand_lines: dict[int, sp.Expr] = {}
+    for v, (i, gs) in plan.items():
+        expr = operand_lines.get(i, lines[i].expr)
+        packed = {terms[w][1] for w in groups[v]}
+        kept = [t for t in sp.Add.make_args(expr) if t not in packed]
+        pw = sp.Symbol(f"_W_{v.name}", commutative=False)
+        operand_lines[i] = sp.Add(*kept, sp.transpose(pw) * stacks[gs])
+    body = [f"    {dz.name} = {doprint(Concat(*gs))}" for gs, dz in stacks.items()
+            if made[dz] < 0]
+    for i, ln in enumerate(lines):
+        body += first.get(i, [])
+        text = grads.get(i) or doprint(operand_lines.get(i, ln.expr))
+        body.append(f"    {ln.name.name} = {text}")
+        body += [f"    {dz.name} = {doprint(Concat(*gs))}" for gs, dz in stacks.items()
+                 if made[dz] == i]
+    return body
