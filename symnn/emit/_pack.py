@@ -2,9 +2,13 @@
 
 A cell's forward multiplies several weights by the same vector (the LSTM: U_u a, U_f a, U_o a
 and W_u x, W_f x, W_o x). Those weights are stacked once per call (``_pack_<base>``), the step
-makes one product per operand and takes each gate's rows (``_block``). The public
-``<base>_forward`` keeps its separate weight arguments and packs per call; ``<base>_sequence``
-packs once for all its steps.
+makes one product per operand and takes each gate's rows (``_block``). Gates of one form,
+f(W_k x + U_k a + b_k) for every k, are computed together: the stacked pre-activations
+(with the stacked biases) go through f in one call. The backward stacks the gates' adjoints
+once per step: one product by the packed weights' transpose gives an operand's adjoint, one
+product by the operand's transpose all the group's weight gradients, one batch sum the gates'
+bias gradients. The public ``<base>_forward`` and ``<base>_backward`` keep their separate weight
+arguments and pack per call; ``<base>_sequence`` and ``<base>_bptt`` pack once for all steps.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import sympy as sp
 
 from ..read._notation import Concat
 
-__all__ = ["gemm_groups", "packed_lines", "pack_source", "packed_backward"]
+__all__ = ["gate_lines", "gemm_groups", "packed_lines", "pack_source", "packed_backward"]
 
 
 def _products(expr: sp.Expr, params: set[str]) -> list[sp.Mul]:
@@ -37,13 +41,63 @@ def gemm_groups(lines: list, params: set[str]) -> dict[sp.Symbol, list[sp.Symbol
     return {v: ws for v, ws in groups.items() if len(ws) > 1}
 
 
+def gate_lines(lines: list, groups: dict[sp.Symbol, list[sp.Symbol]],
+               params: set[str]) -> tuple[list[int], list[sp.Symbol]] | None:
+    """The gates: lines ``f(W_k v + U_k u + ... + b_k)``, the k-th weight of every group and
+    the same elementwise f, one line for each k; (their lines in k order, their biases b_k, or
+    none if no gate has one). None if the lines do not have that form."""
+    size = {len(ws) for ws in groups.values()}
+    if len(size) != 1:
+        return None
+    found: dict[int, tuple[int, type, sp.Symbol | None]] = {}
+    for i, ln in enumerate(lines):
+        e = ln.expr
+        if not (isinstance(e, sp.Function) and len(e.args) == 1 and isinstance(e.args[0], sp.Add)):
+            continue
+        ks, bias, other = set(), [], False
+        for t in e.args[0].args:
+            if (isinstance(t, sp.Mul) and len(t.args) == 2 and t.args[1] in groups
+                    and t.args[0] in groups[t.args[1]]):
+                ks.add((t.args[1], groups[t.args[1]].index(t.args[0])))
+            elif t.is_Symbol and t.name in params:
+                bias.append(t)
+            else:
+                other = True
+        k = {k for _, k in ks}
+        if other or len(ks) != len(groups) or len(k) != 1 or len(bias) > 1:
+            continue
+        if k.pop() in found or {v for v, _ in ks} != set(groups):
+            return None
+        found[next(iter(ks))[1]] = (i, e.func, bias[0] if bias else None)
+    n = size.pop()
+    if sorted(found) != list(range(n)) or len({f for _, f, _ in found.values()}) != 1:
+        return None
+    biases = [found[k][2] for k in range(n)]
+    if any(b is None for b in biases) and not all(b is None for b in biases):
+        return None
+    return [found[k][0] for k in range(n)], [b for b in biases if b is not None]
+
+
 def packed_lines(lines: list, groups: dict[sp.Symbol, list[sp.Symbol]],
-                 doprint: Callable[[sp.Expr], str]) -> tuple[list[str], list[str]]:
-    """(the names of the packed weights, the step's body lines using them)."""
+                 doprint: Callable[[sp.Expr], str],
+                 params: set[str] = frozenset()) -> tuple[list[str], list[str]]:
+    """(the names of the packed weights, the step's body lines using them). Gates (see
+    :func:`gate_lines`) are computed together: one elementwise call on the stacked
+    pre-activations, each gate its rows."""
     packed = {v: f"_W_{v.name}" for v in groups}
+    gates = gate_lines(lines, groups, params)
+    names = list(packed.values()) + (["_b_gates"] if gates and gates[1] else [])
     body: list[str] = []
     done: set[sp.Symbol] = set()
-    for ln in lines:
+    for i, ln in enumerate(lines):
+        if gates and i in gates[0]:
+            if i == min(gates[0]):
+                z = [sp.Symbol(packed[v], commutative=False) * v for v in groups]
+                z += [sp.Symbol("_b_gates", commutative=False)] if gates[1] else []
+                body.append(f"    _gates = {doprint(ln.expr.func(sp.Add(*z)))}")
+            rows = ", ".join(w.name for w in next(iter(groups.values())))
+            body.append(f"    {ln.name.name} = _block(_gates, {gates[0].index(i)}, {rows})")
+            continue
         swap = {}
         for m in _products(ln.expr, {w.name for ws in groups.values() for w in ws}):
             w, v = m.args
@@ -57,13 +111,15 @@ def packed_lines(lines: list, groups: dict[sp.Symbol, list[sp.Symbol]],
             swap[m] = sp.Symbol(f"_mm_{v.name}_{k}", commutative=False)
             body.append(f"    {swap[m].name} = {rows}")
         body.append(f"    {ln.name.name} = {doprint(ln.expr.xreplace(swap))}")
-    return list(packed.values()), body
+    return names, body
 
 
 def pack_source(base: str, params: list[str], groups: dict[sp.Symbol, list[sp.Symbol]],
-                doprint: Callable[[sp.Expr], str]) -> list[str]:
-    """``_pack_<base>(params)``: the stacked weights, one per shared operand."""
+                doprint: Callable[[sp.Expr], str], biases: list[sp.Symbol] = ()) -> list[str]:
+    """``_pack_<base>(params)``: the stacked weights, one per shared operand, then the gates'
+    stacked biases if they have them."""
     stacks = [doprint(Concat(*ws)) for ws in groups.values()]
+    stacks += [doprint(Concat(*biases))] if biases else []
     return [f"def _pack_{base}({', '.join(params)}):",
             '    r"""The weights that share a right operand, stacked (one product per step)."""',
             f"    return ({', '.join(stacks)}{',' if len(stacks) == 1 else ''})"]

@@ -20,7 +20,7 @@ import sympy as sp
 
 from ..derive import BatchDerivation, Program, Tape
 from ..read import check_pyname, sigmoid, softplus
-from ._pack import gemm_groups, pack_source, packed_backward, packed_lines
+from ._pack import gate_lines, gemm_groups, pack_source, packed_backward, packed_lines
 from ._printers import (
     BACKENDS,
     expr_function,
@@ -235,9 +235,10 @@ def cell_functions(tape: Tape, base: str, title: str, backend: str = "numpy",
     step_fn = f"{base}_forward"
     packing: list[str] = []
     if groups:  # weights sharing an operand: stacked once, one product per operand and step
-        packed, body = packed_lines(tape.forward, groups, printer.doprint)
+        packed, body = packed_lines(tape.forward, groups, printer.doprint, set(params))
+        gates = gate_lines(tape.forward, groups, set(params))
         step_fn = f"_{base}_step"
-        packing = [pack_source(base, params, groups, printer.doprint),
+        packing = [pack_source(base, params, groups, printer.doprint, gates[1] if gates else []),
                    head(step_fn, [f"{a}: {arr}" for a in inputs + packed + params],
                         f"{title}: one step with the packed weights of _pack_{base}.")
                    + body + [f"    return {', '.join(outs)}, {tup(saved)}"]]
