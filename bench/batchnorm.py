@@ -5,8 +5,9 @@ Kernels at (256, 1024) and (1024, 4096), float64 and float32, timed round-robin 
 CALLS each, median per call), printed as ratios to the hand-written NumPy backward of the same
 run (the cs231n "alt" form that uses the cached xhat and 1/sigma) and to the generated one.
 torch (optional, torch==2.13.0) runs with 1 thread: its fused C++ batch-norm backward is the
-memory-bound target. The memory floor is one pass reading two arrays and writing one; peak
-extra memory (tracemalloc) is in arrays of the input's size. First the time to derive the
+memory-bound target. The memory floor is one pass reading two arrays and writing one (its
+time); peak extra memory (tracemalloc) is in arrays of the input's size. The forward passes
+(generated, hand, torch) are timed in the same rounds. First the time to derive the
 backward for symbolic m (both routes) and by plain differentiation at m = 2, 4, 8, 16.
 
 Run: python bench/batchnorm.py [--rounds N]
@@ -27,7 +28,7 @@ import tracemalloc
 
 import numpy as np
 import sympy as sp
-from _timing import median_times
+from _timing import median_and_min
 
 from symnn.catalog import load_catalog
 from symnn.check._kernelcheck import kernel_module
@@ -88,6 +89,9 @@ def kernels_ratio(module, shape: tuple[int, int], dtype, rounds: int) -> None:
         "symnn generated forward + backward": lambda: module.batch_normalization_backward(
             dy, module.batch_normalization_forward(x, gamma, beta, EPS)[1], gamma, beta),
         floor: lambda: np.add(dy, x, out=out),
+        "hand-written NumPy forward": lambda: hand_forward(x, gamma, beta),
+        "symnn generated forward": lambda: module.batch_normalization_forward(x, gamma, beta,
+                                                                              EPS),
     }
     memory = {name: _peak_extra(fn) for name, fn in kernels.items()}
     try:
@@ -106,20 +110,32 @@ def kernels_ratio(module, shape: tuple[int, int], dtype, rounds: int) -> None:
         diff = max(diff, max(float(np.max(np.abs(a - b.numpy())))
                              for a, b in zip(ours, tgrads, strict=True)))
         kernels[f"torch {torch.__version__} autograd backward, 1 thread"] = torch_backward
+        kernels[f"torch {torch.__version__} forward (training), 1 thread"] = (
+            lambda: torch.nn.functional.batch_norm(tx.detach(), None, None, tg.detach(),
+                                                   tb.detach(), training=True, eps=EPS))
     except ImportError:
         print("(torch not installed: pip install torch==2.13.0 for the torch ratio)")
-    times = median_times(kernels, rounds, 5)
+    times, fastest = median_and_min(kernels, rounds, 5)
     names = list(kernels)
     base, ours_t = times[names[0]], times[names[1]]
-    print(f"Backward at {shape} {np.dtype(dtype).name}, median of {rounds} rounds x 5 calls "
-          f"(hand-written NumPy backward: {base * 1e3:.2f} ms here; one array "
-          f"{x.nbytes / 2**20:.1f} MiB):")
-    print("  vs hand  vs ours  peak extra  kernel")
+    print(f"Batch norm at {shape} {np.dtype(dtype).name}, {rounds} rounds x 5 calls "
+          f"(hand-written NumPy backward: {base * 1e3:.2f} ms median here; one array "
+          f"{x.nbytes / 2**20:.1f} MiB); ratios of the medians (of the fastest rounds):")
+    print("  vs hand          vs ours          peak extra  kernel")
     for name, t in times.items():
         mem = f"{memory[name] / x.nbytes:5.1f} arr" if name in memory else "      -  "
-        print(f"  {t / base:6.2f}x {t / ours_t:6.2f}x  {mem}   {name}")
-    print(f"  generated backward / memory floor: {ours_t / times[floor]:.2f}x; largest "
-          f"difference between the kernels' gradients: {diff:.1e}")
+        quick = fastest[name]
+        print(f"  {t / base:5.2f}x ({quick / fastest[names[0]]:5.2f}x) {t / ours_t:5.2f}x "
+              f"({quick / fastest[names[1]]:5.2f}x)  {mem}   {name}")
+    torch_b = next((n for n in names if n.startswith("torch") and "backward" in n), None)
+    versus = (f"; / torch backward: {ours_t / times[torch_b]:.2f}x "
+              f"({fastest[names[1]] / fastest[torch_b]:.2f}x)" if torch_b else "")
+    print(f"  generated backward / memory floor: {ours_t / times[floor]:.2f}x "
+          f"({fastest[names[1]] / fastest[floor]:.2f}x){versus}")
+    print(f"  peak extra memory of the generated backward {memory[names[1]] / x.nbytes:.1f} "
+          f"arrays (its output is 1), forward {memory['symnn generated forward'] / x.nbytes:.1f} "
+          f"(y and the saved x - mu); largest difference between the kernels' gradients: "
+          f"{diff:.1e}")
 
 
 def derivation_times() -> None:

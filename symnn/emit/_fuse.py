@@ -23,37 +23,47 @@ FUSED_HELPERS = {
     return numpy.reshape(numpy.einsum(a, idx, b, idx, kept), shape)
 ''',
     "_fused": '''def _fused(*terms):
-    """The sum of the terms (an array, or a tuple of factors) in one new output array, computed
-    in blocks of rows so the one scratch block stays in cache; small factors multiply first."""
+    """The sum of the terms (an array, or a tuple of factors) in one new output array. Factors
+    smaller than a row block (per-feature ones) are multiplied once; the rest goes in blocks of
+    rows, a product into the output block or into one scratch block that stays in cache."""
     parts = [t if isinstance(t, tuple) else (t,) for t in terms]
     shape = numpy.broadcast_shapes(*(numpy.shape(f) for p in parts for f in p))
     dtype = numpy.result_type(*(f for p in parts for f in p))
-    parts.sort(key=lambda p: -max(numpy.size(f) for f in p))
     out = numpy.empty(shape, dtype)
     rows = shape[0] if shape else 1
+    if rows < 2:
+        out[...] = sum(functools.reduce(numpy.multiply, p) for p in parts)
+        return out
+    big, const = [], None
+    for p in parts:
+        per_row = [f for f in p if numpy.ndim(f) == len(shape) and numpy.shape(f)[0] == rows]
+        rest = [f for f in p if not any(f is r for r in per_row)]
+        small = functools.reduce(numpy.multiply, rest) if rest else None
+        if per_row:
+            big.append((per_row, small))
+        else:
+            const = small if const is None else const + small
     step = max(1, 2**19 // dtype.itemsize // max(1, math.prod(shape[1:])))
-    scratch = numpy.empty((min(step, rows), *shape[1:]), dtype)
+    scratch = numpy.empty((min(step, rows), *shape[1:]), dtype) if len(big) > 1 else None
     for start in range(0, rows, step):
         block = slice(start, start + step)
-        target = out[block] if shape else out
-        for i, p in enumerate(parts):
-            fs = [f[block] if numpy.ndim(f) == len(shape) and shape and numpy.shape(f)[0] == rows
-                  and rows > 1 else f for f in p]
-            big = [f for f in fs if numpy.shape(f) == target.shape]
-            small = functools.reduce(numpy.multiply, [f for f in fs if not any(
-                f is b for b in big)], 1)
-            if i and not big:
-                numpy.add(target, small, out=target)
-                continue
-            into = scratch[:target.shape[0]] if i and shape else target
-            if big:
-                numpy.multiply(big[0], small, out=into)
+        target = out[block]
+        for i, (per_row, small) in enumerate(big):
+            into = scratch[:target.shape[0]] if i else target
+            if small is None and len(per_row) == 1:
+                numpy.copyto(into, per_row[0][block])
+            elif small is None:
+                numpy.multiply(per_row[0][block], per_row[1][block], out=into)
             else:
-                numpy.copyto(into, small)
-            for f in big[1:]:
-                numpy.multiply(into, f, out=into)
+                numpy.multiply(per_row[0][block], small, out=into)
+            for f in per_row[1 if small is not None else 2:]:
+                numpy.multiply(into, f[block], out=into)
             if i:
                 numpy.add(target, into, out=target)
+        if const is not None:
+            numpy.add(target, const, out=target)
+    if not big:
+        out[...] = const
     return out
 ''',
 }

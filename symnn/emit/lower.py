@@ -20,7 +20,7 @@ import sympy as sp
 
 from ..derive import BatchDerivation, Program, Tape
 from ..read import check_pyname, sigmoid, softplus
-from ._pack import gemm_groups, pack_source, packed_lines
+from ._pack import gate_lines, gemm_groups, pack_source, packed_backward, packed_lines
 from ._printers import (
     BACKENDS,
     expr_function,
@@ -202,12 +202,15 @@ def _names(symbols: tuple[sp.Symbol, ...] | list[sp.Symbol]) -> list[str]:
     return [s.name for s in symbols]
 
 
-def cell_functions(tape: Tape, base: str, title: str, backend: str = "numpy") -> list[str]:
+def cell_functions(tape: Tape, base: str, title: str, backend: str = "numpy",
+                   pack: bool = True) -> list[str]:
     """Four functions of one recurrent cell: ``<base>_forward`` (one step; returns the carried
     outputs and the saved values), ``<base>_backward`` (one step; the gradient of every input,
     carried state and parameter), ``<base>_sequence`` (the cell over T steps) and
     ``<base>_bptt`` (backpropagation through time: the per-step gradients, and the parameters'
-    summed over the steps). Vectors are columns; a batch of m is an (n, m) array."""
+    summed over the steps). Vectors are columns; a batch of m is an (n, m) array. With ``pack``
+    the weights that share an operand are stacked (see ``_pack``): one product per operand and
+    step forward, and backward one for the operand's adjoint and one for the weights'."""
     b = BACKENDS[backend]
     printer = b.printer()
     inputs, params = _names(tape.inputs), _names(tape.parameters)
@@ -228,13 +231,14 @@ def cell_functions(tape: Tape, base: str, title: str, backend: str = "numpy") ->
     forward = head(f"{base}_forward", [f"{a}: {arr}" for a in inputs + params],
                    f"{title}: one step; vectors are columns, a batch of m is an (n, m) array. "
                    f"Returns ({', '.join(outs)}, saved).")
-    groups = gemm_groups(tape.forward, set(params))
+    groups = gemm_groups(tape.forward, set(params)) if pack else {}
     step_fn = f"{base}_forward"
     packing: list[str] = []
     if groups:  # weights sharing an operand: stacked once, one product per operand and step
-        packed, body = packed_lines(tape.forward, groups, printer.doprint)
+        packed, body = packed_lines(tape.forward, groups, printer.doprint, set(params))
+        gates = gate_lines(tape.forward, groups, set(params))
         step_fn = f"_{base}_step"
-        packing = [pack_source(base, params, groups, printer.doprint),
+        packing = [pack_source(base, params, groups, printer.doprint, gates[1] if gates else []),
                    head(step_fn, [f"{a}: {arr}" for a in inputs + packed + params],
                         f"{title}: one step with the packed weights of _pack_{base}.")
                    + body + [f"    return {', '.join(outs)}, {tup(saved)}"]]
@@ -249,9 +253,23 @@ def cell_functions(tape: Tape, base: str, title: str, backend: str = "numpy") ->
                     f"{title}: the backward of one step, from the gradients of the loss with "
                     f"respect to {', '.join(outs)} and the forward's saved values. Returns "
                     f"({', '.join(grads)}); a parameter's gradient is summed over the batch.")
-    backward.append(f"    {', '.join(saved)}, = saved")
-    backward += [f"    {ln.name.name} = {printer.doprint(ln.expr)}" for ln in tape.backward]
-    backward.append(f"    return {', '.join(grads)}")
+    back_fn = f"{base}_backward"
+    back_body = packed_backward(tape.backward, groups, printer.doprint) if groups else None
+    if back_body is not None:  # gate adjoints stacked: one product per operand and step
+        back_fn = f"_{base}_backward_step"
+        packing.append(
+            head(back_fn, [f"{u}: {arr}" for u in ups] + ["saved: tuple"]
+                 + [f"{a}: {arr}" for a in packed + params],
+                 f"{title}: the backward of one step with the packed weights of _pack_{base}.")
+            + [f"    {', '.join(saved)}, = saved", *back_body,
+               f"    return {', '.join(grads)}"])
+        backward.append(f"    return {back_fn}({', '.join(ups)}, saved, *_pack_{base}("
+                        f"{', '.join(params)}), {', '.join(params)})")
+    else:
+        backward.append(f"    {', '.join(saved)}, = saved")
+        backward += [f"    {ln.name.name} = {printer.doprint(ln.expr)}"
+                     for ln in tape.backward]
+        backward.append(f"    return {', '.join(grads)}")
     n_step, n_carry = len(per_step), len(carried)
     sequence = head(f"{base}_sequence", [f"{a}: list" for a in per_step]
                     + [f"{a}: {arr}" for a in carried + params],
@@ -273,11 +291,13 @@ def cell_functions(tape: Tape, base: str, title: str, backend: str = "numpy") ->
                 f"saves from {base}_sequence. Returns ([{', '.join(grads[:n_step])}] per step, "
                 f"{', '.join(grads[n_step:n_step + n_carry])} of the initial state, then each "
                 "parameter's gradient: the sum over the steps of each step's contribution).")
-    bptt += [shared, f"    carried = {tup(['0.0'] * n_carry)}  # reaches step t from step t + 1",
+    bptt += [shared, *(packs if back_body is not None else []),
+             f"    carried = {tup(['0.0'] * n_carry)}  # reaches step t from step t + 1",
              "    per_step, total = [None] * len(saves), None",
              "    for t in reversed(range(len(saves))):",
              f"        upstream = [u[t] + c for u, c in zip({tup(ups)}, carried, strict=True)]",
-             f"        grads = {base}_backward(*upstream, saves[t], *params)",
+             f"        grads = {back_fn}(*upstream, saves[t], "
+             + ("*packed, " if back_body is not None else "") + "*params)",
              f"        per_step[t] = grads[:{n_step}]",
              f"        carried = grads[{n_step}:{n_step + n_carry}]",
              f"        step = grads[{n_step + n_carry}:]",
