@@ -41,9 +41,11 @@ def test_gradient_with_respect_to_a_whole_vector_is_refused():
     assert r"\partial w_k" in _refusal(r"\nabla_w \|w\|", {"w": V3})
 
 
-def test_matrix_element_needs_two_indices():
-    """A_{1} of a matrix is refused with the number of indices it takes."""
-    assert "takes 2 indices, got 1" in _refusal(r"A_{1}", {"A": M33})
+def test_matrix_row_alone_is_refused():
+    """A_{1} of a matrix alone (a side that is a vector) is refused, naming row 1 and the
+    element's two indices."""
+    message = _refusal(r"A_{1}", {"A": M33})
+    assert "row 1 of the matrix A" in message and "A_{1j}" in message
 
 
 def test_matrix_element_with_arithmetic_needs_a_comma():

@@ -17,7 +17,7 @@ import numpy as np
 import sympy as sp
 
 from ..emit import stable_sigmoid
-from ..read import Concat, Decl, Norm, SymbolTable, hadamard, sigmoid
+from ..read import Concat, Decl, Norm, Row, SymbolTable, hadamard, sigmoid
 from ._definedness import Defined
 from ._results import CheckResult
 
@@ -121,6 +121,11 @@ def evaluate_arrays(expr: sp.Basic, values: dict[sp.Symbol, object], mp: bool = 
     if isinstance(expr, Norm):
         return _norm(np.ravel(np.asarray(args[0], dtype=object if mp else float)),
                      sp.oo if expr.args[1] == sp.oo else args[1], mp)
+    if isinstance(expr, Row):  # row i of a matrix, as a column
+        i, rows = int(round(float(args[1]))) - 1, np.shape(args[0])[0]
+        if not 0 <= i < rows:
+            raise ValueError(f"{expr} is outside the drawn shape {np.shape(args[0])}")
+        return np.asarray(args[0])[i, :].reshape(-1, 1)
     if isinstance(expr, sp.Abs) and np.ndim(args[0]) == 0:
         return abs(args[0])
     if isinstance(expr, sp.Add):
@@ -132,8 +137,8 @@ def evaluate_arrays(expr: sp.Basic, values: dict[sp.Symbol, object], mp: bool = 
             out = out @ a if both else out * a
         nc = [a for a in expr.args if not a.is_commutative]
         row = (nc and isinstance(nc[0], sp.Transpose | sp.transpose)
-               and isinstance(nc[-1], sp.Symbol) and np.ndim(values.get(nc[-1], 0)) == 2
-               and np.shape(values[nc[-1]])[1] == 1)
+               and (isinstance(nc[-1], Row) or isinstance(nc[-1], sp.Symbol)
+                    and np.ndim(values.get(nc[-1], 0)) == 2 and np.shape(values[nc[-1]])[1] == 1))
         if row and np.shape(out) == (1, 1):  # u^T v: a number
             return out[0, 0] if mp else float(out[0, 0])
         return out

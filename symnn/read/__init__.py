@@ -22,6 +22,7 @@ from ._notation import (
     Etc,
     Expectation,
     Norm,
+    Row,
     SetMax,
     SetSum,
     hadamard,
@@ -39,7 +40,7 @@ from .symbols import DOMAINS, KINDS, Decl, SymbolTable, check_pyname, parse_doma
 
 __all__ = [
     "ArgMax", "Concat", "Count", "DOMAINS", "Decl", "Etc", "Expectation", "KINDS", "Norm",
-    "PROOF_FORMS", "ParseError", "SetMax", "SetSum", "Statement", "SymbolTable",
+    "PROOF_FORMS", "ParseError", "Row", "SetMax", "SetSum", "Statement", "SymbolTable",
     "canonical_name", "check_pyname", "declare_element_definition", "hadamard",
     "parse_condition", "parse_domain",
     "parse_expression", "parse_statement", "pyname_of", "sigmoid", "softplus", "warm_up",

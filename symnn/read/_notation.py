@@ -9,7 +9,7 @@ import sympy as sp
 from sympy.core.logic import fuzzy_and
 
 __all__ = [
-    "sigmoid", "softplus", "hadamard", "Expectation", "Etc", "Count", "Concat", "Norm", "SetSum",
+    "sigmoid", "softplus", "hadamard", "Expectation", "Etc", "Count", "Concat", "Norm", "Row", "SetSum",
     "SetMax", "ArgMax",
     "BUILTIN_FUNCTIONS", "CASE_RELATIONS", "RELATIONS", "DROPPED", "GREEK", "ACCENTS", "FONTS",
     "FRAC_ALIASES",
@@ -99,6 +99,20 @@ class Norm(sp.Function):
 
     def _eval_is_commutative(self) -> bool:
         return True  # a number, even of a vector or matrix
+
+
+class Row(sp.Function):
+    """``W_i`` of a declared matrix W where a vector is expected: row i of W (numbered from 1
+    as printed) as a column vector, the ML convention (design-matrix rows are data points,
+    embedding-matrix rows are word vectors)."""
+
+    nargs = 2
+
+    def _eval_is_commutative(self) -> bool:
+        return False  # a vector
+
+    def _eval_transpose(self) -> None:
+        return None  # kept as transpose(Row(W, i)): a row vector
 
 
 class SetSum(sp.Function):

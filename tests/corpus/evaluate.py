@@ -7,7 +7,7 @@ import math
 import numpy as np
 import sympy as sp
 
-from symnn.read import PROOF_FORMS, Norm, hadamard
+from symnn.read import PROOF_FORMS, Norm, Row, hadamard
 
 #: Corpus domains -> symnn domains.
 DOMAINS = {"real": "real", "(0,inf)": "positive", "[0,inf)": "nonnegative", "(0,1)": "(0,1)",
@@ -48,6 +48,8 @@ def _numeric(expr: sp.Basic, arrays: dict) -> object:
         v, p = np.abs(np.asarray(_numeric(expr.args[0], arrays))), float(expr.args[1])
         return float(np.max(v)) if math.isinf(p) else float(np.sum(v ** p) ** (1 / p))
     args = [_numeric(a, arrays) for a in expr.args]
+    if isinstance(expr, Row):  # row i (from 1) of a matrix, as a column
+        return np.asarray(args[0])[int(round(float(args[1]))) - 1, :].reshape(-1, 1)
     if isinstance(expr, sp.Add):
         return sum(args[1:], args[0])
     if isinstance(expr, sp.Mul | sp.MatMul):
