@@ -59,12 +59,14 @@ def array_shape(decl: Decl, sizes: dict[str, int], columns: int = 1) -> tuple[in
     return (shape[0], columns) if decl.kind == "vector" and shape else shape
 
 
-def draw(syms: list, decls: dict, rng: np.random.Generator) -> tuple[dict, dict]:
-    """(sizes, values): sizes between 1 and 4 for the size names the symbols' shapes use, and
-    each symbol drawn inside its domain (a vector x and the label of an element x[i] are one
-    draw)."""
+def draw(syms: list, decls: dict, rng: np.random.Generator, least: int = 1
+         ) -> tuple[dict, dict]:
+    """(sizes, values): sizes between ``least`` (the largest index written as a number) and 4
+    for the size names the symbols' shapes use, each symbol drawn inside its domain (a vector
+    x and the label of an element x[i] are one draw), and a free index (the i of x_i, W_i)
+    between 1 and the smallest drawn size."""
     names = size_names(decls[s.name] for s in syms if s.name in decls)
-    sizes = {n: int(rng.integers(1, 5)) for n in names}
+    sizes = {n: int(rng.integers(least, max(4, least) + 1)) for n in names}
     values: dict[sp.Symbol, object] = {}
     by_name: dict[str, object] = {}
     for s in syms:
@@ -77,6 +79,10 @@ def draw(syms: list, decls: dict, rng: np.random.Generator) -> tuple[dict, dict]
         d = decls.get(s.name)
         if d is None:
             raise ValueError(f"no declaration for {s}")
+        if d.kind == "index":
+            values[s] = by_name[s.name] = float(rng.integers(1, min(sizes.values(),
+                                                                    default=3) + 1))
+            continue
         shape = array_shape(d, sizes)
         drawn = d.domain.sample(rng, int(np.prod(shape)) if shape else 1)
         values[s] = by_name[s.name] = drawn.reshape(shape) if shape else float(drawn[0])
@@ -268,8 +274,11 @@ def matrix_compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str 
                   key=lambda s: s.name)  # elements x[i] are drawn with their vector x
     trials, tested = [], 0  # (largest gap, sizes, values, lhs, rhs) per draw; components
     # where both sides are defined
+    least = max([int(i) for e in (lhs, rhs) for r in e.atoms(Row) for i in r.args[1:]
+                 if i.is_Integer] + [int(i) for e in (lhs, rhs) for x in e.atoms(sp.Indexed)
+                                     for i in x.indices if i.is_Integer] + [1])
     for _ in range(TRIALS):
-        sizes, values = draw(syms, decls, rng)
+        sizes, values = draw(syms, decls, rng, least)
         with np.errstate(all="ignore"):
             a, b = (_as_number(evaluate_arrays(e, values)) for e in (lhs, rhs))
         if np.shape(a) != np.shape(b):
