@@ -267,7 +267,9 @@ ACCENTS = frozenset({r"\hat", r"\widehat", r"\tilde", r"\widetilde", r"\bar", r"
 FONTS = frozenset({r"\mathbf", r"\boldsymbol", r"\bm", r"\mathcal", r"\mathbb", r"\mathscr",
                    r"\mathfrak"})
 
-TRANSPOSE_MARKS = frozenset({"T", r"\top", r"\intercal", r"\mathsf{T}"})
+#: Transpose superscripts: ``x^T``, ``x^\top``, ``x^{\mathsf{T}}``, Bishop's ``x^{\mathrm{T}}``.
+TRANSPOSE_MARKS = frozenset({"T", r"\top", r"\intercal", r"\mathsf{T}", r"\mathrm{T}",
+                             r"\textrm{T}", r"\text{T}", r"\rm T"})
 
 GREEK = frozenset({
     r"\alpha", r"\beta", r"\gamma", r"\delta", r"\epsilon", r"\varepsilon", r"\zeta", r"\eta",
