@@ -17,7 +17,19 @@ import numpy as np
 import sympy as sp
 
 from ..emit import stable_sigmoid
-from ..read import Concat, Decl, Norm, Row, SymbolTable, hadamard, sigmoid
+from ..read import (
+    Concat,
+    Decl,
+    IndexArgMax,
+    IndexArgMin,
+    IndexMax,
+    IndexMin,
+    Norm,
+    Row,
+    SymbolTable,
+    hadamard,
+    sigmoid,
+)
 from ._definedness import Defined
 from ._results import CheckResult
 
@@ -123,7 +135,15 @@ def evaluate_arrays(expr: sp.Basic, values: dict[sp.Symbol, object], mp: bool = 
         held = _holds(expr.args[1], values, mp)
         value = evaluate_arrays(expr.args[0], values, mp)
         return value if held else (mpmath.nan if mp else np.nan)
+    if isinstance(expr, sp.Piecewise):  # \arg\max written out: the first piece that holds
+        return next(evaluate_arrays(e, values, mp) for e, c in expr.args if _holds(c, values, mp))
+    if isinstance(expr, IndexArgMax | IndexArgMin | IndexMax | IndexMin):  # at the drawn size
+        body, var, lo, hi = expr.args
+        lo, hi = (sp.Integer(int(round(float(evaluate_arrays(b, values, mp))))) for b in (lo, hi))
+        return evaluate_arrays(type(expr)(body, var, lo, hi), values, mp)
     args = [evaluate_arrays(a, values, mp) for a in expr.args]
+    if isinstance(expr, sp.Max | sp.Min) and all(np.ndim(a) == 0 for a in args):
+        return max(args) if isinstance(expr, sp.Max) else min(args)
     if isinstance(expr, Norm):
         return _norm(np.ravel(np.asarray(args[0], dtype=object if mp else float)),
                      sp.oo if expr.args[1] == sp.oo else args[1], mp)

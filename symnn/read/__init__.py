@@ -21,6 +21,10 @@ from ._notation import (
     Count,
     Etc,
     Expectation,
+    IndexArgMax,
+    IndexArgMin,
+    IndexMax,
+    IndexMin,
     Norm,
     Row,
     SetMax,
@@ -39,7 +43,8 @@ from .parse import (
 from .symbols import DOMAINS, KINDS, Decl, SymbolTable, check_pyname, parse_domain, pyname_of
 
 __all__ = [
-    "ArgMax", "Concat", "Count", "DOMAINS", "Decl", "Etc", "Expectation", "KINDS", "Norm",
+    "ArgMax", "Concat", "Count", "DOMAINS", "Decl", "Etc", "Expectation", "IndexArgMax",
+    "IndexArgMin", "IndexMax", "IndexMin", "KINDS", "Norm",
     "PROOF_FORMS", "ParseError", "Row", "SetMax", "SetSum", "Statement", "SymbolTable",
     "canonical_name", "check_pyname", "declare_element_definition", "hadamard",
     "parse_condition", "parse_domain",

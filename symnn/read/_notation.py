@@ -9,12 +9,13 @@ import sympy as sp
 from sympy.core.logic import fuzzy_and
 
 __all__ = [
-    "sigmoid", "softplus", "hadamard", "Expectation", "Etc", "Count", "Concat", "Norm", "Row", "SetSum",
-    "SetMax", "ArgMax",
+    "sigmoid", "softplus", "hadamard", "Expectation", "Etc", "Count", "Concat", "Norm", "Row",
+    "SetSum", "SetMax", "ArgMax",
     "BUILTIN_FUNCTIONS", "CASE_RELATIONS", "RELATIONS", "DROPPED", "GREEK", "ACCENTS", "FONTS",
     "FRAC_ALIASES",
     "HADAMARD_OPS", "NAME_COMMANDS", "TRANSPOSE_MARKS", "PASSTHROUGH", "DERIVATIVE_RULES",
-    "PROOF_FORMS", "BINDERS", "INDEX_BINDERS", "IndexMax", "IndexMin", "CONSTANTS", "ELLIPSES",
+    "PROOF_FORMS", "BINDERS", "INDEX_BINDERS", "IndexMax", "IndexMin", "IndexArgMax",
+    "IndexArgMin", "CONSTANTS", "ELLIPSES",
 ]
 
 
@@ -162,6 +163,28 @@ class IndexMin(_IndexExtremum):
     _op = sp.Min
 
 
+def _first_extremum(better, ties):
+    """values -> the 1-based index of the best value (the first among ties), as a Piecewise."""
+    def index(*values):
+        pieces = [(sp.Integer(k + 1), sp.And(*(better(v, w) for w in values[:k]),
+                                             *(ties(v, w) for w in values[k + 1:])))
+                  for k, v in enumerate(values[:-1])]
+        return sp.Piecewise(*pieces, (sp.Integer(len(values)), True))
+    return staticmethod(index)
+
+
+class IndexArgMax(_IndexExtremum):
+    """``\\arg\\max_i x_i``: the index i = lo..hi of the largest body (the first among ties)."""
+
+    _op = _first_extremum(sp.Gt, sp.Ge)
+
+
+class IndexArgMin(_IndexExtremum):
+    """``\\arg\\min_i x_i``: the index i = lo..hi of the smallest body (the first among ties)."""
+
+    _op = _first_extremum(sp.Lt, sp.Le)
+
+
 class ArgMax(sp.Function):
     """``\\underset{a \\in A}{argmax}\\, body``: the maximiser, kept abstract."""
 
@@ -215,10 +238,12 @@ BUILTIN_FUNCTIONS: dict[str, tuple[object, tuple[int, ...]]] = {
 }
 
 #: Names that take a subscript binding a variable (``\max_{a}``) rather than an argument list.
-BINDERS = {r"\max": SetMax, "max": SetMax, "argmax": ArgMax, r"\min": None, "min": None}
+BINDERS = {r"\max": SetMax, "max": SetMax, "argmax": ArgMax, r"\min": None, "min": None,
+           "argmin": None}
 
 #: ``\max_i x_i`` over an index (the declared size it picks, or ``1 \le i \le n``).
-INDEX_BINDERS = {r"\max": IndexMax, "max": IndexMax, r"\min": IndexMin, "min": IndexMin}
+INDEX_BINDERS = {r"\max": IndexMax, "max": IndexMax, r"\min": IndexMin, "min": IndexMin,
+                 "argmax": IndexArgMax, "argmin": IndexArgMin}
 
 #: Top-level relations, split by symnn itself; the value is the relation's kind.
 RELATIONS = {

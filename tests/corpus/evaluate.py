@@ -47,6 +47,8 @@ def _numeric(expr: sp.Basic, arrays: dict) -> object:
     if isinstance(expr, Norm):
         v, p = np.abs(np.asarray(_numeric(expr.args[0], arrays))), float(expr.args[1])
         return float(np.max(v)) if math.isinf(p) else float(np.sum(v ** p) ** (1 / p))
+    if isinstance(expr, sp.Piecewise):  # \arg\max written out: the first piece that holds
+        return next(_numeric(e, arrays) for e, c in expr.args if _truth(c, arrays))
     args = [_numeric(a, arrays) for a in expr.args]
     if isinstance(expr, Row):  # row i (from 1) of a matrix, as a column
         return np.asarray(args[0])[int(round(float(args[1]))) - 1, :].reshape(-1, 1)
@@ -78,6 +80,17 @@ def _numeric(expr: sp.Basic, arrays: dict) -> object:
     if np.ndim(args[0]) == 2 and len(args) == 1:  # elementwise
         return np.vectorize(lambda x: float(expr.func(sp.Float(x)).evalf(30)))(args[0])
     raise ValueError(f"{type(expr).__name__} has no meaning on these arguments")
+
+
+def _truth(cond: sp.Basic, arrays: dict) -> bool:
+    """A condition of numbers and arrays (comparisons joined by And / Or) at the point."""
+    if cond in (sp.true, sp.false):
+        return cond is sp.true
+    if isinstance(cond, sp.And | sp.Or):
+        parts = [_truth(c, arrays) for c in cond.args]
+        return all(parts) if isinstance(cond, sp.And) else any(parts)
+    a, b = (float(np.asarray(_numeric(x, arrays)).reshape(())) for x in cond.args)
+    return bool(type(cond)(sp.Float(a), sp.Float(b)))
 
 
 def value_of(expr: sp.Expr, table, values: dict[str, object]) -> float:
