@@ -138,9 +138,7 @@ def evaluate_arrays(expr: sp.Basic, values: dict[sp.Symbol, object], mp: bool = 
     if isinstance(expr, sp.Piecewise):  # \arg\max written out: the first piece that holds
         return next(evaluate_arrays(e, values, mp) for e, c in expr.args if _holds(c, values, mp))
     if isinstance(expr, IndexArgMax | IndexArgMin | IndexMax | IndexMin):  # at the drawn size
-        body, var, lo, hi = expr.args
-        lo, hi = (sp.Integer(int(round(float(evaluate_arrays(b, values, mp))))) for b in (lo, hi))
-        return evaluate_arrays(type(expr)(body, var, lo, hi), values, mp)
+        return _extremum(expr, values, mp)
     args = [evaluate_arrays(a, values, mp) for a in expr.args]
     if isinstance(expr, sp.Max | sp.Min) and all(np.ndim(a) == 0 for a in args):
         return max(args) if isinstance(expr, sp.Max) else min(args)
@@ -190,6 +188,22 @@ def evaluate_arrays(expr: sp.Basic, values: dict[sp.Symbol, object], mp: bool = 
         return np.vectorize(func, otypes=[object])(args[0]) if mp and np.ndim(args[0]) \
             else func(args[0])
     raise ValueError(f"{type(expr).__name__} has no meaning on matrices here")
+
+
+def _extremum(expr: sp.Basic, values: dict, mp: bool) -> object:
+    """\\max_i / \\min_i / \\arg\\max_i / \\arg\\min_i of a body over its bounds at the draw;
+    an index is the first among ties, numbered from the lower bound."""
+    body, var, lo, hi = expr.args
+    a, b = (int(round(float(evaluate_arrays(x, values, mp)))) for x in (lo, hi))
+    found = [_as_number(evaluate_arrays(body.xreplace({var: sp.Integer(k)}), values, mp))
+             for k in range(a, b + 1)]
+    if any(np.ndim(v) for v in found):
+        raise ValueError(f"{type(expr).__name__} of an array: write it per element")
+    pick = max if isinstance(expr, IndexArgMax | IndexMax) else min
+    best = pick(range(len(found)), key=lambda j: found[j])
+    if isinstance(expr, IndexMax | IndexMin):
+        return found[best]
+    return mpmath.mpf(a + best) if mp else float(a + best)
 
 
 def _holds(guard: sp.Basic, values: dict, mp: bool) -> bool:

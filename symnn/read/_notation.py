@@ -138,6 +138,8 @@ class _IndexExtremum(sp.Function):
     def eval(cls, body, var, lo, hi):
         if any(s.name.startswith("omicron_") for s in body.free_symbols):
             return None  # still being read: its placeholders are filled in later
+        if not body.is_commutative:
+            return None  # u^T v: compared as numbers only when evaluated
         if lo.is_Integer and hi.is_Integer and int(hi) - int(lo) < 10_000:
             if hi < lo:
                 raise ValueError(f"{cls.__name__} over an empty range {lo}..{hi}")

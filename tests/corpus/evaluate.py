@@ -7,7 +7,16 @@ import math
 import numpy as np
 import sympy as sp
 
-from symnn.read import PROOF_FORMS, Norm, Row, hadamard
+from symnn.read import (
+    PROOF_FORMS,
+    IndexArgMax,
+    IndexArgMin,
+    IndexMax,
+    IndexMin,
+    Norm,
+    Row,
+    hadamard,
+)
 
 #: Corpus domains -> symnn domains.
 DOMAINS = {"real": "real", "(0,inf)": "positive", "[0,inf)": "nonnegative", "(0,1)": "(0,1)",
@@ -47,6 +56,13 @@ def _numeric(expr: sp.Basic, arrays: dict) -> object:
     if isinstance(expr, Norm):
         v, p = np.abs(np.asarray(_numeric(expr.args[0], arrays))), float(expr.args[1])
         return float(np.max(v)) if math.isinf(p) else float(np.sum(v ** p) ** (1 / p))
+    if isinstance(expr, IndexArgMax | IndexArgMin | IndexMax | IndexMin):  # u^T v bodies
+        body, var, lo, hi = expr.args
+        found = [float(np.asarray(_numeric(body.xreplace({var: sp.Integer(k)}), arrays)
+                                  ).reshape(())) for k in range(int(lo), int(hi) + 1)]
+        pick = max if isinstance(expr, IndexArgMax | IndexMax) else min
+        best = pick(range(len(found)), key=lambda j: found[j])
+        return found[best] if isinstance(expr, IndexMax | IndexMin) else float(int(lo) + best)
     if isinstance(expr, sp.Piecewise):  # \arg\max written out: the first piece that holds
         return next(_numeric(e, arrays) for e, c in expr.args if _truth(c, arrays))
     args = [_numeric(a, arrays) for a in expr.args]
