@@ -36,9 +36,11 @@ def test_bars_around_a_matrix_are_refused():
     assert r"\det(A)" in message and r"\|A\|" in message
 
 
-def test_matrix_element_needs_two_indices():
-    """A_{1} of a matrix is refused with the number of indices it takes."""
-    assert "takes 2 indices, got 1" in _refusal(r"A_{1}", {"A": M33})
+def test_matrix_row_alone_is_refused():
+    """A_{1} of a matrix alone (a side that is a vector) is refused, naming row 1 and the
+    element's two indices."""
+    message = _refusal(r"A_{1}", {"A": M33})
+    assert "row 1 of the matrix A" in message and "A_{1j}" in message
 
 
 def test_matrix_element_with_arithmetic_needs_a_comma():
@@ -519,3 +521,119 @@ def test_gradients_with_respect_to_whole_arrays_are_checked(claim, code):
     from symnn.cli import main
 
     assert main(["check", claim, *(f"--assume={a}" for a in _VECTORS)]) == code
+
+
+MND = {"kind": "matrix", "shape": ["N", "D"]}
+VD = {"kind": "vector", "shape": ["D"]}
+IDX = {"kind": "index"}
+
+
+def _row(name: str, i: str):
+    import sympy as sp
+
+    from symnn.read import Row
+
+    return Row(sp.Symbol(name, commutative=False), sp.Symbol(i, integer=True, positive=True))
+
+
+@pytest.mark.parametrize(("latex", "want"), [
+    (r"\theta_t^T e", lambda sp, e: sp.transpose(_row("theta", "t")) * e),
+    (r"\theta_t^{\mathrm{T}} e", lambda sp, e: sp.transpose(_row("theta", "t")) * e),
+    (r"\theta_t e", lambda sp, e: sp.transpose(_row("theta", "t")) * e),
+    (r"e^\top \theta_t", lambda sp, e: sp.transpose(e) * _row("theta", "t")),
+    (r"\|\theta_t - \theta_n\|^2",
+     lambda sp, e: __import__("symnn").read.Norm(_row("theta", "t") - _row("theta", "n"), 2) ** 2),
+])
+def test_one_index_on_a_matrix_where_a_vector_is_expected_is_a_row(latex, want):
+    """theta_t of a matrix theta is row t as a column vector in a product with a vector, a
+    transpose or a norm (GloVe, word2vec, k-means)."""
+    import sympy as sp
+
+    e = sp.Symbol("e", commutative=False)
+    got = _read(latex, {r"\theta": MND, "e": VD, "t": IDX, "n": IDX})
+    assert got == want(sp, e)
+
+
+def test_one_index_on_a_vector_is_still_its_element():
+    """x_i of a declared vector stays its element x[i] (rows are only for matrices)."""
+    import sympy as sp
+
+    got = _read(r"x_i", {"x": VD, "i": IDX})
+    assert got == sp.IndexedBase("x", real=True)[sp.Symbol("i", integer=True, positive=True)]
+
+
+@pytest.mark.parametrize("latex", [r"\theta_t + 1", r"\exp(\theta_t)", r"\theta_t^2",
+                                   r"\theta_t^T w"])
+def test_a_row_where_a_number_is_expected_is_refused(latex):
+    """A row added to a number, inside exp, squared, or in a product of the wrong size is
+    refused with the element form to write, never broadcast."""
+    message = _refusal(latex, {r"\theta": MND, "w": {"kind": "vector", "shape": ["N"]},
+                               "t": IDX})
+    assert r"row t of the matrix \theta" in message and r"\theta_{tj}" in message
+
+
+@pytest.mark.parametrize(("claim", "code"), [
+    (r"\|X_i - X_k\|^2 = X_i^T X_i - 2 X_i^T X_k + X_k^T X_k", 0),
+    (r"\|X_i - X_k\|^2 = X_i^T X_i - X_i^T X_k + X_k^T X_k", 1),
+    (r"X_i^T w = \sum_{j=1}^{m} X_{ij} w_j", 0),
+    (r"X_i w = \sum_{j=1}^{m} X_{ij} w_j + 1", 1),
+])
+def test_rows_of_a_matrix_are_checked_at_drawn_sizes(claim, code):
+    """Claims over rows X_i of a declared n x m matrix are compared at drawn sizes, rows and
+    values; a planted wrong expansion is refuted."""
+    from symnn.cli import main
+
+    assert main(["check", claim, "--assume", r"X \in \mathbb{R}^{n \times m}",
+                 "--assume", r"w \in \mathbb{R}^m"]) == code
+
+
+@pytest.mark.parametrize("written", [r"x^{\mathrm{T}} y", r"x^\mathrm{T} y", r"x^{\textrm{T}} y",
+                                     r"x^{\rm T} y", r"x^{\mathsf{T}} y", r"x^\top y"])
+def test_every_transpose_mark_reads_the_same(written):
+    """^{\\mathrm{T}} (Bishop), ^{\\rm T}, ^{\\mathsf{T}} and ^\\top all read as x^T y."""
+    import sympy as sp
+
+    x, y = (sp.Symbol(n, commutative=False) for n in "xy")
+    assert _read(written, {"x": V3, "y": V3}) == sp.transpose(x) * y
+
+
+def test_argmax_over_an_index_is_the_first_largest():
+    """\\arg\\max_k y_k over a vector of size 3 is the 1-based index of the largest element,
+    the first among ties."""
+    import sympy as sp
+
+    y = sp.IndexedBase("y", real=True)
+    want = sp.Piecewise((1, sp.And(y[1] >= y[2], y[1] >= y[3])),
+                        (2, sp.And(y[2] > y[1], y[2] >= y[3])), (3, True))
+    assert _read(r"\arg\max_k y_k", {"y": V3}) == want
+
+
+def test_argmin_over_rows_is_read():
+    """\\arg\\min_j \\|x_n - \\mu_j\\|^2 (k-means) takes j over the rows of mu."""
+    from symnn.read import IndexArgMin
+
+    got = _read(r"\arg\min_j \|x_n - \mu_j\|^2",
+                {"x": MND, r"\mu": {"kind": "matrix", "shape": ["K", "D"]}, "n": IDX,
+                 "K": {"kind": "scalar", "domain": "integer >= 1"}})
+    assert isinstance(got, IndexArgMin) and str(got.args[3]) == "K"
+
+
+def test_arg_alone_is_refused():
+    """\\arg without \\max or \\min is refused with what to write."""
+    assert r"\arg\max_i" in _refusal(r"\arg x", {"x": "scalar"})
+
+
+@pytest.mark.parametrize(("claim", "assume", "code"), [
+    (r"\arg\max_k z_k = \arg\min_k (-z_k)", [r"z \in \mathbb{R}^3"], 0),
+    (r"\arg\max_k z_k = \arg\min_k z_k", [r"z \in \mathbb{R}^3"], 1),
+    (r"\arg\min_j \|x_n - \mu_j\|^2 = \arg\max_j (2 x_n^T \mu_j - \mu_j^T \mu_j)",
+     [r"x \in \mathbb{R}^{N \times D}", r"\mu \in \mathbb{R}^{K \times D}"], 0),
+    (r"\arg\min_j \|x_n - \mu_j\|^2 = \arg\max_j x_n^T \mu_j",
+     [r"x \in \mathbb{R}^{N \times D}", r"\mu \in \mathbb{R}^{K \times D}"], 1),
+])
+def test_argmax_claims_are_checked_numerically(claim, assume, code):
+    """argmax = argmin of the negation holds; the k-means assignment by the expanded distance
+    holds, and by the dot product alone (a planted error) is refuted."""
+    from symnn.cli import main
+
+    assert main(["check", claim, *(a for x in assume for a in ("--assume", x))]) == code

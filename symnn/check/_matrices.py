@@ -17,7 +17,20 @@ import numpy as np
 import sympy as sp
 
 from ..emit import stable_sigmoid
-from ..read import Concat, Decl, Gradient, Norm, SymbolTable, hadamard, sigmoid
+from ..read import (
+    Concat,
+    Decl,
+    Gradient,
+    IndexArgMax,
+    IndexArgMin,
+    IndexMax,
+    IndexMin,
+    Norm,
+    Row,
+    SymbolTable,
+    hadamard,
+    sigmoid,
+)
 from ._definedness import Defined
 from ._results import CheckResult
 
@@ -59,12 +72,14 @@ def array_shape(decl: Decl, sizes: dict[str, int], columns: int = 1) -> tuple[in
     return (shape[0], columns) if decl.kind == "vector" and shape else shape
 
 
-def draw(syms: list, decls: dict, rng: np.random.Generator) -> tuple[dict, dict]:
-    """(sizes, values): sizes between 1 and 4 for the size names the symbols' shapes use, and
-    each symbol drawn inside its domain (a vector x and the label of an element x[i] are one
-    draw)."""
+def draw(syms: list, decls: dict, rng: np.random.Generator, least: int = 1
+         ) -> tuple[dict, dict]:
+    """(sizes, values): sizes between ``least`` (the largest index written as a number) and 4
+    for the size names the symbols' shapes use, each symbol drawn inside its domain (a vector
+    x and the label of an element x[i] are one draw), and a free index (the i of x_i, W_i)
+    between 1 and the smallest drawn size."""
     names = size_names(decls[s.name] for s in syms if s.name in decls)
-    sizes = {n: int(rng.integers(1, 5)) for n in names}
+    sizes = {n: int(rng.integers(least, max(4, least) + 1)) for n in names}
     values: dict[sp.Symbol, object] = {}
     by_name: dict[str, object] = {}
     for s in syms:
@@ -77,6 +92,10 @@ def draw(syms: list, decls: dict, rng: np.random.Generator) -> tuple[dict, dict]
         d = decls.get(s.name)
         if d is None:
             raise ValueError(f"no declaration for {s}")
+        if d.kind == "index":
+            values[s] = by_name[s.name] = float(rng.integers(1, min(sizes.values(),
+                                                                    default=3) + 1))
+            continue
         shape = array_shape(d, sizes)
         drawn = d.domain.sample(rng, int(np.prod(shape)) if shape else 1)
         values[s] = by_name[s.name] = drawn.reshape(shape) if shape else float(drawn[0])
@@ -124,10 +143,21 @@ def evaluate_arrays(expr: sp.Basic, values: dict[sp.Symbol, object], mp: bool = 
         held = _holds(expr.args[1], values, mp)
         value = evaluate_arrays(expr.args[0], values, mp)
         return value if held else (mpmath.nan if mp else np.nan)
+    if isinstance(expr, sp.Piecewise):  # \arg\max written out: the first piece that holds
+        return next(evaluate_arrays(e, values, mp) for e, c in expr.args if _holds(c, values, mp))
+    if isinstance(expr, IndexArgMax | IndexArgMin | IndexMax | IndexMin):  # at the drawn size
+        return _extremum(expr, values, mp)
     args = [evaluate_arrays(a, values, mp) for a in expr.args]
+    if isinstance(expr, sp.Max | sp.Min) and all(np.ndim(a) == 0 for a in args):
+        return max(args) if isinstance(expr, sp.Max) else min(args)
     if isinstance(expr, Norm):
         return _norm(np.ravel(np.asarray(args[0], dtype=object if mp else float)),
                      sp.oo if expr.args[1] == sp.oo else args[1], mp)
+    if isinstance(expr, Row):  # row i of a matrix, as a column
+        i, rows = int(round(float(args[1]))) - 1, np.shape(args[0])[0]
+        if not 0 <= i < rows:
+            raise ValueError(f"{expr} is outside the drawn shape {np.shape(args[0])}")
+        return np.asarray(args[0])[i, :].reshape(-1, 1)
     if isinstance(expr, sp.Abs) and np.ndim(args[0]) == 0:
         return abs(args[0])
     if isinstance(expr, sp.Add):
@@ -139,8 +169,8 @@ def evaluate_arrays(expr: sp.Basic, values: dict[sp.Symbol, object], mp: bool = 
             out = out @ a if both else out * a
         nc = [a for a in expr.args if not a.is_commutative]
         row = (nc and isinstance(nc[0], sp.Transpose | sp.transpose)
-               and isinstance(nc[-1], sp.Symbol) and np.ndim(values.get(nc[-1], 0)) == 2
-               and np.shape(values[nc[-1]])[1] == 1)
+               and (isinstance(nc[-1], Row) or isinstance(nc[-1], sp.Symbol)
+                    and np.ndim(values.get(nc[-1], 0)) == 2 and np.shape(values[nc[-1]])[1] == 1))
         if row and np.shape(out) == (1, 1):  # u^T v: a number
             return out[0, 0] if mp else float(out[0, 0])
         return out
@@ -166,6 +196,24 @@ def evaluate_arrays(expr: sp.Basic, values: dict[sp.Symbol, object], mp: bool = 
         return np.vectorize(func, otypes=[object])(args[0]) if mp and np.ndim(args[0]) \
             else func(args[0])
     raise ValueError(f"{type(expr).__name__} has no meaning on matrices here")
+
+
+
+
+def _extremum(expr: sp.Basic, values: dict, mp: bool) -> object:
+    """\\max_i / \\min_i / \\arg\\max_i / \\arg\\min_i of a body over its bounds at the draw;
+    an index is the first among ties, numbered from the lower bound."""
+    body, var, lo, hi = expr.args
+    a, b = (int(round(float(evaluate_arrays(x, values, mp)))) for x in (lo, hi))
+    found = [_as_number(evaluate_arrays(body.xreplace({var: sp.Integer(k)}), values, mp))
+             for k in range(a, b + 1)]
+    if any(np.ndim(v) for v in found):
+        raise ValueError(f"{type(expr).__name__} of an array: write it per element")
+    pick = max if isinstance(expr, IndexArgMax | IndexMax) else min
+    best = pick(range(len(found)), key=lambda j: found[j])
+    if isinstance(expr, IndexMax | IndexMin):
+        return found[best]
+    return mpmath.mpf(a + best) if mp else float(a + best)
 
 
 def _gradient(expr: Gradient, values: dict, mp: object) -> np.ndarray:
@@ -310,8 +358,11 @@ def matrix_compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str 
                   key=lambda s: s.name)  # elements x[i] are drawn with their vector x
     trials, tested = [], 0  # (largest gap, sizes, values, lhs, rhs) per draw; components
     # where both sides are defined
+    least = max([int(i) for e in (lhs, rhs) for r in e.atoms(Row) for i in r.args[1:]
+                 if i.is_Integer] + [int(i) for e in (lhs, rhs) for x in e.atoms(sp.Indexed)
+                                     for i in x.indices if i.is_Integer] + [1])
     for _ in range(TRIALS):
-        sizes, values = draw(syms, decls, rng)
+        sizes, values = draw(syms, decls, rng, least)
         with np.errstate(all="ignore"):
             a, b = (_as_number(evaluate_arrays(e, values)) for e in (lhs, rhs))
         if np.shape(a) != np.shape(b):

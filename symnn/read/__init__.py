@@ -22,7 +22,12 @@ from ._notation import (
     Etc,
     Expectation,
     Gradient,
+    IndexArgMax,
+    IndexArgMin,
+    IndexMax,
+    IndexMin,
     Norm,
+    Row,
     SetMax,
     SetSum,
     hadamard,
@@ -39,9 +44,9 @@ from .parse import (
 from .symbols import DOMAINS, KINDS, Decl, SymbolTable, check_pyname, parse_domain, pyname_of
 
 __all__ = [
-    "ArgMax", "Concat", "Count", "DOMAINS", "Decl", "Etc", "Expectation", "Gradient", "KINDS",
-    "Norm",
-    "PROOF_FORMS", "ParseError", "SetMax", "SetSum", "Statement", "SymbolTable",
+    "ArgMax", "Concat", "Count", "DOMAINS", "Decl", "Etc", "Expectation", "Gradient",
+    "IndexArgMax", "IndexArgMin", "IndexMax", "IndexMin", "KINDS", "Norm",
+    "PROOF_FORMS", "ParseError", "Row", "SetMax", "SetSum", "Statement", "SymbolTable",
     "canonical_name", "check_pyname", "declare_element_definition", "hadamard",
     "parse_condition", "parse_domain",
     "parse_expression", "parse_statement", "pyname_of", "sigmoid", "softplus", "warm_up",

@@ -9,11 +9,17 @@ from . import _grammar
 from ._identifiers import canonical_name, is_identifier_start, scan_identifier
 from ._latex import ParseError
 from ._mask import Masker
-from ._notation import NAME_COMMANDS, Gradient, SetSum
+from ._notation import NAME_COMMANDS, Gradient, Row, SetSum
 from .symbols import pyname_of
 
-__all__ = ["Calculus"]
+__all__ = ["Calculus", "picked"]
 
+
+
+def picked(e: sp.Basic) -> list[tuple[str, tuple]]:
+    """(array name, indices) of each element ``x[i]`` and row ``Row(W, i)`` in e."""
+    return [(str(x.base.label), x.indices) for x in e.atoms(sp.Indexed)] + \
+        [(r.args[0].name, r.args[1:]) for r in e.atoms(Row)]
 
 class Calculus(Masker):
     """Derivative fractions, \\nabla, \\sum and \\prod."""
@@ -129,12 +135,12 @@ class Calculus(Masker):
 
     def implied_bound(self, op: str, variables: list, body: sp.Expr, k: int) -> sp.Expr:
         """The size of the declared vectors and matrices that the indices pick elements of."""
-        sizes, elements = set(), self.unmasked(body).atoms(sp.Indexed)
+        sizes, elements = set(), picked(self.unmasked(body))
         by_name = {d.pyname: d for d in self.table.decls.values()}
         for var in variables:
-            for el in elements:
-                decl = by_name.get(str(el.base.label))
-                for pos, i in enumerate(el.indices):
+            for label, indices in elements:
+                decl = by_name.get(label)
+                for pos, i in enumerate(indices):
                     if i == var and decl is not None and pos < len(decl.shape):
                         size = str(decl.shape[pos])
                         sizes.add(sp.Integer(size) if size.isdigit() else

@@ -7,7 +7,7 @@ import sympy as sp
 from sympy.core.symbol import Str
 
 from . import _grammar
-from ._calculus import Calculus
+from ._calculus import Calculus, picked
 from ._identifiers import is_identifier_start, scan_identifier
 from ._notation import (
     BINDERS,
@@ -312,7 +312,7 @@ class Constructs(Calculus):
         body = self.parse_bound({scanned.name(): var}, nxt, body_end)
         if les:
             low, high = self.parse(lo, les[0]), self.parse(les[1] + 1, end)
-        elif any(var in el.indices for el in self.unmasked(body).atoms(sp.Indexed)):
+        elif any(var in indices for _, indices in picked(self.unmasked(body))):
             low, high = sp.Integer(1), self.implied_bound(word, [var], body, k)
         else:
             return None

@@ -102,6 +102,15 @@ class Masker(Walker):
             if word not in BINDERS:
                 raise self.error(f"\\underset works with {', '.join(sorted(BINDERS))}", k)
             return self.binder(word, k, nxt, hi, out, (lo, end))
+        if t.text == r"\arg":  # \arg\max_i x_i, \arg\min_j: the index of the extremum
+            word = self.toks[self.skip_dropped(k + 1)].text if self.skip_dropped(k + 1) < hi \
+                else ""
+            if word not in (r"\max", r"\min"):
+                raise self.error(r"\arg is read only as \arg\max_i or \arg\min_i", k)
+            nxt = self.skip_dropped(k + 1) + 1
+            if not self.is_char(self.skip_dropped(nxt), "_"):
+                raise self.error(f"write the index under \\arg{word}: \\arg{word}_i x_i", k)
+            return self.binder("arg" + word[1:], k, nxt, hi, out)
         if t.text in (r"\sum", r"\prod"):
             return self.big_operator(k, hi, out)
         if t.text == r"\nabla":

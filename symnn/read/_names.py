@@ -10,7 +10,7 @@ import sympy as sp
 from ._identifiers import Scanned, scan_identifier, tokens_text
 from ._latex import find_close
 from ._mask import Masker
-from ._notation import BUILTIN_FUNCTIONS, CONSTANTS, TRANSPOSE_MARKS, Expectation
+from ._notation import BUILTIN_FUNCTIONS, CONSTANTS, TRANSPOSE_MARKS, Expectation, Row
 from .symbols import DOMAINS, Decl, parse_domain, pyname_of
 
 __all__ = ["Names"]
@@ -228,6 +228,8 @@ class Names(Masker):
         if index is not None:
             scripts = sorted(scripts[:2], key=lambda d: d.kind != "^")  # the ^ index first
             indices = self.element_indices(decl, [_inside(d) for d in scripts])
+            if decl.kind == "matrix" and len(indices) == 1:  # x_n of a matrix x: row n
+                return Row(decl.sympy(), indices[0]), (*used, *scripts)
             return sp.IndexedBase(decl.pyname, real=True)[indices], (*used, *scripts)
         return decl.sympy(), tuple(used)
 
@@ -290,7 +292,7 @@ class Names(Masker):
             digits = all(self.toks[j].kind == "digit" for j in range(a, b))
             split = (letters and not digits) or (len(whole) == 1 and len(spans) == 1 and want > 1)
             parts += self._letters(decl, a, b) if split else whole
-        if len(parts) != want:
+        if len(parts) != want and not (want == 2 and len(parts) == 1 and len(spans) == 1):
             raise self.error(f"{decl.latex} is a {decl.kind}: it takes {want} ind"
                              f"{'ex' if want == 1 else 'ices'}, got {len(parts)}; "
                              f"{_WRITE[decl.kind].format(n=decl.latex)}", lo)

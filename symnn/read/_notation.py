@@ -9,12 +9,13 @@ import sympy as sp
 from sympy.core.logic import fuzzy_and
 
 __all__ = [
-    "sigmoid", "softplus", "hadamard", "Expectation", "Etc", "Count", "Concat", "Norm", "SetSum",
-    "SetMax", "ArgMax", "Gradient",
+    "sigmoid", "softplus", "hadamard", "Expectation", "Etc", "Count", "Concat", "Norm", "Row",
+    "SetSum", "SetMax", "ArgMax", "Gradient",
     "BUILTIN_FUNCTIONS", "CASE_RELATIONS", "RELATIONS", "DROPPED", "GREEK", "ACCENTS", "FONTS",
     "FRAC_ALIASES",
     "HADAMARD_OPS", "NAME_COMMANDS", "TRANSPOSE_MARKS", "PASSTHROUGH", "DERIVATIVE_RULES",
-    "PROOF_FORMS", "BINDERS", "INDEX_BINDERS", "IndexMax", "IndexMin", "CONSTANTS", "ELLIPSES",
+    "PROOF_FORMS", "BINDERS", "INDEX_BINDERS", "IndexMax", "IndexMin", "IndexArgMax",
+    "IndexArgMin", "CONSTANTS", "ELLIPSES",
 ]
 
 
@@ -114,6 +115,20 @@ class Gradient(sp.Function):
         return self.func(*(a.doit(**hints) for a in self.args))
 
 
+class Row(sp.Function):
+    """``W_i`` of a declared matrix W where a vector is expected: row i of W (numbered from 1
+    as printed) as a column vector, the ML convention (design-matrix rows are data points,
+    embedding-matrix rows are word vectors)."""
+
+    nargs = 2
+
+    def _eval_is_commutative(self) -> bool:
+        return False  # a vector
+
+    def _eval_transpose(self) -> None:
+        return None  # kept as transpose(Row(W, i)): a row vector
+
+
 class SetSum(sp.Function):
     """``\\sum_{s \\in S} body``: a sum over the elements of a set, kept abstract."""
 
@@ -136,6 +151,8 @@ class _IndexExtremum(sp.Function):
     def eval(cls, body, var, lo, hi):
         if any(s.name.startswith("omicron_") for s in body.free_symbols):
             return None  # still being read: its placeholders are filled in later
+        if not body.is_commutative:
+            return None  # u^T v: compared as numbers only when evaluated
         if lo.is_Integer and hi.is_Integer and int(hi) - int(lo) < 10_000:
             if hi < lo:
                 raise ValueError(f"{cls.__name__} over an empty range {lo}..{hi}")
@@ -159,6 +176,28 @@ class IndexMin(_IndexExtremum):
     """``\\min_i x_i``: the smallest of body over i = lo..hi."""
 
     _op = sp.Min
+
+
+def _first_extremum(better, ties):
+    """values -> the 1-based index of the best value (the first among ties), as a Piecewise."""
+    def index(*values):
+        pieces = [(sp.Integer(k + 1), sp.And(*(better(v, w) for w in values[:k]),
+                                             *(ties(v, w) for w in values[k + 1:])))
+                  for k, v in enumerate(values[:-1])]
+        return sp.Piecewise(*pieces, (sp.Integer(len(values)), True))
+    return staticmethod(index)
+
+
+class IndexArgMax(_IndexExtremum):
+    """``\\arg\\max_i x_i``: the index i = lo..hi of the largest body (the first among ties)."""
+
+    _op = _first_extremum(sp.Gt, sp.Ge)
+
+
+class IndexArgMin(_IndexExtremum):
+    """``\\arg\\min_i x_i``: the index i = lo..hi of the smallest body (the first among ties)."""
+
+    _op = _first_extremum(sp.Lt, sp.Le)
 
 
 class ArgMax(sp.Function):
@@ -214,10 +253,12 @@ BUILTIN_FUNCTIONS: dict[str, tuple[object, tuple[int, ...]]] = {
 }
 
 #: Names that take a subscript binding a variable (``\max_{a}``) rather than an argument list.
-BINDERS = {r"\max": SetMax, "max": SetMax, "argmax": ArgMax, r"\min": None, "min": None}
+BINDERS = {r"\max": SetMax, "max": SetMax, "argmax": ArgMax, r"\min": None, "min": None,
+           "argmin": None}
 
 #: ``\max_i x_i`` over an index (the declared size it picks, or ``1 \le i \le n``).
-INDEX_BINDERS = {r"\max": IndexMax, "max": IndexMax, r"\min": IndexMin, "min": IndexMin}
+INDEX_BINDERS = {r"\max": IndexMax, "max": IndexMax, r"\min": IndexMin, "min": IndexMin,
+                 "argmax": IndexArgMax, "argmin": IndexArgMin}
 
 #: Top-level relations, split by symnn itself; the value is the relation's kind.
 RELATIONS = {
@@ -266,7 +307,9 @@ ACCENTS = frozenset({r"\hat", r"\widehat", r"\tilde", r"\widetilde", r"\bar", r"
 FONTS = frozenset({r"\mathbf", r"\boldsymbol", r"\bm", r"\mathcal", r"\mathbb", r"\mathscr",
                    r"\mathfrak"})
 
-TRANSPOSE_MARKS = frozenset({"T", r"\top", r"\intercal", r"\mathsf{T}"})
+#: Transpose superscripts: ``x^T``, ``x^\top``, ``x^{\mathsf{T}}``, Bishop's ``x^{\mathrm{T}}``.
+TRANSPOSE_MARKS = frozenset({"T", r"\top", r"\intercal", r"\mathsf{T}", r"\mathrm{T}",
+                             r"\textrm{T}", r"\text{T}", r"\rm T"})
 
 GREEK = frozenset({
     r"\alpha", r"\beta", r"\gamma", r"\delta", r"\epsilon", r"\varepsilon", r"\zeta", r"\eta",

@@ -7,7 +7,17 @@ import math
 import numpy as np
 import sympy as sp
 
-from symnn.read import PROOF_FORMS, Gradient, Norm, hadamard
+from symnn.read import (
+    PROOF_FORMS,
+    Gradient,
+    IndexArgMax,
+    IndexArgMin,
+    IndexMax,
+    IndexMin,
+    Norm,
+    Row,
+    hadamard,
+)
 
 #: Corpus domains -> symnn domains.
 DOMAINS = {"real": "real", "(0,inf)": "positive", "[0,inf)": "nonnegative", "(0,1)": "(0,1)",
@@ -61,7 +71,18 @@ def _numeric(expr: sp.Basic, arrays: dict) -> object:
     if isinstance(expr, Norm):
         v, p = np.abs(np.asarray(_numeric(expr.args[0], arrays))), float(expr.args[1])
         return float(np.max(v)) if math.isinf(p) else float(np.sum(v ** p) ** (1 / p))
+    if isinstance(expr, IndexArgMax | IndexArgMin | IndexMax | IndexMin):  # u^T v bodies
+        body, var, lo, hi = expr.args
+        found = [float(np.asarray(_numeric(body.xreplace({var: sp.Integer(k)}), arrays)
+                                  ).reshape(())) for k in range(int(lo), int(hi) + 1)]
+        pick = max if isinstance(expr, IndexArgMax | IndexMax) else min
+        best = pick(range(len(found)), key=lambda j: found[j])
+        return found[best] if isinstance(expr, IndexMax | IndexMin) else float(int(lo) + best)
+    if isinstance(expr, sp.Piecewise):  # \arg\max written out: the first piece that holds
+        return next(_numeric(e, arrays) for e, c in expr.args if _truth(c, arrays))
     args = [_numeric(a, arrays) for a in expr.args]
+    if isinstance(expr, Row):  # row i (from 1) of a matrix, as a column
+        return np.asarray(args[0])[int(round(float(args[1]))) - 1, :].reshape(-1, 1)
     if isinstance(expr, sp.Add):
         return sum(args[1:], args[0])
     if isinstance(expr, sp.Mul | sp.MatMul):
@@ -90,6 +111,17 @@ def _numeric(expr: sp.Basic, arrays: dict) -> object:
     if np.ndim(args[0]) == 2 and len(args) == 1:  # elementwise
         return np.vectorize(lambda x: float(expr.func(sp.Float(x)).evalf(30)))(args[0])
     raise ValueError(f"{type(expr).__name__} has no meaning on these arguments")
+
+
+def _truth(cond: sp.Basic, arrays: dict) -> bool:
+    """A condition of numbers and arrays (comparisons joined by And / Or) at the point."""
+    if cond in (sp.true, sp.false):
+        return cond is sp.true
+    if isinstance(cond, sp.And | sp.Or):
+        parts = [_truth(c, arrays) for c in cond.args]
+        return all(parts) if isinstance(cond, sp.And) else any(parts)
+    a, b = (float(np.asarray(_numeric(x, arrays)).reshape(())) for x in cond.args)
+    return bool(type(cond)(sp.Float(a), sp.Float(b)))
 
 
 def value_of(expr: sp.Expr, table, values: dict[str, object]) -> float:
