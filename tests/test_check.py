@@ -281,7 +281,7 @@ def test_a_matrix_side_undefined_where_the_other_is_defined_is_refuted():
     """A NaN on one side of a matrix comparison is a refutation, never within tolerance."""
     import sympy as sp
 
-    from symnn.check._matrices import matrix_compare
+    from symnn.check._matcompare import matrix_compare
     from symnn.read._notation import hadamard
 
     gru = next(f for f in load_catalog() if f.id == "gru-cell")
@@ -293,7 +293,7 @@ def test_a_matrix_float64_cancellation_is_not_a_counterexample():
     """(e^{40x} + 1) - e^{40x} = 1 componentwise: float64 loses the 1, 50 digits keep it."""
     import sympy as sp
 
-    from symnn.check._matrices import matrix_compare
+    from symnn.check._matcompare import matrix_compare
 
     gru = next(f for f in load_catalog() if f.id == "gru-cell")
     x = sp.Symbol("x_t", commutative=False)
@@ -307,7 +307,7 @@ def test_a_matrix_difference_that_persists_at_high_precision_is_refuted():
     """(e^{40x} + 2) - e^{40x} = 1 componentwise is refuted: the planted 2 survives 1200 digits."""
     import sympy as sp
 
-    from symnn.check._matrices import matrix_compare
+    from symnn.check._matcompare import matrix_compare
 
     gru = next(f for f in load_catalog() if f.id == "gru-cell")
     x = sp.Symbol("x_t", commutative=False)
@@ -320,7 +320,7 @@ def test_matrix_sides_undefined_at_every_draw_are_undecided():
     """log(-x∘x - 1) on both sides is never a real number: nothing compared, undecided."""
     import sympy as sp
 
-    from symnn.check._matrices import matrix_compare
+    from symnn.check._matcompare import matrix_compare
     from symnn.read._notation import hadamard
 
     gru = next(f for f in load_catalog() if f.id == "gru-cell")

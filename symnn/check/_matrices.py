@@ -1,4 +1,4 @@
-"""Numeric comparison of statements over matrices and vectors (the RNN gates and cells).
+"""Matrices and vectors drawn and evaluated (the RNN gates and cells, vector claims).
 
 Sizes named in the declared shapes (``["n_a", "n_a + n_x"]``) are drawn between 1 and 4 at each
 trial, every matrix and vector is drawn inside its domain, and both sides are evaluated with
@@ -27,14 +27,12 @@ from ..read import (
     IndexMin,
     Norm,
     Row,
-    SymbolTable,
     hadamard,
     sigmoid,
 )
 from ._definedness import Defined
-from ._results import CheckResult
 
-__all__ = ["matrix_compare", "evaluate_arrays", "size_names", "array_shape", "ELEMENTWISE",
+__all__ = ["as_number", "evaluate_arrays", "size_names", "array_shape", "ELEMENTWISE",
            "TRIALS", "LADDER", "draw", "at_precision"]
 
 TRIALS = 24
@@ -205,7 +203,7 @@ def _extremum(expr: sp.Basic, values: dict, mp: bool) -> object:
     an index is the first among ties, numbered from the lower bound."""
     body, var, lo, hi = expr.args
     a, b = (int(round(float(evaluate_arrays(x, values, mp)))) for x in (lo, hi))
-    found = [_as_number(evaluate_arrays(body.xreplace({var: sp.Integer(k)}), values, mp))
+    found = [as_number(evaluate_arrays(body.xreplace({var: sp.Integer(k)}), values, mp))
              for k in range(a, b + 1)]
     if any(np.ndim(v) for v in found):
         raise ValueError(f"{type(expr).__name__} of an array: write it per element")
@@ -226,7 +224,7 @@ def _gradient(expr: Gradient, values: dict, mp: object) -> np.ndarray:
     entries = np.array([sp.Dummy(f"{w.name}_{k}", real=True) for k in range(drawn.size)],
                        dtype=object).reshape(drawn.shape)
     exact = {s: entries if s.name == w.name else _exact(v) for s, v in values.items()}
-    number = _as_number(evaluate_arrays(body, exact, "sym"))
+    number = as_number(evaluate_arrays(body, exact, "sym"))
     if np.ndim(number):
         raise ValueError(f"the gradient of an array of shape {np.shape(number)}: differentiate "
                          "a number")
@@ -265,7 +263,7 @@ def _holds(guard: sp.Basic, values: dict, mp: bool) -> bool:
     compare = _COMPARE.get(type(guard))
     if compare is None:
         raise ValueError(f"{type(guard).__name__} has no meaning on matrices here")
-    a, b = (_as_number(evaluate_arrays(x, values, mp)) for x in guard.args)
+    a, b = (as_number(evaluate_arrays(x, values, mp)) for x in guard.args)
     if np.ndim(a) or np.ndim(b):
         raise ValueError("a definedness condition on a matrix or vector")
     return bool(compare(a, b))
@@ -293,118 +291,6 @@ def _big_operator(expr: sp.Sum | sp.Product, values: dict[sp.Symbol, object], mp
     return evaluate_arrays(body, values, mp)
 
 
-def _as_number(v: object) -> object:
+def as_number(v: object) -> object:
     """A 1 x 1 result as a number (u^T v evaluated as a matrix product)."""
     return np.asarray(v)[0, 0] if np.shape(v) == (1, 1) else v
-
-
-def _gaps(a: object, b: object, mp: bool = False) -> np.ndarray:
-    """Componentwise |a - b| / max(1, |a|, |b|); 0 where both are undefined (not compared),
-    inf where one only is (never within tolerance). Undefined: not a finite real (NaN or inf
-    in float64; at high precision also a complex value, such as the log of a negative)."""
-    if mp:
-        fa, fb = (np.asarray(x, dtype=object).ravel() for x in (a, b))
-        real = [(isinstance(x, mpmath.mpf) and mpmath.isfinite(x),
-                 isinstance(y, mpmath.mpf) and mpmath.isfinite(y)) for x, y in zip(fa, fb,
-                                                                                strict=True)]
-        return np.array([float(abs(x - y) / max(1, abs(x), abs(y))) if rx and ry else
-                         0.0 if not (rx or ry) else np.inf
-                         for (x, y), (rx, ry) in zip(zip(fa, fb, strict=True), real,
-                                                     strict=True)]).reshape(np.shape(a))
-    fa, fb = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    with np.errstate(all="ignore"):
-        gap = np.abs(fa - fb) / np.maximum(1.0, np.maximum(np.abs(fa), np.abs(fb)))
-    both = ~np.isfinite(fa) & ~np.isfinite(fb)
-    return np.where(both, 0.0, np.where(np.isfinite(gap), gap, np.inf))
-
-
-def _high(lhs: sp.Expr, rhs: sp.Expr, values: dict, digits: int) -> np.ndarray | None:
-    """The componentwise gaps at ``digits`` digits, or None when a side cannot be evaluated
-    there (a value that is not a real number)."""
-    with mpmath.workdps(digits):
-        exact = at_precision(values)
-        try:
-            a, b = (_as_number(evaluate_arrays(e, exact, mp=True)) for e in (lhs, rhs))
-            return _gaps(a, b, mp=True)
-        except (TypeError, ValueError, ZeroDivisionError):
-            return None
-
-
-def _drawn(values: dict) -> dict[str, object]:
-    """The draw, by name (nested lists for arrays, vectors as columns): the counterexample
-    reproduces from it alone."""
-    return {s.name: np.asarray(v).tolist() if np.ndim(v) else float(v)
-            for s, v in sorted(values.items(), key=lambda sv: sv[0].name)}
-
-
-def _confirmed(lhs: sp.Expr, rhs: sp.Expr, values: dict) -> bool:
-    """Whether the sides agree to the bound of some precision of LADDER at a draw (terms near
-    e^400 cancel at 320 digits, not at 50)."""
-    for digits in LADDER:
-        gaps = _high(lhs, rhs, values, digits)
-        if gaps is not None and float(np.max(gaps, initial=0.0)) <= 10.0 ** (10 - digits):
-            return True
-    return False
-
-
-def matrix_compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "claim",
-                   seed: int = 0) -> CheckResult:
-    """lhs == rhs at TRIALS draws of sizes and values; a float64 disagreement refutes only if it
-    persists at every precision of LADDER (cancellation is no counterexample), and a "holds" is
-    confirmed at 50 digits on a draw; a counterexample names the sizes and the component."""
-    rng = np.random.default_rng(seed)
-    decls = {d.pyname: d for d in table.decls.values()}
-    syms = sorted((s for s in lhs.free_symbols | rhs.free_symbols if isinstance(s, sp.Symbol)),
-                  key=lambda s: s.name)  # elements x[i] are drawn with their vector x
-    trials, tested = [], 0  # (largest gap, sizes, values, lhs, rhs) per draw; components
-    # where both sides are defined
-    least = max([int(i) for e in (lhs, rhs) for r in e.atoms(Row) for i in r.args[1:]
-                 if i.is_Integer] + [int(i) for e in (lhs, rhs) for x in e.atoms(sp.Indexed)
-                                     for i in x.indices if i.is_Integer] + [1])
-    for _ in range(TRIALS):
-        sizes, values = draw(syms, decls, rng, least)
-        with np.errstate(all="ignore"):
-            a, b = (_as_number(evaluate_arrays(e, values)) for e in (lhs, rhs))
-        if np.shape(a) != np.shape(b):
-            raise ValueError(f"the sides have shapes {np.shape(a)} and {np.shape(b)} at sizes "
-                             f"{sizes}")
-        trials.append((float(np.max(_gaps(a, b))), sizes, values, a, b))
-        tested += int(np.sum(np.isfinite(np.asarray(a, dtype=float))
-                             & np.isfinite(np.asarray(b, dtype=float))))
-    # largest float64 gap first: the first that persists at high precision refutes
-    vanished = unjudged = 0
-    for largest, sizes, values, a, b in sorted(trials, key=lambda t: -t[0]):
-        if largest <= 1e-9:
-            break
-        high = [_high(lhs, rhs, values, d) for d in LADDER]
-        if any(h is None for h in high):
-            unjudged += 1
-            continue
-        if any(float(np.max(h)) <= 1e-9 for h in high):
-            vanished += 1  # float64 cancellation: agrees at some precision
-            continue
-        i = np.unravel_index(int(np.argmax(high[-1])), np.shape(high[-1]))
-        counterexample = {"point": {k: float(v) for k, v in sizes.items()},
-                          "lhs": float(np.asarray(a, dtype=float)[i]),
-                          "rhs": float(np.asarray(b, dtype=float)[i]),
-                          "case": f"sizes {sizes}, component {tuple(map(int, i))}",
-                          "values": _drawn(values)}
-        return CheckResult(kind, False, f"refuted: the sides differ by {largest:.3g} "
-                           f"(tolerance 1e-09; confirmed at {LADDER[0]} to {LADDER[-1]} "
-                           "digits)", "numeric (matrices)", TRIALS, max_rel_error=largest,
-                           counterexample=counterexample, seed=seed, margin=largest / 1e-9)
-    if not tested:
-        return CheckResult(kind, False, f"undecided: both sides are undefined at every draw "
-                           f"({TRIALS} draws): nothing was compared", "undecided", 0, seed=seed)
-    first = next(t for t in trials if np.isfinite(np.asarray(t[3], dtype=float)).any())
-    if unjudged or not _confirmed(lhs, rhs, first[2]):
-        return CheckResult(kind, False, f"undecided: equal in float64 at {TRIALS} draws, but "
-                           f"not confirmed at {LADDER[0]} to {LADDER[-1]} digits", "undecided",
-                           TRIALS, seed=seed)
-    worst = max((t[0] for t in trials if t[0] <= 1e-9), default=0.0)
-    note = (f"; {vanished} float64 disagreement(s) vanish at high precision (cancellation)"
-            if vanished else "")
-    return CheckResult(kind, True, f"{TRIALS} draws of sizes (1..4) and values; worst mixed "
-                       f"error {worst:.1e}; confirmed at high precision on a draw{note}",
-                       "numeric (matrices)", TRIALS, max_rel_error=worst, seed=seed,
-                       margin=worst / 1e-9)

@@ -17,7 +17,7 @@ from ..read import (
     SymbolTable,
 )
 from ._definedness import guards_fail, strip_guards
-from ._matrices import matrix_compare
+from ._matcompare import matrix_compare
 from ._points import (
     abstract_nodes,
     concrete_sizes,
