@@ -269,3 +269,20 @@ def test_remembered_predictions_keep_the_syntax_error():
             _grammar._canonical_grammar.__wrapped__(bad)
         errors.append(str(caught.value))
     assert errors[0] == errors[1] and "\\frac" in errors[0]
+
+
+def test_sides_are_lowered_once_per_expression(monkeypatch):
+    """values_of lowers an expression once; an expression that differs only by a float
+    constant (x/2 against 0.5 x) gets its own function, never the other's."""
+    from symnn.check import _points
+
+    x = sp.Symbol("x")
+    calls = []
+    real = _points.to_numpy
+    monkeypatch.setattr(_points, "to_numpy", lambda e, s: calls.append(e) or real(e, s))
+    values = {"x": np.array([1.0, 2.0])}
+    first = _points.values_of(x**3 / 7 + 1, [x], values, 2)
+    again = _points.values_of(x**3 / 7 + 1, [x], values, 2)
+    assert np.array_equal(first, again) and len(calls) == 1
+    _points.values_of(x**3 * sp.Float(1 / 7) + 1, [x], values, 2)
+    assert len(calls) == 2
