@@ -286,3 +286,21 @@ def test_sides_are_lowered_once_per_expression(monkeypatch):
     assert np.array_equal(first, again) and len(calls) == 1
     _points.values_of(x**3 * sp.Float(1 / 7) + 1, [x], values, 2)
     assert len(calls) == 2
+
+
+def test_cross_check_runs_only_when_its_verdict_is_asked(monkeypatch):
+    """Reading does not call sympy's parser; asking the statement's cross-check does, and a
+    planted disagreeing parser is reported as a disagreement."""
+    from symnn.read import parse_statement
+    from symnn.read.symbols import SymbolTable
+
+    calls = []
+    monkeypatch.setattr(_grammar, "_sympy_parser",
+                        lambda: lambda *a, **k: calls.append(a) or sp.Symbol("omicron_0") + 99)
+    _grammar.cross_check.cache_clear()
+    try:
+        st = parse_statement(r"y = 3 x + 1", SymbolTable(auto=True))
+        assert calls == []
+        assert st.crosscheck == "disagree" and calls
+    finally:
+        _grammar.cross_check.cache_clear()  # no planted answer left for later tests
