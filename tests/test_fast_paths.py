@@ -304,3 +304,21 @@ def test_cross_check_runs_only_when_its_verdict_is_asked(monkeypatch):
         assert st.crosscheck == "disagree" and calls
     finally:
         _grammar.cross_check.cache_clear()  # no planted answer left for later tests
+
+
+def test_a_grammar_with_other_predicates_remembers_nothing():
+    """Both grammars hold only precedence predicates, so predictions are remembered; a parser
+    whose ATN holds another semantic predicate would get no memory (computed every time)."""
+    import latex2sympy2_extended.latex2sympy2 as l2s
+    from antlr4.atn.Transition import PredicateTransition
+
+    _grammar.warm_up()
+    assert _antlr.remembered_predictions(l2s.PSParser) is not None
+    state = l2s.PSParser.atn.states[1]
+    planted = PredicateTransition(state, 0, 0, False)
+    state.transitions.append(planted)
+    try:
+        assert _antlr._has_predicates(l2s.PSParser.__mro__[1])
+    finally:
+        state.transitions.remove(planted)
+    assert not _antlr._has_predicates(l2s.PSParser.__mro__[1])

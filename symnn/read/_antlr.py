@@ -36,7 +36,7 @@ def _memo_simulator() -> type:
 
     class Remembering(ParserATNSimulator):
         def __init__(self, parser: Any, atn: Any, dfa: Any, cache: Any,
-                     memory: dict) -> None:
+                     memory: dict | None) -> None:
             super().__init__(parser, atn, dfa, cache)
             self.memory = memory
             self.last_read = -1
@@ -60,6 +60,11 @@ def _memo_simulator() -> type:
 
         def execATNWithFullContext(self, dfa: Any, D: Any, s0: Any, input: Any,
                                    startIndex: int, outerContext: Any) -> int:
+            if self.memory is None:  # a grammar with other predicates: computed every time
+                if isinstance(s0, _Deferred):
+                    s0 = ParserATNSimulator.computeStartState(self, *s0.args)
+                return super().execATNWithFullContext(dfa, D, s0, input, startIndex,
+                                                      outerContext)
             key = self._key(dfa.decision, outerContext)
             known = self.memory.get(key, ())
             for tokens, alt in known:
@@ -92,9 +97,19 @@ def _reads(stream: Any, start: int, tokens: tuple) -> bool:
     return True
 
 
-def remembered_predictions(parser_class: type) -> dict:
-    """The full-context predictions kept for a parser class installed by two_stage."""
+def remembered_predictions(parser_class: type) -> dict | None:
+    """The full-context predictions kept for a parser class installed by two_stage (None:
+    its grammar has other semantic predicates, nothing is remembered)."""
     return parser_class.symnn_memory
+
+
+def _has_predicates(parser_class: type) -> bool:
+    """Whether the grammar holds semantic predicates other than precedence predicates (which
+    read the parser's state beyond the precedence the key of a remembered prediction holds)."""
+    from antlr4.atn.Transition import PredicateTransition
+
+    return any(isinstance(t, PredicateTransition) for state in parser_class.atn.states
+               for t in state.transitions)
 
 
 def two_stage(module: object, name: str, sll_first: bool = True) -> type:
@@ -118,7 +133,9 @@ def two_stage(module: object, name: str, sll_first: bool = True) -> type:
 
     class TwoStage(base):  # type: ignore[misc, valid-type]
         symnn_two_stage = True
-        symnn_memory: dict = {}
+        # remembered only where the key says all a prediction depends on: no semantic
+        # predicates other than precedence ones (true of both grammars; checked, not assumed)
+        symnn_memory: dict | None = None if _has_predicates(base) else {}
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
