@@ -7,7 +7,9 @@ cold: an empty verification cache (every formula verified, in parallel on the co
 warm: the cache filled by the cold run; serial: one job, no cache (the old behaviour). Each
 row also prints the CPU seconds used (the command and its children): on a shared machine the
 wall ratio follows the other users' load, the CPU time much less.
-Goals (issue 16): cold <= 8x, warm <= 3x the import.
+Goals (issue 16): cold <= 8x, warm <= 3x the import. To time another checkout, run this from
+that checkout's folder: ``python -m symnn`` imports symnn from the current folder first,
+whatever PYTHONPATH says.
 """
 
 from __future__ import annotations
