@@ -94,3 +94,18 @@ def test_a_proof_cut_short_by_the_budget_is_not_remembered(monkeypatch):
         m.setitem(BUDGETS, "simplify_seconds", 1e-4)
         assert compare(st.lhs, st.rhs, table).method == "numeric only"
     assert compare(st.lhs, st.rhs, table).method == "symbolic proof"
+
+
+def _frozen_in_child() -> int:
+    import gc
+
+    return gc.get_freeze_count()
+
+
+def test_children_start_with_the_parents_objects_frozen_and_the_parent_does_not():
+    """A child's collector leaves the parent's objects alone (frozen at the fork); the
+    parent's own objects stay collectable after the fork."""
+    import gc
+
+    assert run_isolated(_frozen_in_child, seconds=60) > 0
+    assert gc.get_freeze_count() == 0

@@ -14,7 +14,7 @@ from antlr4 import CommonTokenStream, InputStream
 from symnn.catalog import load_formula
 from symnn.check import verify_formula
 from symnn.check._mdp import Interpreter
-from symnn.read import _grammar
+from symnn.read import _antlr, _grammar
 
 ROOT = Path(__file__).resolve().parent.parent
 # the package face exports a function of the same name
@@ -195,3 +195,130 @@ def test_verify_starts_the_slowest_formula_first_and_keeps_file_order(tmp_path):
     assert started == sorted(started, key=lambda i: -expected_cost(
         next(f for f in formulas if f.id == i)))
     assert started[0] == "batch-normalization" != formulas[0].id
+
+
+#: Texts whose full-context predictions overlap (the same placeholders at the same places).
+MEMO_TEXTS = [r" \omicron_{0} ^{2}", r" \omicron_{0} ^{ \omicron_{1} }", r"x_{3}^{2}",
+              r"( \omicron_{0} - \omicron_{1} )^{2}- \omicron_{2} ^{2}", r"x^{2}_{3}",
+              r"\frac{ \omicron_{0} ^{2}}{ \omicron_{1} }", r" \omicron_{0} _{1}"]
+
+
+def test_remembered_predictions_build_the_trees_of_the_ll_parser():
+    """Each text read after all the others (its predictions remembered from them and from
+    itself) builds the tree the plain LL parser builds, in latex2sympy's grammar."""
+    import latex2sympy2_extended.latex2sympy2 as l2s
+
+    _grammar.warm_up()
+    for text in MEMO_TEXTS * 2:
+        fast = l2s.PSParser(CommonTokenStream(l2s.PSLexer(InputStream(text))))
+        fast.removeErrorListeners()
+        assert fast.math().toStringTree(recog=fast) == _ll_reading(l2s.PSParser, l2s.PSLexer,
+                                                                   text)
+    assert _antlr.remembered_predictions(l2s.PSParser)
+
+
+def test_remembered_predictions_skip_the_full_context_walk(monkeypatch):
+    """A text read again makes no full-context walk (the slow part of the grammar)."""
+    from antlr4.atn.ParserATNSimulator import ParserATNSimulator
+
+    _grammar.warm_up()
+    text = r"\frac{ \omicron_{0} }{1+ \omicron_{1} ^{- \omicron_{2} }}"
+    _grammar._canonical_grammar.__wrapped__(text)
+    walks = []
+    real = ParserATNSimulator.execATNWithFullContext
+    monkeypatch.setattr(ParserATNSimulator, "execATNWithFullContext",
+                        lambda *a: walks.append(a) or real(*a))
+    assert str(_grammar._canonical_grammar.__wrapped__(text)) == \
+        "omicron_0/(1 + omicron_1**(-omicron_2))"
+    assert walks == []
+
+
+def test_a_wrong_remembered_prediction_changes_the_tree():
+    """Planted: every remembered prediction turned into another alternative; the tree test
+    above would see it (the reading of a subscripted power changes or fails)."""
+    import latex2sympy2_extended.latex2sympy2 as l2s
+
+    _grammar.warm_up()
+    text = TEXTS[1]  # needs the full LL prediction
+    right = _ll_reading(l2s.PSParser, l2s.PSLexer, text)
+    memory = _antlr.remembered_predictions(l2s.PSParser)
+    saved = {k: list(v) for k, v in memory.items()}
+    try:
+        _grammar._canonical_grammar.__wrapped__(text)
+        for key, entries in memory.items():
+            memory[key] = [(tokens, 1 + alt % 4) for tokens, alt in entries]
+        parser = l2s.PSParser(CommonTokenStream(l2s.PSLexer(InputStream(text))))
+        parser.removeErrorListeners()
+        try:
+            wrong = parser.math().toStringTree(recog=parser)
+        except Exception:
+            wrong = None
+        assert wrong != right
+    finally:
+        memory.clear()
+        memory.update(saved)
+
+
+def test_remembered_predictions_keep_the_syntax_error():
+    """An unreadable text read twice (the second time with its predictions remembered)
+    reports the same error as the plain parser."""
+    bad = r" \omicron_{0} ^{2} + \frac{ \omicron_{1} _{2} }{"
+    errors = []
+    for _ in range(2):
+        with pytest.raises(Exception) as caught:
+            _grammar._canonical_grammar.__wrapped__(bad)
+        errors.append(str(caught.value))
+    assert errors[0] == errors[1] and "\\frac" in errors[0]
+
+
+def test_sides_are_lowered_once_per_expression(monkeypatch):
+    """values_of lowers an expression once; an expression that differs only by a float
+    constant (x/2 against 0.5 x) gets its own function, never the other's."""
+    from symnn.check import _points
+
+    x = sp.Symbol("x")
+    calls = []
+    real = _points.to_numpy
+    monkeypatch.setattr(_points, "to_numpy", lambda e, s: calls.append(e) or real(e, s))
+    values = {"x": np.array([1.0, 2.0])}
+    first = _points.values_of(x**3 / 7 + 1, [x], values, 2)
+    again = _points.values_of(x**3 / 7 + 1, [x], values, 2)
+    assert np.array_equal(first, again) and len(calls) == 1
+    _points.values_of(x**3 * sp.Float(1 / 7) + 1, [x], values, 2)
+    assert len(calls) == 2
+
+
+def test_cross_check_runs_only_when_its_verdict_is_asked(monkeypatch):
+    """Reading does not call sympy's parser; asking the statement's cross-check does, and a
+    planted disagreeing parser is reported as a disagreement."""
+    from symnn.read import parse_statement
+    from symnn.read.symbols import SymbolTable
+
+    calls = []
+    monkeypatch.setattr(_grammar, "_sympy_parser",
+                        lambda: lambda *a, **k: calls.append(a) or sp.Symbol("omicron_0") + 99)
+    _grammar.cross_check.cache_clear()
+    try:
+        st = parse_statement(r"y = 3 x + 1", SymbolTable(auto=True))
+        assert calls == []
+        assert st.crosscheck == "disagree" and calls
+    finally:
+        _grammar.cross_check.cache_clear()  # no planted answer left for later tests
+
+
+def test_a_grammar_with_other_predicates_remembers_nothing():
+    """Both grammars hold only precedence predicates, so predictions are remembered; a parser
+    whose ATN holds another semantic predicate would get no memory (computed every time)."""
+    import latex2sympy2_extended.latex2sympy2 as l2s
+    from antlr4.atn.Transition import PredicateTransition
+
+    _grammar.warm_up()
+    assert _antlr.remembered_predictions(l2s.PSParser) is not None
+    state = l2s.PSParser.atn.states[1]
+    planted = PredicateTransition(state, 0, 0, False)
+    state.transitions.append(planted)
+    try:
+        assert _antlr._has_predicates(l2s.PSParser.__mro__[1])
+    finally:
+        state.transitions.remove(planted)
+    assert not _antlr._has_predicates(l2s.PSParser.__mro__[1])

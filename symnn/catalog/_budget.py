@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import math
 import multiprocessing
 import os
@@ -109,7 +110,13 @@ def _start(fn: Callable[..., Any], args: tuple, memory_mb: int,
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, daemon=True,
                        args=(child, fn, args, memory_mb, os.getpid(), passthrough))
-    proc.start()
+    # the child's garbage collector leaves the parent's objects alone (frozen at the fork):
+    # it neither walks them (sympy's caches, the grammars) nor copies their pages on write
+    gc.freeze()
+    try:
+        proc.start()
+    finally:
+        gc.unfreeze()  # here, the parent's: its objects are collected as before
     child.close()
     with contextlib.suppress(OSError):  # also here: no window where the group is not its own
         os.setpgid(proc.pid, proc.pid)

@@ -10,6 +10,7 @@ the printed statement in one role (see ROLES) on MDPs with 2-6 states and action
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import numpy as np
@@ -133,17 +134,24 @@ def _no_meaning(e: sp.Basic) -> object:
     raise ValueError(f"{type(e).__name__} has no meaning on an MDP")
 
 
+@functools.lru_cache(maxsize=1024)
+def _layout(shape: tuple[int, ...], keep: tuple[int, ...], sizes: tuple[int, ...]
+            ) -> tuple[tuple[int, ...], tuple[int, ...], np.ndarray]:
+    """For _on_states (the same every round of a loop): the shape to broadcast to, the axes
+    to squeeze, the transposition."""
+    full = tuple(sizes[keep.index(i)] if i in keep else shape[i] for i in range(_AXES))
+    other = tuple(i for i in range(_AXES) if i not in keep)
+    return full, other, np.argsort(np.argsort(keep))
+
+
 def _on_states(value: object, interp: Interpreter, names: tuple[str, ...]) -> np.ndarray:
     """A result as an array over the named variables' axes (others must be 1)."""
     arr = np.asarray(value, dtype=float)
     arr = arr.reshape(arr.shape + (1,) * (_AXES - arr.ndim)) if arr.ndim < _AXES else arr
-    keep = [interp.axes[n] for n in names]
-    shape = [interp.sizes[interp.kinds[n]] for n in names]
-    arr = np.broadcast_to(arr, tuple(shape[keep.index(i)] if i in keep else arr.shape[i]
-                                     for i in range(_AXES)))
-    other = tuple(i for i in range(_AXES) if i not in keep)
-    return np.transpose(arr.squeeze(axis=other) if other else arr,
-                        np.argsort(np.argsort(keep)))
+    full, other, order = _layout(arr.shape, tuple(interp.axes[n] for n in names),
+                                 tuple(interp.sizes[interp.kinds[n]] for n in names))
+    arr = np.broadcast_to(arr, full)
+    return np.transpose(arr.squeeze(axis=other) if other else arr, order)
 
 
 def check_mdp(role: str, lhs: sp.Basic, rhs: sp.Expr, roles: dict, seed: int = 0
@@ -229,9 +237,10 @@ def _q_learning(lhs, rhs, roles, mdp, rng):
     interp.axis(roles["state"])
     interp.axis(roles["action"])
     run = None
+    # the 6000 rounds' draws at once: the same numbers, in the same order, as one draw a round
+    draws = (rng.random((6000, mdp["n_s"], mdp["n_a"], 1)) > cum).sum(axis=3)
     for t in range(6000):
-        u = rng.random((mdp["n_s"], mdp["n_a"], 1))
-        nxt = (u > cum).sum(axis=2)
+        nxt = draws[t]
         now[0] = q
         interp.values[roles["rate"]] = 1.0 / (1.0 + t / 10)
         interp.values[s2] = nxt.reshape(nxt.shape + (1,) * (_AXES - 2))

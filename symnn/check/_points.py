@@ -105,10 +105,24 @@ def label(sym: sp.Symbol, decls: dict[str, Decl], bases: dict[sp.Symbol, str]) -
     return sym.name
 
 
+_LOWERED: dict[tuple, object] = {}
+
+
+def lowered(expr: sp.Expr, syms: list) -> object:
+    """to_numpy(expr, syms), made once per expression and symbols (the comparison evaluates
+    the same sides at its sampled, grid, wide and stress points; lambdify is the slow part)."""
+    key = (expr, tuple(syms))
+    if key not in _LOWERED:
+        if len(_LOWERED) > 4096:
+            _LOWERED.clear()
+        _LOWERED[key] = to_numpy(expr, syms)
+    return _LOWERED[key]
+
+
 def values_of(expr: sp.Expr, syms: list, values: dict, n: int) -> np.ndarray:
     """expr at the n sampled points as float64 (NaN where undefined). A function that the
     NumPy lowering only computes on scalars (math.erf, binomial) is applied point by point."""
-    f = to_numpy(expr, syms)
+    f = lowered(expr, syms)
     args = list(values.values())
     with np.errstate(all="ignore"):
         try:

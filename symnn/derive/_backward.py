@@ -167,10 +167,15 @@ def concrete_gradient(ctx: BatchContext, wrt: sp.Symbol, n: int, stated: sp.Expr
     samples = {e: [sp.Symbol(f"{e.name}_{k + 1}", real=True) for k in range(n)]
                for e in ctx.elem}
 
-    def at(expr: sp.Expr, k: int) -> sp.Expr:
-        expr = expr.replace(lambda t: isinstance(t, Moment),
-                            lambda t: sp.Add(*[at(t.args[0], j) for j in range(n)]))
-        return expr.xreplace({e: s[k] for e, s in samples.items()}).xreplace({ctx.size: n})
+    done: dict[tuple[sp.Expr, int], sp.Expr] = {}
+
+    def at(expr: sp.Expr, k: int) -> sp.Expr:  # kept: a moment's body recurs at every sample
+        if (expr, k) not in done:
+            inner = expr.replace(lambda t: isinstance(t, Moment),
+                                 lambda t: sp.Add(*[at(t.args[0], j) for j in range(n)]))
+            done[expr, k] = inner.xreplace({e: s[k] for e, s in samples.items()}).xreplace(
+                {ctx.size: n})
+        return done[expr, k]
 
     target = inline(ctx.target, ctx.defs, keep=set())
     loss = sp.Add(*[samples[ctx.upstream][k] * at(target, k) for k in range(n)])

@@ -14,54 +14,17 @@ from functools import lru_cache
 import numpy as np
 import sympy as sp
 
+from ._antlr import two_stage
 from ._latex import ParseError
 from ._notation import Expectation
 
-__all__ = ["read", "fill", "cross_check", "warm_up"]
+__all__ = ["read", "fill", "cross_check", "warm_up", "two_stage"]
 
 _HOLE = re.compile(r"^omicron_\{?(\d+)\}?$")
 #: Numeric powers with a larger exponent stay unevaluated (no 10^(10^10)-digit integers).
 MAX_EVALUATED_EXPONENT = 64
 #: n! is computed exactly up to this n (1000! has 2568 digits); past it it stays a factorial.
 MAX_EVALUATED_FACTORIAL = 1000
-
-
-def two_stage(module: object, name: str) -> type:
-    """Replace the ANTLR parser class ``module.name`` by a subclass whose entry rule ``math``
-    parses in two stages (the standard ANTLR strategy): SLL prediction, which caches its
-    decisions, bailing out at the first syntax error; only then the full LL prediction with the
-    original error listeners and recovery. ANTLR guarantees that an SLL parse without a syntax
-    error is the tree LL would build, so readings and error messages are unchanged; only
-    the slow full-context prediction (most of the grammar time) is skipped. Idempotent."""
-    from antlr4.atn.PredictionMode import PredictionMode
-    from antlr4.error.Errors import ParseCancellationException
-    from antlr4.error.ErrorStrategy import BailErrorStrategy, DefaultErrorStrategy
-
-    base = getattr(module, name)
-    if getattr(base, "symnn_two_stage", False):
-        return base
-
-    class TwoStage(base):  # type: ignore[misc, valid-type]
-        symnn_two_stage = True
-
-        def math(self):
-            listeners, self._listeners = self._listeners, []
-            self._interp.predictionMode = PredictionMode.SLL
-            self._errHandler = BailErrorStrategy()
-            try:
-                return super().math()
-            except ParseCancellationException:  # a real error, or one only LL can resolve
-                self._listeners = listeners
-                self._errHandler = DefaultErrorStrategy()
-                self.reset()
-                self._interp.predictionMode = PredictionMode.LL
-                return super().math()
-            finally:
-                self._listeners = listeners
-
-    TwoStage.__name__ = TwoStage.__qualname__ = base.__name__
-    setattr(module, name, TwoStage)
-    return TwoStage
 
 
 @lru_cache(maxsize=1)
@@ -85,12 +48,31 @@ def _sympy_parser():
     return parse_latex
 
 
+#: Masked texts of the usual shapes (sums, products, fractions, roots, powers, floors), read
+#: once by warm_up: ANTLR's prediction caches (its DFA and the remembered full-context
+#: predictions, ``_antlr``) then hold most of what reading a formula needs, in the parent
+#: before it forks one child per formula, instead of being rebuilt in every child.
+WARM_TEXTS = (
+    r" \omicron_{0} ",
+    r" \omicron_{0}  \omicron_{1} + \omicron_{2} - \omicron_{3} ( \omicron_{4} - 1) ",
+    r"-( \omicron_{0} - \omicron_{1} )^{2}",
+    r"\frac{ \omicron_{0} - \omicron_{1} }{\sqrt{ \omicron_{2} + \omicron_{3} }}+ \omicron_{4} ",
+    r" \omicron_{0} ^{ \omicron_{1} }(1- \omicron_{0} )^{1- \omicron_{1} }",
+    r"\frac{1}{1+ \omicron_{0} ^{- \omicron_{1} }}",
+    r"\lfloor\frac{ \omicron_{0} +2 \omicron_{1} }{ \omicron_{2} }\rfloor+1",
+    r" \omicron_{0} \times \omicron_{1} \cdot \omicron_{2} ",
+)
+
+
 def warm_up() -> None:
-    """Load both grammars once, before forking children that each verify one formula."""
+    """Load both grammars and fill their prediction caches with WARM_TEXTS, once, before
+    forking children that each verify one formula."""
     _engine()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        _sympy_parser()("x", strict=True)
+        for text in ("x", *WARM_TEXTS):
+            _canonical_grammar(text)
+            _sympy_parser()(text, strict=True)
 
 
 def _source_pos(pieces: list[tuple[str, int]], column: int) -> int:

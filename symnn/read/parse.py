@@ -38,10 +38,19 @@ class Statement:
     rhs: sp.Expr
     lhs: sp.Expr | None = None
     rel: str | None = None
-    crosscheck: str = "n/a"
+    #: (masked reading, masked text) of each side, for the cross-check
+    masked: tuple[tuple[sp.Expr, str], ...] = field(default=(), repr=False, compare=False)
     names: frozenset[str] = field(default_factory=frozenset)
     #: letters written together (``dw``) that ``symnn check`` read as a product of names
     guessed: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def crosscheck(self) -> str:
+        """sympy's own parser on the same masked text: "agree", "disagree" or "n/a" (any side
+        disagreeing; else any agreeing). Computed when asked: only the parse check of a
+        formula's statement reads it, and sympy's parser is slow (cached per masked text)."""
+        agree = [_grammar.cross_check(m, t) for m, t in self.masked]
+        return "disagree" if "disagree" in agree else ("agree" if "agree" in agree else "n/a")
 
 
 class _Reader(Constructs, Names):
@@ -112,18 +121,15 @@ def _parse_statement(src: str, table: SymbolTable) -> Statement:
     if rel is None:
         text, masked = reader.parse_text(lo, hi)
         (rhs,) = _finish(reader, masked)
-        return Statement(src, rhs, crosscheck=_grammar.cross_check(masked, text),
-                         names=frozenset(reader.names), guessed=frozenset(reader.guessed))
+        return Statement(src, rhs, masked=((masked, text),), names=frozenset(reader.names),
+                         guessed=frozenset(reader.guessed))
     k, kind = rel
     width = 2 if kind == "assign" and reader.toks[k].text == ":" else 1
     lhs_text, lhs_masked = reader.parse_text(lo, k)
     rhs_text, rhs_masked = reader.parse_text(k + width, hi)
     lhs, rhs = _finish(reader, lhs_masked, rhs_masked)
-    agree = [_grammar.cross_check(m, t) for m, t in ((lhs_masked, lhs_text),
-                                                    (rhs_masked, rhs_text))]
-    crosscheck = "disagree" if "disagree" in agree else ("agree" if "agree" in agree else "n/a")
-    return Statement(src, rhs, lhs, kind, crosscheck, frozenset(reader.names),
-                     frozenset(reader.guessed))
+    return Statement(src, rhs, lhs, kind, ((lhs_masked, lhs_text), (rhs_masked, rhs_text)),
+                     frozenset(reader.names), frozenset(reader.guessed))
 
 
 def parse_expression(src: str, table: SymbolTable) -> sp.Expr:
