@@ -138,3 +138,14 @@ def test_the_answer_names_its_verdict_once(capsys):
     assert _code(r"x + 1 = x") == 1
     first = capsys.readouterr().out.splitlines()[0]
     assert first.startswith("REFUTED: ") and "refuted" not in first.lower()[len("REFUTED"):]
+
+
+def test_a_case_split_checks_the_kink_it_excludes():
+    """cases(1 if x != 0, 0 otherwise) = 1 is refuted at x = 0, not proved by cases."""
+    assert _code(r"\begin{cases} 1 & x \ne 0 \\ 0 & \text{otherwise} \end{cases} = 1") == 1
+
+
+def test_a_case_split_true_at_its_kink_is_proved():
+    """cases(1 if x != 0, 0 otherwise) = cases(1 if x > 0, 1 if x < 0, 0 otherwise) holds."""
+    assert _code(r"\begin{cases} 1 & x \ne 0 \\ 0 & \text{otherwise} \end{cases} = "
+                 r"\begin{cases} 1 & x > 0 \\ 1 & x < 0 \\ 0 & \text{otherwise} \end{cases}") == 0

@@ -30,7 +30,7 @@ from ._points import (
 from ._probe import at_point, grid_refutation, where_text, wide_refutation
 from ._results import CheckResult
 from ._settle import DIGITS, MIN_SHARE, bind_sums, confirm, float_artifact, settle, stress
-from .prove import prove_equal, try_prove
+from .prove import kink_disagreement, prove_equal, try_prove
 
 __all__ = ["compare", "TOLERANCES", "DEFAULT_POINTS", "MIN_POINTS"]
 
@@ -173,6 +173,12 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
     proved, why = try_prove(strip_guards(lhs), strip_guards(rhs), unit) if prove and \
         not partial else (False, "no proof asked" if not prove else
                           "a side as written is undefined at some sampled points")
+    if not proved and prove and not constraints and (off := _at_excluded_kink(lhs, rhs, decls)):
+        v, a, b = off
+        return CheckResult(kind, False, f"refuted: the sides differ at the kink {v} = 0 "
+                           "(exactly)", "numeric", total, max_abs, None,
+                           {"point": {str(label(v, decls, {})): 0.0}, "lhs": float(a),
+                            "rhs": float(b)}, seed, None)
     part = "" if total == drawn else f"; tested on {total} of {drawn} sampled points"
     confirmed = [0]
     if not proved:
@@ -196,6 +202,19 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
     return CheckResult(kind, True, detail, method, total, max_abs, worst[1], None, seed,
                        worst[0] / tol)
 
+
+
+#: domains that contain 0, where a kink at 0 is a point of the claim
+_HAS_ZERO = ("real", "nonnegative", "[0,1]", "{0,1}")
+
+
+def _at_excluded_kink(lhs: sp.Expr, rhs: sp.Expr, decls: dict) -> tuple | None:
+    """(v, lhs, rhs) at v = 0, a kink a proof by cases excludes, when the sides differ there."""
+    off = kink_disagreement(lhs, rhs)
+    if off is None or off[0].name not in decls or \
+            decls[off[0].name].domain.name not in _HAS_ZERO:
+        return None
+    return off
 
 
 def _shrunk(refuted: CheckResult, lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, decls: dict,
