@@ -149,3 +149,18 @@ def test_a_case_split_true_at_its_kink_is_proved():
     """cases(1 if x != 0, 0 otherwise) = cases(1 if x > 0, 1 if x < 0, 0 otherwise) holds."""
     assert _code(r"\begin{cases} 1 & x \ne 0 \\ 0 & \text{otherwise} \end{cases} = "
                  r"\begin{cases} 1 & x > 0 \\ 1 & x < 0 \\ 0 & \text{otherwise} \end{cases}") == 0
+
+
+def test_an_absolute_value_denominator_keeps_its_guard():
+    """|x|/|x| = 1 is refuted at x = 0 (0/0 on the left), as x/x = 1 is."""
+    assert _code(r"\frac{|x|}{|x|} = 1") == 1
+
+
+def test_a_square_over_an_absolute_value_is_undefined_at_zero():
+    """x^2/|x| = |x| is refuted at x = 0, where the left side is undefined."""
+    assert _code(r"\frac{x^{2}}{|x|} = |x|") == 1
+
+
+def test_a_square_over_an_absolute_value_holds_for_positive_x():
+    """x^2/|x| = |x| holds for x > 0 (exit 0): the refutation above is the point 0."""
+    assert _code(r"\frac{x^{2}}{|x|} = |x|", "--assume", "x > 0") == 0
