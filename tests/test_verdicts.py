@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import sympy as sp
 
 from symnn.cli import main
 
@@ -164,3 +165,20 @@ def test_a_square_over_an_absolute_value_is_undefined_at_zero():
 def test_a_square_over_an_absolute_value_holds_for_positive_x():
     """x^2/|x| = |x| holds for x > 0 (exit 0): the refutation above is the point 0."""
     assert _code(r"\frac{x^{2}}{|x|} = |x|", "--assume", "x > 0") == 0
+
+
+def test_an_angle_beyond_every_precision_is_no_counterexample():
+    """sin(3 e^{e^x}) = 3 sin(e^{e^x}) - 4 sin(e^{e^x})^3 holds (no point at e^{e^x} ~ 1e443000)."""
+    assert _code(r"\sin(3 e^{e^{x}}) = 3\sin(e^{e^{x}}) - 4\sin(e^{e^{x}})^3") == 0
+
+
+def test_a_planted_error_in_the_triple_angle_formula_is_refuted():
+    """sin(3 e^{e^x}) = 3 sin(e^{e^x}) - 4.001 sin(e^{e^x})^3 is refuted (exit 1)."""
+    assert _code(r"\sin(3 e^{e^{x}}) = 3\sin(e^{e^{x}}) - 4.001\sin(e^{e^{x}})^3") == 1
+
+
+def test_a_value_that_moves_between_the_top_precisions_is_not_stable():
+    """persists gives no counterexample where a side changes between 320 and 1200 digits."""
+    from symnn.check._settle import _stable
+    assert not _stable((sp.Float("0.44675"), sp.Float(1)), (sp.Float("0.76203"), sp.Float(1)))
+    assert _stable((sp.Float("0.5"), sp.Float(1)), (sp.Float("0.5"), sp.Float(1)))
