@@ -182,3 +182,20 @@ def test_a_value_that_moves_between_the_top_precisions_is_not_stable():
     from symnn.check._settle import _stable
     assert not _stable((sp.Float("0.44675"), sp.Float(1)), (sp.Float("0.76203"), sp.Float(1)))
     assert _stable((sp.Float("0.5"), sp.Float(1)), (sp.Float("0.5"), sp.Float(1)))
+
+
+def test_one_variable_is_compared_at_the_simple_points():
+    """sgn(x)^2 = 1 is refuted at x = 0, as sgn(x)^2 + sgn(y)^2 = 2 is at x = y = 0."""
+    assert _code(r"\operatorname{sgn}(x)^2 = 1") == 1
+
+
+def test_the_square_of_the_sign_equals_its_own_case_split():
+    """sgn(x)^2 = cases(1 if x != 0, 0 otherwise) holds (exit 0)."""
+    assert _code(r"\operatorname{sgn}(x)^2 = "
+                 r"\begin{cases} 1 & x \ne 0 \\ 0 & \text{otherwise} \end{cases}") == 0
+
+
+def test_a_derivative_at_its_kink_stays_a_convention():
+    """d/dx ReLU(x) = cases(1 if x > 0, 0 otherwise) holds: the value at 0 is a convention."""
+    assert _code(r"\frac{d}{dx} \operatorname{ReLU}(x) = "
+                 r"\begin{cases} 1 & x > 0 \\ 0 & \text{otherwise} \end{cases}") == 0

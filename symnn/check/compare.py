@@ -165,7 +165,7 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
                            f"point {lone[0]} = {x:g} ({DIGITS} digits)", "numeric", total,
                            max_abs, diff, {"point": {str(label(lone[0], decls, {})): x},
                                            "lhs": a, "rhs": b}, seed, diff / tol)
-    if len(lone) > 1 and sizes is None and not sp.Tuple(lhs, rhs).has(sp.Sum, sp.Product) and \
+    if lone and sizes is None and not sp.Tuple(lhs, rhs).has(sp.Sum, sp.Product) and \
             (wide := wide_refutation(lhs, rhs, lone, decls, constraints, kind, seed, tol)):
         return wide
     unit = tuple(d.sympy() for d in table.decls.values()
