@@ -199,3 +199,18 @@ def test_a_derivative_at_its_kink_stays_a_convention():
     """d/dx ReLU(x) = cases(1 if x > 0, 0 otherwise) holds: the value at 0 is a convention."""
     assert _code(r"\frac{d}{dx} \operatorname{ReLU}(x) = "
                  r"\begin{cases} 1 & x > 0 \\ 0 & \text{otherwise} \end{cases}") == 0
+
+
+def test_a_constant_claim_is_decided_beyond_50_digits():
+    """sqrt(2) = sqrt(2) + 10^{-40} is refuted at 1200 digits, as 1 = 1 + 10^{-40} is."""
+    assert _code(r"\sqrt{2} = \sqrt{2} + 10^{-40}") == 1
+
+
+def test_a_41_digit_decimal_is_not_pi():
+    """pi = 3.1415926535897932384626433832795028841971 is refuted (exit 1)."""
+    assert _code(r"\pi = 3.1415926535897932384626433832795028841971") == 1
+
+
+def test_a_true_constant_claim_still_holds():
+    """sqrt(2) sqrt(3) + 10^{-40} = sqrt(6) + 10^{-40} holds (exit 0)."""
+    assert _code(r"\sqrt{2}\sqrt{3} + 10^{-40} = \sqrt{6} + 10^{-40}") == 0

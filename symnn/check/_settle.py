@@ -17,7 +17,7 @@ import sympy as sp
 from ..emit import to_numpy
 
 __all__ = ["admissible_grid", "beyond_precision", "grid_values", "DIGITS", "CONFIRM_POINTS",
-           "Settled", "bind_sums",
+           "Settled", "bind_sums", "constant_difference",
            "exact", "grid_stress", "mp_value", "persists", "LADDER", "settle", "confirm",
            "MIN_SHARE", "stress"]
 
@@ -229,6 +229,17 @@ def _at_top(left: sp.Expr, right: sp.Expr, point: dict) -> tuple | None:
             return None
         seen.append((a, b))
     return seen[-1] if _stable(*seen) else None
+
+
+def constant_difference(left: sp.Expr, right: sp.Expr) -> tuple | None:
+    """(relative difference, lhs, rhs) of two constants at the highest precision of LADDER when
+    they differ beyond it (sqrt 2 against sqrt 2 + 10^{-40}); None when they agree there, or a
+    side is undefined or not stable between the two highest precisions."""
+    high = _at_top(exact(left), exact(right), {})
+    if high is None:
+        return None
+    diff = _mixed(*high)
+    return (diff, *high) if diff > sp.Float(10, LADDER[-1]) ** (10 - LADDER[-1]) else None
 
 
 def _defined_higher(left: sp.Expr, right: sp.Expr, point: dict, a, b) -> tuple:

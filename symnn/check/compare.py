@@ -29,7 +29,17 @@ from ._points import (
 )
 from ._probe import at_point, grid_refutation, where_text, wide_refutation
 from ._results import CheckResult
-from ._settle import DIGITS, MIN_SHARE, bind_sums, confirm, float_artifact, settle, stress
+from ._settle import (
+    DIGITS,
+    LADDER,
+    MIN_SHARE,
+    bind_sums,
+    confirm,
+    constant_difference,
+    float_artifact,
+    settle,
+    stress,
+)
 from .prove import kink_disagreement, prove_equal, try_prove
 
 __all__ = ["compare", "TOLERANCES", "DEFAULT_POINTS", "MIN_POINTS"]
@@ -179,6 +189,13 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
                            "(exactly)", "numeric", total, max_abs, None,
                            {"point": {str(label(v, decls, {})): 0.0}, "lhs": float(a),
                             "rhs": float(b)}, seed, None)
+    constant = not (lhs.free_symbols | rhs.free_symbols)  # decided at the top precision
+    if not proved and constant and (off := constant_difference(lhs, rhs)):
+        diff, a, b = off
+        return CheckResult(kind, False, f"refuted: the sides differ by {float(diff):.3g} "
+                           f"relative at {LADDER[-1]} digits", "numeric", total, max_abs,
+                           float(diff), {"point": {}, "lhs": float(a), "rhs": float(b)}, seed,
+                           None)
     part = "" if total == drawn else f"; tested on {total} of {drawn} sampled points"
     confirmed = [0]
     if not proved:
@@ -198,7 +215,7 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
     method = "symbolic proof" if proved else "numeric only"
     detail = ((f"proved {why}" if why else "proved: the difference simplifies to 0") if proved else
               f"numeric only: equal at {total} points, worst error {worst[0]:.2g}, confirmed "
-              f"at {DIGITS} digits (not proved: {why})") + part
+              f"at {LADDER[-1] if constant else DIGITS} digits (not proved: {why})") + part
     return CheckResult(kind, True, detail, method, total, max_abs, worst[1], None, seed,
                        worst[0] / tol)
 
