@@ -214,3 +214,28 @@ def test_a_41_digit_decimal_is_not_pi():
 def test_a_true_constant_claim_still_holds():
     """sqrt(2) sqrt(3) + 10^{-40} = sqrt(6) + 10^{-40} holds (exit 0)."""
     assert _code(r"\sqrt{2}\sqrt{3} + 10^{-40} = \sqrt{6} + 10^{-40}") == 0
+
+
+def test_a_function_of_an_integer_beyond_int64_is_decided():
+    """sin(10^{20}) = 0 is refuted (sin(10^20) = -0.645...), not an internal error."""
+    assert _code(r"\sin(10^{20}) = 0") == 1
+
+
+def test_a_log_of_an_integer_beyond_int64_is_proved():
+    """log(10^{30}) = 30 log 10 holds (exit 0)."""
+    assert _code(r"\log(10^{30}) = 30 \log 10") == 0
+
+
+def test_a_constant_below_every_precision_is_refuted_exactly():
+    """sigma(10^{30}) = 1 is refuted: SymPy knows the difference is a nonzero number."""
+    assert _code(r"\sigma(10^{30}) = 1") == 1
+
+
+def test_the_derivative_of_the_sign_is_zero_away_from_its_kink():
+    """d/dx sgn(x) = 0 holds (DiracDelta is 0 off the kink), not an internal error."""
+    assert _code(r"\frac{d}{dx} \operatorname{sgn}(x) = 0") == 0
+
+
+def test_a_planted_error_in_the_derivative_of_the_sign_is_refuted():
+    """d/dx sgn(x) = 1 is refuted (exit 1)."""
+    assert _code(r"\frac{d}{dx} \operatorname{sgn}(x) = 1") == 1

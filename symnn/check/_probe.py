@@ -25,7 +25,8 @@ def grid_refutation(lhs, rhs, decls, kind, seed, tol) -> CheckResult | None:
     if values is None:
         return None
     n = len(next(iter(values.values())))
-    if sp.Tuple(lhs, rhs).has(sp.Heaviside, sp.Piecewise, sp.sign, sp.Max, sp.Min, sp.Abs):
+    if sp.Tuple(lhs, rhs).has(sp.Heaviside, sp.DiracDelta, sp.Piecewise, sp.sign, sp.Max, sp.Min,
+                              sp.Abs):
         # a kink at a grid point is a convention, not a definedness failure; a written guard
         # failing on one side only is (|x|/|x| at x = 0)
         one = guards_fail(lhs, syms, values, n, to_numpy) != guards_fail(rhs, syms, values, n,

@@ -40,7 +40,7 @@ from ._settle import (
     settle,
     stress,
 )
-from .prove import kink_disagreement, prove_equal, try_prove
+from .prove import kink_disagreement, proof_form, prove_equal, try_prove
 
 __all__ = ["compare", "TOLERANCES", "DEFAULT_POINTS", "MIN_POINTS"]
 
@@ -196,6 +196,10 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
                            f"relative at {LADDER[-1]} digits", "numeric", total, max_abs,
                            float(diff), {"point": {}, "lhs": float(a), "rhs": float(b)}, seed,
                            None)
+    if not proved and constant and _exactly_nonzero(lhs, rhs):
+        return CheckResult(kind, False, "refuted: the difference is a nonzero number (exactly, "
+                           f"below the {LADDER[-1]}-digit precision)", "numeric", total,
+                           max_abs, None, None, seed, None)
     part = "" if total == drawn else f"; tested on {total} of {drawn} sampled points"
     confirmed = [0]
     if not proved:
@@ -219,6 +223,15 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
     return CheckResult(kind, True, detail, method, total, max_abs, worst[1], None, seed,
                        worst[0] / tol)
 
+
+
+def _exactly_nonzero(lhs: sp.Expr, rhs: sp.Expr) -> bool:
+    """True when SymPy knows the difference of two constants is not 0 (sigma(10^30) - 1)."""
+    try:
+        with time_limit(BUDGETS["simplify_seconds"], "a constant's sign"):
+            return proof_form(strip_guards(lhs) - strip_guards(rhs)).is_zero is False
+    except (BudgetExceeded, TypeError, ValueError, RecursionError, OverflowError):
+        return False
 
 
 #: domains that contain 0, where a kink at 0 is a point of the claim

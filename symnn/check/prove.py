@@ -58,7 +58,7 @@ def _try_prove(a: sp.Expr, b: sp.Expr, unit: tuple[sp.Symbol, ...]) -> tuple[boo
                     return True, getattr(attempt, "how", "")
         except BudgetExceeded as exc:
             return False, str(exc)
-        except (TypeError, ValueError, NotImplementedError, RecursionError):
+        except (TypeError, ValueError, NotImplementedError, RecursionError, OverflowError):
             continue
     return False, "simplify did not reach 0"
 
@@ -68,7 +68,7 @@ def _by_cases(unit: tuple[sp.Symbol, ...]):
     0 for z < 0); the kink itself is excluded, and said so. Symbols in (0, 1) are written
     1/(1 + q) with q > 0, so that epsilon - 1 < 0 is known."""
     def attempt(diff: sp.Expr) -> sp.Expr:
-        kinks = diff.atoms(sp.Heaviside, sp.Max, sp.Min, sp.Abs, sp.Piecewise)
+        kinks = diff.atoms(sp.Heaviside, sp.DiracDelta, sp.Max, sp.Min, sp.Abs, sp.Piecewise)
         variables = set().union(*(k.free_symbols for k in kinks)) - set(unit) if kinks else set()
         if len(variables) != 1:
             return diff
@@ -98,7 +98,7 @@ def _at_kink(expr: sp.Expr, v: sp.Symbol) -> sp.Expr:
         return sp.nan
     try:
         return sp.simplify(sp.piecewise_fold(expr.subs(v, 0)))
-    except (TypeError, ValueError, NotImplementedError, RecursionError):
+    except (TypeError, ValueError, NotImplementedError, RecursionError, OverflowError):
         return sp.nan
 
 
