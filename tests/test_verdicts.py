@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import sympy as sp
 
 from symnn.cli import main
 
@@ -138,3 +139,103 @@ def test_the_answer_names_its_verdict_once(capsys):
     assert _code(r"x + 1 = x") == 1
     first = capsys.readouterr().out.splitlines()[0]
     assert first.startswith("REFUTED: ") and "refuted" not in first.lower()[len("REFUTED"):]
+
+
+def test_a_case_split_checks_the_kink_it_excludes():
+    """cases(1 if x != 0, 0 otherwise) = 1 is refuted at x = 0, not proved by cases."""
+    assert _code(r"\begin{cases} 1 & x \ne 0 \\ 0 & \text{otherwise} \end{cases} = 1") == 1
+
+
+def test_a_case_split_true_at_its_kink_is_proved():
+    """cases(1 if x != 0, 0 otherwise) = cases(1 if x > 0, 1 if x < 0, 0 otherwise) holds."""
+    assert _code(r"\begin{cases} 1 & x \ne 0 \\ 0 & \text{otherwise} \end{cases} = "
+                 r"\begin{cases} 1 & x > 0 \\ 1 & x < 0 \\ 0 & \text{otherwise} \end{cases}") == 0
+
+
+def test_an_absolute_value_denominator_keeps_its_guard():
+    """|x|/|x| = 1 is refuted at x = 0 (0/0 on the left), as x/x = 1 is."""
+    assert _code(r"\frac{|x|}{|x|} = 1") == 1
+
+
+def test_a_square_over_an_absolute_value_is_undefined_at_zero():
+    """x^2/|x| = |x| is refuted at x = 0, where the left side is undefined."""
+    assert _code(r"\frac{x^{2}}{|x|} = |x|") == 1
+
+
+def test_a_square_over_an_absolute_value_holds_for_positive_x():
+    """x^2/|x| = |x| holds for x > 0 (exit 0): the refutation above is the point 0."""
+    assert _code(r"\frac{x^{2}}{|x|} = |x|", "--assume", "x > 0") == 0
+
+
+def test_an_angle_beyond_every_precision_is_no_counterexample():
+    """sin(3 e^{e^x}) = 3 sin(e^{e^x}) - 4 sin(e^{e^x})^3 holds (no point at e^{e^x} ~ 1e443000)."""
+    assert _code(r"\sin(3 e^{e^{x}}) = 3\sin(e^{e^{x}}) - 4\sin(e^{e^{x}})^3") == 0
+
+
+def test_a_planted_error_in_the_triple_angle_formula_is_refuted():
+    """sin(3 e^{e^x}) = 3 sin(e^{e^x}) - 4.001 sin(e^{e^x})^3 is refuted (exit 1)."""
+    assert _code(r"\sin(3 e^{e^{x}}) = 3\sin(e^{e^{x}}) - 4.001\sin(e^{e^{x}})^3") == 1
+
+
+def test_a_value_that_moves_between_the_top_precisions_is_not_stable():
+    """persists gives no counterexample where a side changes between 320 and 1200 digits."""
+    from symnn.check._settle import _stable
+    assert not _stable((sp.Float("0.44675"), sp.Float(1)), (sp.Float("0.76203"), sp.Float(1)))
+    assert _stable((sp.Float("0.5"), sp.Float(1)), (sp.Float("0.5"), sp.Float(1)))
+
+
+def test_one_variable_is_compared_at_the_simple_points():
+    """sgn(x)^2 = 1 is refuted at x = 0, as sgn(x)^2 + sgn(y)^2 = 2 is at x = y = 0."""
+    assert _code(r"\operatorname{sgn}(x)^2 = 1") == 1
+
+
+def test_the_square_of_the_sign_equals_its_own_case_split():
+    """sgn(x)^2 = cases(1 if x != 0, 0 otherwise) holds (exit 0)."""
+    assert _code(r"\operatorname{sgn}(x)^2 = "
+                 r"\begin{cases} 1 & x \ne 0 \\ 0 & \text{otherwise} \end{cases}") == 0
+
+
+def test_a_derivative_at_its_kink_stays_a_convention():
+    """d/dx ReLU(x) = cases(1 if x > 0, 0 otherwise) holds: the value at 0 is a convention."""
+    assert _code(r"\frac{d}{dx} \operatorname{ReLU}(x) = "
+                 r"\begin{cases} 1 & x > 0 \\ 0 & \text{otherwise} \end{cases}") == 0
+
+
+def test_a_constant_claim_is_decided_beyond_50_digits():
+    """sqrt(2) = sqrt(2) + 10^{-40} is refuted at 1200 digits, as 1 = 1 + 10^{-40} is."""
+    assert _code(r"\sqrt{2} = \sqrt{2} + 10^{-40}") == 1
+
+
+def test_a_41_digit_decimal_is_not_pi():
+    """pi = 3.1415926535897932384626433832795028841971 is refuted (exit 1)."""
+    assert _code(r"\pi = 3.1415926535897932384626433832795028841971") == 1
+
+
+def test_a_true_constant_claim_still_holds():
+    """sqrt(2) sqrt(3) + 10^{-40} = sqrt(6) + 10^{-40} holds (exit 0)."""
+    assert _code(r"\sqrt{2}\sqrt{3} + 10^{-40} = \sqrt{6} + 10^{-40}") == 0
+
+
+def test_a_function_of_an_integer_beyond_int64_is_decided():
+    """sin(10^{20}) = 0 is refuted (sin(10^20) = -0.645...), not an internal error."""
+    assert _code(r"\sin(10^{20}) = 0") == 1
+
+
+def test_a_log_of_an_integer_beyond_int64_is_proved():
+    """log(10^{30}) = 30 log 10 holds (exit 0)."""
+    assert _code(r"\log(10^{30}) = 30 \log 10") == 0
+
+
+def test_a_constant_below_every_precision_is_refuted_exactly():
+    """sigma(10^{30}) = 1 is refuted: SymPy knows the difference is a nonzero number."""
+    assert _code(r"\sigma(10^{30}) = 1") == 1
+
+
+def test_the_derivative_of_the_sign_is_zero_away_from_its_kink():
+    """d/dx sgn(x) = 0 holds (DiracDelta is 0 off the kink), not an internal error."""
+    assert _code(r"\frac{d}{dx} \operatorname{sgn}(x) = 0") == 0
+
+
+def test_a_planted_error_in_the_derivative_of_the_sign_is_refuted():
+    """d/dx sgn(x) = 1 is refuted (exit 1)."""
+    assert _code(r"\frac{d}{dx} \operatorname{sgn}(x) = 1") == 1

@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from ..emit import to_numpy
+from ._definedness import guards_fail
 from ._points import label, values_of
 from ._results import CheckResult
 from ._settle import DIGITS, grid_stress, grid_values, settle
@@ -17,14 +19,22 @@ def grid_refutation(lhs, rhs, decls, kind, seed, tol) -> CheckResult | None:
     """A definedness refutation at simple points (0, +-1/2, +-1, +-2) of unrestricted reals,
     which random samples miss: (x^2 - 1)/(x - 1) at x = 1, x^a x^b at x = -1, a = b = 1/2."""
     syms = sorted(lhs.free_symbols | rhs.free_symbols, key=lambda s: s.name)
-    if sp.Tuple(lhs, rhs).has(sp.Heaviside, sp.Piecewise, sp.sign, sp.Max, sp.Min, sp.Abs):
-        return None  # a kink at a grid point is a convention, not a definedness failure
     if any(s.name not in decls or decls[s.name].domain.name != "real" for s in syms):
         return None
     values = grid_values(syms)
     if values is None:
         return None
     n = len(next(iter(values.values())))
+    if sp.Tuple(lhs, rhs).has(sp.Heaviside, sp.DiracDelta, sp.Piecewise, sp.sign, sp.Max, sp.Min,
+                              sp.Abs):
+        # a kink at a grid point is a convention, not a definedness failure; a written guard
+        # failing on one side only is (|x|/|x| at x = 0)
+        one = guards_fail(lhs, syms, values, n, to_numpy) != guards_fail(rhs, syms, values, n,
+                                                                          to_numpy)
+        if not one.any():
+            return None
+        values = {s: v[one] for s, v in values.items()}
+        n = int(one.sum())
     with np.errstate(all="ignore"):
         lv = values_of(lhs, syms, values, n)
         rv = values_of(rhs, syms, values, n)

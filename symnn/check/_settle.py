@@ -16,7 +16,8 @@ import sympy as sp
 
 from ..emit import to_numpy
 
-__all__ = ["admissible_grid", "grid_values", "DIGITS", "CONFIRM_POINTS", "Settled", "bind_sums",
+__all__ = ["admissible_grid", "beyond_precision", "grid_values", "DIGITS", "CONFIRM_POINTS",
+           "Settled", "bind_sums", "constant_difference",
            "exact", "grid_stress", "mp_value", "persists", "LADDER", "settle", "confirm",
            "MIN_SHARE", "stress"]
 
@@ -61,10 +62,31 @@ def _parts(expr: sp.Expr):
         yield from _parts(a)
 
 
+#: periodic functions, meaningless at an angle with no digit after the point at the precision
+_PERIODIC = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)
+
+
+def beyond_precision(expr: sp.Expr, point: dict, digits: int = DIGITS) -> bool:
+    """True when a periodic function's angle at the point is so large (beyond 10^(digits-10))
+    that ``digits`` digits leave none of its fraction: its value there is no evidence."""
+    bound = sp.Float(10) ** (digits - 10)
+    for node in expr.atoms(*_PERIODIC):
+        try:
+            angle = sp.N(node.args[0].xreplace(point), 15)
+        except (TypeError, ValueError, ZeroDivisionError, RecursionError, NotImplementedError):
+            continue
+        if angle.is_number and angle.is_finite is not False and abs(angle) > bound:
+            return True
+    return False
+
+
 def mp_value(expr: sp.Expr, point: dict, digits: int = DIGITS) -> sp.Expr | None:
     """expr at the point to DIGITS digits; None when it, or one of its powers or function
     applications, is not a finite real there (log x - log y at x, y < 0 is undefined, although
-    the principal complex values cancel)."""
+    the principal complex values cancel), or when a periodic function's angle is beyond the
+    precision (see :func:`beyond_precision`)."""
+    if beyond_precision(expr, point, digits):
+        return None
     for part in _parts(expr):
         if part is not expr and _value(part, point, digits) is None:
             return None
@@ -87,12 +109,24 @@ def persists(left: sp.Expr, right: sp.Expr, point: dict,
     """(lhs, rhs) at the highest precision of LADDER when ``differ(a, b, bound)`` holds at every
     precision (bound: the relative error bound of that precision); None when the sides agree
     at some precision or are undefined."""
+    seen = []
     for digits in LADDER:
         at = _carried(point, digits)
         a, b = mp_value(left, at, digits), mp_value(right, at, digits)
         if a is None or b is None or not differ(a, b, sp.Float(10, digits) ** (10 - digits)):
             return None
-    return a, b
+        seen.append((a, b))
+    return (a, b) if _stable(*seen[-2:]) else None
+
+
+#: relative change between the two highest precisions of LADDER above which a side's value is
+#: meaningless (sin of an argument of 10^443000 digits): no counterexample, no pass
+STABLE = 1e-10
+
+
+def _stable(lower: tuple, top: tuple) -> bool:
+    """Each side's value at the two highest precisions agrees within STABLE."""
+    return all(_mixed(x, y) <= STABLE for x, y in zip(lower, top, strict=True))
 
 
 def _value(expr: sp.Expr, point: dict, digits: int = DIGITS) -> sp.Expr | None:
@@ -139,6 +173,8 @@ def settle(left: sp.Expr, right: sp.Expr, syms: list, values: dict, lv: np.ndarr
         if n >= _SETTLE_LIMIT:  # the rest were not re-evaluated: none of them counts as tested
             break
         point = _point(syms, values, k)
+        if any(beyond_precision(e, point, LADDER[-1]) for e in (left, right)):
+            continue  # an angle beyond every precision: untested, neither way
         a, b = mp_value(left, point), mp_value(right, point)
         if (a is None) != (b is None):  # 1 - sigma(766) is 0 at 50 digits: more before refuting
             a, b = _defined_higher(left, right, point, a, b)
@@ -150,12 +186,16 @@ def settle(left: sp.Expr, right: sp.Expr, syms: list, values: dict, lv: np.ndarr
                           float("nan") if a is None else float(a),
                           float("nan") if b is None else float(b))
             return out
-        elif abs(a - b) / max(1, abs(a), abs(b)) > tol and (high := _at_top(
-                left, right, point)) is not None and _mixed(*high) > tol:
-            out.refute = (int(k), "the sides differ (re-evaluated at "
-                          f"{DIGITS} to {LADDER[-1]} digits where float64 overflowed)",
-                          float(high[0]), float(high[1]))
-            return out
+        elif abs(a - b) / max(1, abs(a), abs(b)) > tol:
+            high = _at_top(left, right, point)
+            if high is None:
+                continue  # undefined or not stable at the top precisions: untested
+            if _mixed(*high) > tol:
+                out.refute = (int(k), "the sides differ (re-evaluated at "
+                              f"{DIGITS} to {LADDER[-1]} digits where float64 overflowed)",
+                              float(high[0]), float(high[1]))
+                return out
+            out.agreed += 1
         else:
             out.agreed += 1
     return out
@@ -166,6 +206,7 @@ def float_artifact(left: sp.Expr, right: sp.Expr, syms: list, values: dict, k: i
     """True when a float64 disagreement at ``point`` vanishes at high precision (cancellation
     in float64, such as (cosh x - sinh x)(cosh x + sinh x) at x = 14): not a counterexample."""
     left, right, point = exact(left), exact(right), _point(syms, values, k)
+    seen = []
     for digits in LADDER:
         at = _carried(point, digits)
         a, b = mp_value(left, at, digits), mp_value(right, at, digits)
@@ -173,15 +214,32 @@ def float_artifact(left: sp.Expr, right: sp.Expr, syms: list, values: dict, k: i
             return False
         if _mixed(a, b) <= tol:
             return True
-    return False
+        seen.append((a, b))
+    return not _stable(*seen[-2:])  # values that still move: no counterexample
 
 
 def _at_top(left: sp.Expr, right: sp.Expr, point: dict) -> tuple | None:
-    """Both sides at the highest precision of LADDER, or None when one is undefined there."""
-    digits = LADDER[-1]
-    at = _carried(point, digits)
-    a, b = mp_value(left, at, digits), mp_value(right, at, digits)
-    return None if a is None or b is None else (a, b)
+    """Both sides at the highest precision of LADDER, or None when one is undefined there or
+    a side's value still moves between the two highest precisions (not stable)."""
+    seen = []
+    for digits in LADDER[-2:]:
+        at = _carried(point, digits)
+        a, b = mp_value(left, at, digits), mp_value(right, at, digits)
+        if a is None or b is None:
+            return None
+        seen.append((a, b))
+    return seen[-1] if _stable(*seen) else None
+
+
+def constant_difference(left: sp.Expr, right: sp.Expr) -> tuple | None:
+    """(relative difference, lhs, rhs) of two constants at the highest precision of LADDER when
+    they differ beyond it (sqrt 2 against sqrt 2 + 10^{-40}); None when they agree there, or a
+    side is undefined or not stable between the two highest precisions."""
+    high = _at_top(exact(left), exact(right), {})
+    if high is None:
+        return None
+    diff = _mixed(*high)
+    return (diff, *high) if diff > sp.Float(10, LADDER[-1]) ** (10 - LADDER[-1]) else None
 
 
 def _defined_higher(left: sp.Expr, right: sp.Expr, point: dict, a, b) -> tuple:
@@ -321,6 +379,10 @@ def grid_stress(left: sp.Expr, right: sp.Expr, syms: list, decls: dict, constrai
     n = len(next(iter(grid.values())))
     lv, rv = values_of(left, syms, grid, n), values_of(right, syms, grid, n)
     ok = np.isfinite(lv) & np.isfinite(rv)
+    for step in sp.Tuple(left, right).atoms(sp.Heaviside, sp.DiracDelta):
+        # a derivative at its kink (ReLU'(0) = 1/2 or 0) is a convention, not a counterexample
+        with np.errstate(all="ignore"):
+            ok &= np.broadcast_to(values_of(step.args[0], syms, grid, n), (n,)) != 0
     with np.errstate(all="ignore"):
         mixed = np.where(ok, np.abs(lv - rv) / np.maximum(1.0, np.maximum(np.abs(lv),
                                                                           np.abs(rv))), -1.0)

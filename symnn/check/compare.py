@@ -29,8 +29,18 @@ from ._points import (
 )
 from ._probe import at_point, grid_refutation, where_text, wide_refutation
 from ._results import CheckResult
-from ._settle import DIGITS, MIN_SHARE, bind_sums, confirm, float_artifact, settle, stress
-from .prove import prove_equal, try_prove
+from ._settle import (
+    DIGITS,
+    LADDER,
+    MIN_SHARE,
+    bind_sums,
+    confirm,
+    constant_difference,
+    float_artifact,
+    settle,
+    stress,
+)
+from .prove import kink_disagreement, proof_form, prove_equal, try_prove
 
 __all__ = ["compare", "TOLERANCES", "DEFAULT_POINTS", "MIN_POINTS"]
 
@@ -165,7 +175,7 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
                            f"point {lone[0]} = {x:g} ({DIGITS} digits)", "numeric", total,
                            max_abs, diff, {"point": {str(label(lone[0], decls, {})): x},
                                            "lhs": a, "rhs": b}, seed, diff / tol)
-    if len(lone) > 1 and sizes is None and not sp.Tuple(lhs, rhs).has(sp.Sum, sp.Product) and \
+    if lone and sizes is None and not sp.Tuple(lhs, rhs).has(sp.Sum, sp.Product) and \
             (wide := wide_refutation(lhs, rhs, lone, decls, constraints, kind, seed, tol)):
         return wide
     unit = tuple(d.sympy() for d in table.decls.values()
@@ -173,6 +183,23 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
     proved, why = try_prove(strip_guards(lhs), strip_guards(rhs), unit) if prove and \
         not partial else (False, "no proof asked" if not prove else
                           "a side as written is undefined at some sampled points")
+    if not proved and prove and not constraints and (off := _at_excluded_kink(lhs, rhs, decls)):
+        v, a, b = off
+        return CheckResult(kind, False, f"refuted: the sides differ at the kink {v} = 0 "
+                           "(exactly)", "numeric", total, max_abs, None,
+                           {"point": {str(label(v, decls, {})): 0.0}, "lhs": float(a),
+                            "rhs": float(b)}, seed, None)
+    constant = not (lhs.free_symbols | rhs.free_symbols)  # decided at the top precision
+    if not proved and constant and (off := constant_difference(lhs, rhs)):
+        diff, a, b = off
+        return CheckResult(kind, False, f"refuted: the sides differ by {float(diff):.3g} "
+                           f"relative at {LADDER[-1]} digits", "numeric", total, max_abs,
+                           float(diff), {"point": {}, "lhs": float(a), "rhs": float(b)}, seed,
+                           None)
+    if not proved and constant and _exactly_nonzero(lhs, rhs):
+        return CheckResult(kind, False, "refuted: the difference is a nonzero number (exactly, "
+                           f"below the {LADDER[-1]}-digit precision)", "numeric", total,
+                           max_abs, None, None, seed, None)
     part = "" if total == drawn else f"; tested on {total} of {drawn} sampled points"
     confirmed = [0]
     if not proved:
@@ -192,10 +219,32 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
     method = "symbolic proof" if proved else "numeric only"
     detail = ((f"proved {why}" if why else "proved: the difference simplifies to 0") if proved else
               f"numeric only: equal at {total} points, worst error {worst[0]:.2g}, confirmed "
-              f"at {DIGITS} digits (not proved: {why})") + part
+              f"at {LADDER[-1] if constant else DIGITS} digits (not proved: {why})") + part
     return CheckResult(kind, True, detail, method, total, max_abs, worst[1], None, seed,
                        worst[0] / tol)
 
+
+
+def _exactly_nonzero(lhs: sp.Expr, rhs: sp.Expr) -> bool:
+    """True when SymPy knows the difference of two constants is not 0 (sigma(10^30) - 1)."""
+    try:
+        with time_limit(BUDGETS["simplify_seconds"], "a constant's sign"):
+            return proof_form(strip_guards(lhs) - strip_guards(rhs)).is_zero is False
+    except (BudgetExceeded, TypeError, ValueError, RecursionError, OverflowError):
+        return False
+
+
+#: domains that contain 0, where a kink at 0 is a point of the claim
+_HAS_ZERO = ("real", "nonnegative", "[0,1]", "{0,1}")
+
+
+def _at_excluded_kink(lhs: sp.Expr, rhs: sp.Expr, decls: dict) -> tuple | None:
+    """(v, lhs, rhs) at v = 0, a kink a proof by cases excludes, when the sides differ there."""
+    off = kink_disagreement(lhs, rhs)
+    if off is None or off[0].name not in decls or \
+            decls[off[0].name].domain.name not in _HAS_ZERO:
+        return None
+    return off
 
 
 def _shrunk(refuted: CheckResult, lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, decls: dict,

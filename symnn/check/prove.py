@@ -10,7 +10,8 @@ from ..catalog import BUDGETS, BudgetExceeded, time_limit
 from ..derive import CONCRETE_SIZES, PROOF_BUDGET_OPS, BatchDerivation, concrete_gradient
 from ..read import PROOF_FORMS
 
-__all__ = ["proof_form", "try_prove", "prove_equal", "prove_same", "prove_backward"]
+__all__ = ["proof_form", "try_prove", "prove_equal", "prove_same", "prove_backward",
+           "kink_disagreement"]
 
 
 def proof_form(expr: sp.Expr) -> sp.Expr:
@@ -57,7 +58,7 @@ def _try_prove(a: sp.Expr, b: sp.Expr, unit: tuple[sp.Symbol, ...]) -> tuple[boo
                     return True, getattr(attempt, "how", "")
         except BudgetExceeded as exc:
             return False, str(exc)
-        except (TypeError, ValueError, NotImplementedError, RecursionError):
+        except (TypeError, ValueError, NotImplementedError, RecursionError, OverflowError):
             continue
     return False, "simplify did not reach 0"
 
@@ -67,7 +68,7 @@ def _by_cases(unit: tuple[sp.Symbol, ...]):
     0 for z < 0); the kink itself is excluded, and said so. Symbols in (0, 1) are written
     1/(1 + q) with q > 0, so that epsilon - 1 < 0 is known."""
     def attempt(diff: sp.Expr) -> sp.Expr:
-        kinks = diff.atoms(sp.Heaviside, sp.Max, sp.Min, sp.Abs, sp.Piecewise)
+        kinks = diff.atoms(sp.Heaviside, sp.DiracDelta, sp.Max, sp.Min, sp.Abs, sp.Piecewise)
         variables = set().union(*(k.free_symbols for k in kinks)) - set(unit) if kinks else set()
         if len(variables) != 1:
             return diff
@@ -75,11 +76,51 @@ def _by_cases(unit: tuple[sp.Symbol, ...]):
         body = diff.xreplace({u: 1 / (1 + sp.Dummy(positive=True)) for u in unit})
         p = sp.Dummy("p", positive=True)
         cases = [sp.simplify(sp.piecewise_fold(body.xreplace({v: s}))) for s in (p, -p)]
+        if not all(c == 0 for c in cases):
+            return diff
+        at_kink = _at_kink(body, v)
+        if at_kink == 0:
+            attempt.how = f"by cases {v} > 0, {v} < 0 and {v} = 0"
+            return sp.S.Zero
+        if _definite(at_kink):  # the sides differ at the excluded point: not proved
+            return diff
         attempt.how = f"by cases {v} > 0 and {v} < 0 (the kink {v} = 0 excluded)"
-        return sp.S.Zero if all(c == 0 for c in cases) else diff
+        return sp.S.Zero
 
     attempt.how = ""
     return attempt
+
+
+def _at_kink(expr: sp.Expr, v: sp.Symbol) -> sp.Expr:
+    """expr at v = 0 exactly; nan where it is undefined there, or set by a convention (a
+    derivative at its kink: Heaviside(0), DiracDelta)."""
+    if expr.has(sp.Heaviside, sp.DiracDelta, sp.Derivative):
+        return sp.nan
+    try:
+        return sp.simplify(sp.piecewise_fold(expr.subs(v, 0)))
+    except (TypeError, ValueError, NotImplementedError, RecursionError, OverflowError):
+        return sp.nan
+
+
+def _definite(value: sp.Expr) -> bool:
+    """A finite real number."""
+    return bool(value.is_number and value.is_finite and value.is_extended_real)
+
+
+def kink_disagreement(lhs: sp.Expr, rhs: sp.Expr) -> tuple[sp.Symbol, sp.Expr, sp.Expr] | None:
+    """(v, lhs, rhs) at v = 0 when both sides depend on one kink variable v only through
+    the claim, are definite numbers there and differ: the point a proof by cases leaves out
+    (1 for x != 0, 0 otherwise, = 1 is false at x = 0)."""
+    both = sp.Tuple(lhs, rhs)
+    kinks = both.atoms(sp.Heaviside, sp.Max, sp.Min, sp.Abs, sp.Piecewise, sp.sign)
+    variables = set().union(*(k.free_symbols for k in kinks)) if kinks else set()
+    if len(variables) != 1:
+        return None
+    (v,) = variables
+    a, b = (_at_kink(proof_form(e), v) for e in (lhs, rhs))
+    if not (_definite(a) and _definite(b)) or sp.simplify(a - b) == 0:
+        return None
+    return v, a, b
 
 
 def prove_equal(a: sp.Expr, b: sp.Expr) -> bool:

@@ -103,6 +103,21 @@ class SpecialPrinter(NumPyPrinter):
     """lambdify's NumPy printer, with binomial(n, k) and Product(body, (k, lo, hi)) printed as
     calls of their kernels instead of Gamma ratios (nan at n < k) and an error."""
 
+    def _print_Integer(self, e: object) -> str:
+        """An integer beyond int64 as the float it rounds to (a Python int that large is an
+        object array to NumPy, which its ufuncs refuse); beyond float64, inf."""
+        if abs(e.p) < 2 ** 63:
+            return super()._print_Integer(e)
+        try:
+            return repr(float(e.p))
+        except OverflowError:
+            return "numpy.inf" if e.p > 0 else "(-numpy.inf)"
+
+    def _print_DiracDelta(self, e: object) -> str:
+        """DiracDelta(x) (and its derivatives) is 0 for x != 0, undefined (nan) at 0."""
+        arg = self._print(e.args[0])
+        return f"numpy.where(numpy.equal({arg}, 0), numpy.nan, 0.0)"
+
     def _print_binomial(self, e: object) -> str:
         return f"binomial({self._print(e.args[0])}, {self._print(e.args[1])})"
 
