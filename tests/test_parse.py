@@ -147,3 +147,28 @@ def test_matrix_products_keep_their_order_with_many_placeholders():
     w, x, u, a = (table.decls[k].sympy() for k in ("W", "x", "U", "a"))
     got = parse_expression(r"\tanh(Wx + Ua + b) + Ua + Wx + Ua + Wx + Ua", table)
     assert got.has(w * x) and got.has(u * a) and not got.has(x * w) and not got.has(a * u)
+
+
+def test_unbracketed_argument_takes_the_names_after_a_name():
+    r"""\sin xy is sin(xy), as \sin 2xy is sin(2xy), never sin(x) y."""
+    table = make_table({"x": "scalar", "y": "scalar"})
+    assert parse_expression(r"\sin xy", table) == parse_expression(r"\sin(xy)", table)
+
+
+def test_unbracketed_argument_after_a_constant_takes_the_names():
+    r"""\log \pi x is log(pi x), never log(pi) x."""
+    table = make_table({"x": "scalar"})
+    assert parse_expression(r"\log \pi x", table) == parse_expression(r"\log(\pi x)", table)
+
+
+def test_a_space_ends_an_unbracketed_argument():
+    r"""\sin x \, y is sin(x) y: the written space separates the argument from y."""
+    table = make_table({"x": "scalar", "y": "scalar"})
+    assert parse_expression(r"\sin x \, y", table) == parse_expression(r"\sin(x) y", table)
+
+
+def test_another_function_ends_an_unbracketed_argument():
+    r"""\sin x \cos y is sin(x) cos(y)."""
+    table = make_table({"x": "scalar", "y": "scalar"})
+    assert parse_expression(r"\sin x \cos y", table) == \
+        parse_expression(r"\sin(x) \cos(y)", table)

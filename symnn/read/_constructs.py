@@ -21,6 +21,9 @@ from ._notation import (
 
 __all__ = ["Constructs"]
 
+#: A space written after an unbracketed argument ends it: ``\\sin x \\, y`` is sin(x) y.
+_SPACES = frozenset({r"\,", r"\;", r"\:", r"\ ", r"\quad", r"\qquad"})
+
 
 class Constructs(Calculus):
     """Cases, counts, norms, named functions, binders and function calls."""
@@ -335,8 +338,8 @@ class Constructs(Calculus):
                 raise self.error(f"{word} needs an argument", k)
             atom: list[tuple[str, int]] = []
             after = self.step(start, hi, atom)
-            if self.toks[start].kind == "digit":  # \sin 2x, \log 2\pi: a coefficient and
-                after = self._juxtaposed(after, hi, atom)  # the names after it, as printed
+            if self.toks[start].kind == "digit" or is_identifier_start(self.toks[start]):
+                after = self._juxtaposed(after, hi, atom)  # \sin 2x, \sin xy, \log \pi x
             args = [_grammar.read(atom, self.src)]
         if len(args) not in arity:
             raise self.error(f"{word} takes {' or '.join(map(str, arity))} argument(s), "
@@ -347,13 +350,15 @@ class Constructs(Calculus):
         return self.power(after, hi, out)
 
     def _juxtaposed(self, k: int, hi: int, atom: list[tuple[str, int]]) -> int:
-        """Names written right after a number in an unbracketed argument (\\cos 2\\theta is
-        cos(2 theta), never cos(2) theta); another function's name ends the argument."""
+        """Names written right after a number or a name in an unbracketed argument (\\cos
+        2\\theta is cos(2 theta), \\sin xy is sin(xy), never sin(x) y); another function's
+        name or an operator ends the argument."""
         while True:
             j = self.skip_dropped(k)
             t = self.tok(j)
             if j >= hi or t is None or not is_identifier_start(t) or t.text in BUILTIN_FUNCTIONS \
-                    or t.text in NAME_COMMANDS:
+                    or t.text in NAME_COMMANDS \
+                    or any(x.text in _SPACES for x in self.toks[k:j]):  # \sin x \, y
                 return k
             atom.append((r" \cdot ", t.pos))
             k = self.step(j, hi, atom)
