@@ -21,6 +21,8 @@ from ._notation import (
 
 __all__ = ["Constructs"]
 
+#: Upright text commands: ``\\mathrm{e}`` is Euler's number whatever an italic e means.
+_UPRIGHT = frozenset({r"\textrm", r"\text", r"\mathrm", r"\operatorname"})
 #: A space written after an unbracketed argument ends it: ``\\sin x \\, y`` is sin(x) y.
 _SPACES = frozenset({r"\,", r"\;", r"\:", r"\ ", r"\quad", r"\qquad"})
 
@@ -224,7 +226,8 @@ class Constructs(Calculus):
         if decl is None and word in BUILTIN_FUNCTIONS:
             func, arity = BUILTIN_FUNCTIONS[word]
             return self.apply(func, arity, word, k, nxt, hi, out)
-        if decl is None and word == "e":  # \mathrm{e}: Euler's number
+        if word == "e" and (decl is None or self.toks[k].text in _UPRIGHT):
+            # \mathrm{e}: Euler's number, even when an italic e is a declared name
             self.allowed.add(str(sp.E))
             out.append((self.hole(sp.E, k), self.toks[k].pos))
             return self.power(nxt, hi, out)
