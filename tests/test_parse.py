@@ -176,11 +176,11 @@ def test_another_function_ends_an_unbracketed_argument():
 
 def test_upright_e_is_eulers_number_when_italic_e_is_declared():
     r"""\mathrm{e} is Euler's number even when e is a declared name."""
-    e = parse_expression(r"\mathrm{e}^x", make_table({"e": "positive", "x": "scalar"}))
+    e = parse_expression(r"\mathrm{e}^x", make_table({"e": "scalar", "x": "scalar"}))
     assert e == sp.exp(next(iter(e.free_symbols)))
 
 
 def test_italic_e_stays_the_declared_name():
     r"""A declared e, and \mathit{e}, stay the declared name."""
-    e = parse_expression(r"\mathit{e} + e", make_table({"e": "positive"}))
+    e = parse_expression(r"\mathit{e} + e", make_table({"e": "scalar"}))
     assert not e.has(sp.E) and len(e.free_symbols) == 1
