@@ -192,6 +192,14 @@ def _cmd_derive(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _nothing_written(chosen: list[Formula]) -> str:
+    """What a refused codegen run dropped: the module is written whole or not at all."""
+    ids = sorted(f.id for f in chosen)
+    return (f"  no module written: none of the {len(ids)} formula(s) of this run is generated "
+            f"({', '.join(ids)}); leave out the formula named above (give the ids to keep) "
+            "or fix it")
+
+
 def _cmd_codegen(args: argparse.Namespace) -> int:
     chosen, bad = _select(args.paths, args.ids)
     if chosen is None:
@@ -207,9 +215,11 @@ def _cmd_codegen(args: argparse.Namespace) -> int:
         errors = [r for r in results.values() if r.status == "error"]
         for r in errors:
             print(f"  {r.id}: {r.error}", file=sys.stderr)
+        print(_nothing_written(chosen), file=sys.stderr)
         return EXIT_UNREADABLE if errors else EXIT_REFUTED
     except (*_READ_ERRORS, BudgetExceeded) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        print(_nothing_written(chosen), file=sys.stderr)
         return EXIT_UNREADABLE
     if args.output is None:
         sys.stdout.write(source)

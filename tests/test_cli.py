@@ -173,3 +173,17 @@ def test_derive_unknown_id_exits_2(capsys):
     """An unknown formula id is an input error that lists the known ids."""
     assert main(["derive", "no-such-formula"]) == EXIT_UNREADABLE
     assert "backprop-chain-rule" in capsys.readouterr().err
+
+
+def test_refused_codegen_names_every_formula_it_dropped(tmp_path, capsys):
+    """A codegen run refused for one formula says the others were not generated either."""
+    (tmp_path / "f.toml").write_text(
+        'id = "wrong"\ntitle = { en = "W", fr = "W" }\nlatex = \'y = 2x\'\n'
+        'checks = [{ kind = "claim", latex = \'y - x = 2x\' }]\n'
+        '[symbols]\nx = { kind = "scalar" }\ny = { kind = "scalar" }\n', encoding="utf-8")
+    (tmp_path / "g.toml").write_text(
+        'id = "fine"\ntitle = { en = "O", fr = "O" }\nlatex = \'y = x\'\n'
+        '[symbols]\nx = { kind = "scalar" }\ny = { kind = "scalar" }\n', encoding="utf-8")
+    assert main(["codegen", "--catalog", str(tmp_path)]) == EXIT_REFUTED
+    err = capsys.readouterr().err
+    assert "no module written" in err and "fine, wrong" in err

@@ -143,6 +143,7 @@ _NEEDS_LATEX = {kind for kind, (_, needs) in CHECK_KINDS.items() if needs}
 
 def _symbols(raw: dict[str, SymbolModel], path: str) -> SymbolTable:
     table = SymbolTable()
+    named: dict[str, tuple[str, bool]] = {}  # pyname -> (key, given by `name`)
     for name, spec in raw.items():
         key = f"symbols.{name}"
         try:
@@ -168,6 +169,14 @@ def _symbols(raw: dict[str, SymbolModel], path: str) -> SymbolTable:
             args = [canonical_name(a) for a in spec.args]
         except (ValueError, ParseError) as exc:
             raise CatalogError(path, f"{key}.name", str(exc)) from None
+        _want(spec.name is None or not spec.name.startswith("_"), path, f"{key}.name",
+              f"a name that does not start with '_' (got {spec.name!r}: names starting with "
+              "'_' are kept for the helpers of generated code)")
+        other, explicit = named.get(pyname, ("", False))
+        _want(not other or not (explicit or spec.name is not None), path, f"{key}.name",
+              f"a name no other symbol has ({pyname!r} is also the name of {other}): "
+              "generated code takes arguments by these names")
+        named.setdefault(pyname, (key, spec.name is not None))
         table.declare(Decl(canon, spec.kind, domain, pyname, tuple(str(s) for s in spec.shape),
                            tuple(args), spec.distribution or ""))
     for decl in table.decls.values():
