@@ -23,6 +23,7 @@ from ..read import (
     parse_domain,
     pyname_of,
 )
+from ._keys import MAX_KEY_PARTS, long_dotted_key
 from ._model import CheckModel, SymbolModel, VariantModel, validate
 from ._schema import BatchSpec, CatalogError, CellSpec, _cell, _mdp, _plots, _program, _want
 
@@ -250,6 +251,9 @@ def load_formula(path: str | Path, text: str | None = None) -> Formula:
             _want(len(raw) <= MAX_FILE_BYTES, where, "(file)",
                   f"a formula file of at most {MAX_FILE_BYTES} bytes")
             text = raw.decode("utf-8")
+        deep = long_dotted_key(text)
+        _want(deep is None, where, f"(line {deep})", f"a key of at most {MAX_KEY_PARTS} "
+              "dotted parts (a longer one is refused before the TOML is read)")
         data = tomllib.loads(text.removeprefix("\ufeff"))
     except (OSError, UnicodeDecodeError) as exc:
         raise CatalogError(where, "(file)", f"a readable UTF-8 file ({exc})") from None
