@@ -155,11 +155,24 @@ def _select(paths: list[str], ids: list[str], say_bad: bool = True
              for name in (*f.aliases, f.id)}
     unknown = [i for i in ids if i not in known]
     if unknown:
-        print(f"error: no formula {', '.join(map(repr, unknown))}; known: "
-              f"{', '.join(sorted({f.id for f in known.values()}))}", file=sys.stderr)
+        for exc in () if say_bad else bad:  # the file the id may be in could not be read
+            print(f"error: {exc}", file=sys.stderr)
+        ids_known = sorted({f.id for f in known.values()})
+        print(f"error: no formula {', '.join(map(repr, unknown))}; "
+              + (f"known: {', '.join(ids_known)}" if ids_known else "no formula could be read"),
+              file=sys.stderr)
+        return None, bad
+    if not known:
+        print("error: no formula could be read" if bad else "error: no formula file found",
+              file=sys.stderr)
         return None, bad
     chosen = [known[i] for i in ids] if ids else list(known.values())
     return list({f.id: f for f in chosen}.values()), bad
+
+
+def _one_line(text: str) -> str:
+    """File text on one line: its newlines (and U+2028) cannot forge lines of the output."""
+    return " ".join(text.split())
 
 
 def _derive_text(formula: Formula) -> str:
@@ -167,7 +180,8 @@ def _derive_text(formula: Formula) -> str:
     found = derivations(formula)
     batch = backward_text(formula) if formula.program else ""
     batch += cell_text(formula) if formula.cell else ""
-    lines = [f"{formula.id}: {formula.title_en} / {formula.title_fr}", f"  {formula.latex}"]
+    lines = [f"{formula.id}: {_one_line(formula.title_en)} / {_one_line(formula.title_fr)}",
+             f"  {_one_line(formula.latex)}"]
     if batch:
         lines.append(batch)
     elif not found:
