@@ -659,3 +659,10 @@ def test_braced_power_of_a_power_still_reads():
     """{x^2}^3 is read as (x^2)^3."""
     e = parse_expression("{x^2}^3", make_table({"x": "scalar"}))
     assert e == next(iter(e.free_symbols)) ** 6
+
+
+def test_softmax_element_zero_is_refused():
+    r"""\operatorname{softmax}(z)_0 of z in R^n is refused: elements are numbered from 1."""
+    message = _refusal(r"\operatorname{softmax}(z)_0", {"z": {"kind": "vector", "shape": ["n"]},
+                                                         "n": "index"})
+    assert "index 0 is outside 1..n" in message

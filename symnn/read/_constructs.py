@@ -263,7 +263,7 @@ class Constructs(Calculus):
         i, j = self.parse(ilo, iend), sp.Dummy("j", integer=True)
         size = decl.shape[0]
         size = sp.Integer(size) if str(size).isdigit() else self._size_symbol(str(size), k)
-        if i.is_Integer and size.is_Integer and not 1 <= i <= size:
+        if i.is_Integer and (i < 1 or size.is_Integer and i > size):  # softmax(z)_0
             raise self.error(f"index {i} is outside 1..{size} of {decl.latex}", sub)
         self.names.add(decl.latex)
         x = sp.IndexedBase(decl.pyname, real=True)
