@@ -184,3 +184,11 @@ def test_italic_e_stays_the_declared_name():
     r"""A declared e, and \mathit{e}, stay the declared name."""
     e = parse_expression(r"\mathit{e} + e", make_table({"e": "scalar"}))
     assert not e.has(sp.E) and len(e.free_symbols) == 1
+
+
+def test_a_call_followed_by_names_as_an_unbracketed_argument_is_refused():
+    r"""\log p(x) q(x) is refused with both readings: log(p(x) q(x)) or log(p(x)) q(x)."""
+    table = make_table({"x": "scalar", "p": {"kind": "function", "args": ["x"]},
+                        "q": {"kind": "function", "args": ["x"]}})
+    with pytest.raises(ParseError, match=r"ambiguous: write \\log\(p\(x\) q\(x\)\) or"):
+        parse_expression(r"\log p(x) q(x)", table)

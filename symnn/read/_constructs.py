@@ -342,7 +342,10 @@ class Constructs(Calculus):
             atom: list[tuple[str, int]] = []
             after = self.step(start, hi, atom)
             if self.toks[start].kind == "digit" or is_identifier_start(self.toks[start]):
+                first = after
                 after = self._juxtaposed(after, hi, atom)  # \sin 2x, \sin xy, \log \pi x
+                if after != first and self.toks[first - 1].text == ")":
+                    self._ambiguous_call(word, k, start, first, after)
             args = [_grammar.read(atom, self.src)]
         if len(args) not in arity:
             raise self.error(f"{word} takes {' or '.join(map(str, arity))} argument(s), "
@@ -351,6 +354,14 @@ class Constructs(Calculus):
         out.append((self.hole(value if power is None else value ** power, k),
                     self.toks[k].pos))
         return self.power(after, hi, out)
+
+    def _ambiguous_call(self, word: str, k: int, start: int, first: int, after: int) -> None:
+        """``\\log p(x) q(x)``: the call p(x) and the names after it are one argument or
+        not; refused with both readings."""
+        a = self.src[self.toks[start].pos:self.toks[first - 1].end]
+        b = self.src[self.toks[first].pos:self.toks[after - 1].end]
+        raise self.error(f"{word} {a} {b} is ambiguous: write {word}({a} {b}) or "
+                         f"{word}({a}) {b}", k)
 
     def _juxtaposed(self, k: int, hi: int, atom: list[tuple[str, int]]) -> int:
         """Names written right after a number or a name in an unbracketed argument (\\cos
