@@ -155,11 +155,24 @@ def _select(paths: list[str], ids: list[str], say_bad: bool = True
              for name in (*f.aliases, f.id)}
     unknown = [i for i in ids if i not in known]
     if unknown:
-        print(f"error: no formula {', '.join(map(repr, unknown))}; known: "
-              f"{', '.join(sorted({f.id for f in known.values()}))}", file=sys.stderr)
+        for exc in () if say_bad else bad:  # the file the id may be in could not be read
+            print(f"error: {exc}", file=sys.stderr)
+        ids_known = sorted({f.id for f in known.values()})
+        print(f"error: no formula {', '.join(map(repr, unknown))}; "
+              + (f"known: {', '.join(ids_known)}" if ids_known else "no formula could be read"),
+              file=sys.stderr)
+        return None, bad
+    if not known:
+        print("error: no formula could be read" if bad else "error: no formula file found",
+              file=sys.stderr)
         return None, bad
     chosen = [known[i] for i in ids] if ids else list(known.values())
     return list({f.id: f for f in chosen}.values()), bad
+
+
+def _one_line(text: str) -> str:
+    """File text on one line: its newlines (and U+2028) cannot forge lines of the output."""
+    return " ".join(text.split())
 
 
 def _derive_text(formula: Formula) -> str:
@@ -167,7 +180,8 @@ def _derive_text(formula: Formula) -> str:
     found = derivations(formula)
     batch = backward_text(formula) if formula.program else ""
     batch += cell_text(formula) if formula.cell else ""
-    lines = [f"{formula.id}: {formula.title_en} / {formula.title_fr}", f"  {formula.latex}"]
+    lines = [f"{formula.id}: {_one_line(formula.title_en)} / {_one_line(formula.title_fr)}",
+             f"  {_one_line(formula.latex)}"]
     if batch:
         lines.append(batch)
     elif not found:
@@ -192,6 +206,14 @@ def _cmd_derive(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _nothing_written(chosen: list[Formula]) -> str:
+    """What a refused codegen run dropped: the module is written whole or not at all."""
+    ids = sorted(f.id for f in chosen)
+    return (f"  no module written: none of the {len(ids)} formula(s) of this run is generated "
+            f"({', '.join(ids)}); leave out the formula named above (give the ids to keep) "
+            "or fix it")
+
+
 def _cmd_codegen(args: argparse.Namespace) -> int:
     chosen, bad = _select(args.paths, args.ids)
     if chosen is None:
@@ -207,9 +229,11 @@ def _cmd_codegen(args: argparse.Namespace) -> int:
         errors = [r for r in results.values() if r.status == "error"]
         for r in errors:
             print(f"  {r.id}: {r.error}", file=sys.stderr)
+        print(_nothing_written(chosen), file=sys.stderr)
         return EXIT_UNREADABLE if errors else EXIT_REFUTED
     except (*_READ_ERRORS, BudgetExceeded) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        print(_nothing_written(chosen), file=sys.stderr)
         return EXIT_UNREADABLE
     if args.output is None:
         sys.stdout.write(source)

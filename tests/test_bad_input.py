@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import make_table
 
 from symnn import ParseError, parse_statement
 from symnn.cli import EXIT_UNREADABLE, main
@@ -96,3 +97,24 @@ def test_huge_integer_literal_is_a_clean_error():
     with pytest.raises(ParseError, match="digits") as err:
         parse_statement("x = " + "9" * 5000, SymbolTable(auto=True))
     assert err.value.pos == 4
+
+
+def test_sum_from_zero_over_a_declared_vector_is_refused(capsys):
+    r"""\sum_{i=0}^{n} x_i of x in R^n is an error naming x_0, never a new free number."""
+    code = main(["check", r"\sum_{i=0}^{n} x_i = \sum_{i=1}^{n} x_i",
+                 "--assume", r"x \in \mathbb{R}^n"])
+    assert code == EXIT_UNREADABLE and "x_{0} is outside 1..n" in capsys.readouterr().err
+
+
+def test_sum_past_the_declared_size_is_refused(capsys):
+    r"""\sum_{i=1}^{n+1} x_i of x in R^n is an error naming the element past n."""
+    code = main(["check", r"\sum_{i=1}^{n+1} x_i = \sum_{i=1}^{n} x_i",
+                 "--assume", r"x \in \mathbb{R}^n"])
+    assert code == EXIT_UNREADABLE and "is outside 1..n (n = " in capsys.readouterr().err
+
+
+def test_element_zero_of_a_vector_of_symbolic_size_is_refused():
+    """x_0 of x in R^n is refused when read: elements are numbered from 1."""
+    table = make_table({"x": {"kind": "vector", "shape": ["n"]}, "n": "index"})
+    with pytest.raises(ParseError, match="index 0 is outside 1..n"):
+        parse_statement("x_0 = 0", table)

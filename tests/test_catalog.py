@@ -60,6 +60,16 @@ BROKEN = [
     ("unsafe-code-name", lambda t: t.replace('x = { kind = "scalar" }',
                                              'x = { kind = "scalar", name = "__class__" }'),
      "symbols.x.name", "not a safe identifier"),
+    ("helper-code-name", lambda t: t.replace('x = { kind = "scalar" }',
+                                             'x = { kind = "scalar", name = "_sigmoid" }'),
+     "symbols.x.name", "does not start with '_'"),
+    ("two-symbols-one-name", lambda t: t.replace('x = { kind = "scalar" }',
+                                                 'x = { kind = "scalar", name = "q" }')
+     .replace('y = { kind = "scalar" }', 'y = { kind = "scalar", name = "q" }'),
+     "symbols.y.name", "a name no other symbol has"),
+    ("name-taken-from-another-symbol", lambda t: t.replace('x = { kind = "scalar" }',
+                                                           'x = { kind = "scalar", name = "y" }'),
+     "symbols.y.name", "a name no other symbol has"),
 ]
 
 

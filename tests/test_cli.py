@@ -173,3 +173,54 @@ def test_derive_unknown_id_exits_2(capsys):
     """An unknown formula id is an input error that lists the known ids."""
     assert main(["derive", "no-such-formula"]) == EXIT_UNREADABLE
     assert "backprop-chain-rule" in capsys.readouterr().err
+
+
+def test_refused_codegen_names_every_formula_it_dropped(tmp_path, capsys):
+    """A codegen run refused for one formula says the others were not generated either."""
+    (tmp_path / "f.toml").write_text(
+        'id = "wrong"\ntitle = { en = "W", fr = "W" }\nlatex = \'y = 2x\'\n'
+        'checks = [{ kind = "claim", latex = \'y - x = 2x\' }]\n'
+        '[symbols]\nx = { kind = "scalar" }\ny = { kind = "scalar" }\n', encoding="utf-8")
+    (tmp_path / "g.toml").write_text(
+        'id = "fine"\ntitle = { en = "O", fr = "O" }\nlatex = \'y = x\'\n'
+        '[symbols]\nx = { kind = "scalar" }\ny = { kind = "scalar" }\n', encoding="utf-8")
+    assert main(["codegen", "--catalog", str(tmp_path)]) == EXIT_REFUTED
+    err = capsys.readouterr().err
+    assert "no module written" in err and "fine, wrong" in err
+
+
+_NO_TITLE = 'id = "bad"\nlatex = \'y = x\'\n[symbols]\nx = { kind = "scalar" }\n'
+
+
+def test_derive_prints_a_title_on_one_line(tmp_path, capsys):
+    """symnn derive prints a title's newlines as spaces: file text cannot forge output lines."""
+    (tmp_path / "f.toml").write_text(
+        'id = "t"\ntitle = { en = "A\\n[as printed]\\r\\nB", fr = "F" }\nlatex = \'y = x\'\n'
+        '[symbols]\nx = { kind = "scalar" }\ny = { kind = "scalar" }\n', encoding="utf-8")
+    assert main(["derive", "t", str(tmp_path / "f.toml")]) == EXIT_OK
+    assert capsys.readouterr().out.splitlines()[0] == "t: A [as printed] B / F"
+
+
+def test_codegen_with_no_readable_formula_says_so(tmp_path, capsys):
+    """codegen with only unreadable files says no formula could be read, exit 2."""
+    (tmp_path / "bad.toml").write_text(_NO_TITLE, encoding="utf-8")
+    assert main(["codegen", "--catalog", str(tmp_path)]) == EXIT_UNREADABLE
+    err = capsys.readouterr().err
+    assert "no formula could be read" in err and "exceeded" not in err
+
+
+def test_docs_with_no_readable_formula_says_so(tmp_path, capsys):
+    """docs with only unreadable files says no formula could be read and writes nothing."""
+    (tmp_path / "bad.toml").write_text(_NO_TITLE, encoding="utf-8")
+    code = main(["docs", "-o", str(tmp_path / "site"), "--catalog", str(tmp_path / "bad.toml")])
+    err = capsys.readouterr().err
+    assert code == EXIT_UNREADABLE and "no formula could be read" in err
+    assert not (tmp_path / "site").exists()
+
+
+def test_derive_from_an_unreadable_file_shows_the_files_error(tmp_path, capsys):
+    """derive x FILE with FILE unreadable shows FILE's error, not an empty list of ids."""
+    (tmp_path / "bad.toml").write_text(_NO_TITLE, encoding="utf-8")
+    assert main(["derive", "x", str(tmp_path / "bad.toml")]) == EXIT_UNREADABLE
+    err = capsys.readouterr().err
+    assert "key 'title'" in err and "known: \n" not in err

@@ -214,3 +214,25 @@ def test_hostile_pages_run_no_script_in_headless_chromium(tmp_path):
     planted.write_text(f"<html><head><title>safe</title></head><body>{hostile}</body></html>"
                        .replace('\\"', '"'), encoding="utf-8")
     assert _rendered_title(planted) == "pwned"
+
+
+def test_a_key_of_sixty_thousand_dotted_parts_is_refused_before_parsing(tmp_path):
+    """a.a.a... (60,000 parts) is a CatalogError naming its line within a second, not minutes."""
+    path = tmp_path / "deep.toml"
+    path.write_text('id = "deep"\n' + "a" + ".a" * 60000 + " = 1\n", encoding="utf-8")
+    start = time.perf_counter()
+    with pytest.raises(CatalogError) as err:
+        load_formula(path)
+    assert err.value.key == "(line 2)" and time.perf_counter() - start < 1.0
+
+
+def test_a_table_header_of_many_dotted_parts_is_refused():
+    """A [a.a.a...] header of 40 parts is refused like a key."""
+    with pytest.raises(CatalogError, match="dotted parts"):
+        load_formula("h.toml", SIGMOID + "[" + ".".join(["a"] * 40) + "]\n")
+
+
+def test_dots_inside_strings_do_not_count_as_key_parts():
+    """A source of 100 dots inside a string still loads."""
+    text = SIGMOID.replace('source = "', 'source = "' + "." * 100)
+    assert load_formula("dots.toml", text).id == "sigmoid"

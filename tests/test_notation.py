@@ -637,3 +637,32 @@ def test_argmax_claims_are_checked_numerically(claim, assume, code):
     from symnn.cli import main
 
     assert main(["check", claim, *(a for x in assume for a in ("--assume", x))]) == code
+
+
+def test_double_superscript_is_refused():
+    """x^{2}^{3} is refused, as TeX refuses it, with the two forms to write instead."""
+    message = _refusal("x^{2}^{3}", {"x": "scalar"})
+    assert "double superscript: write {x^{2}}^{3} or x^{6}" in message
+
+
+def test_double_subscript_is_refused():
+    """x_1_2 is refused as a double subscript."""
+    assert "double subscript" in _refusal("x_1_2", {"x_{12}": "scalar"})
+
+
+def test_double_superscript_inside_a_script_is_refused():
+    """e^{x^2^3} is refused: the check reaches into script arguments."""
+    assert "double superscript" in _refusal("e^{x^2^3}", {"x": "scalar"})
+
+
+def test_braced_power_of_a_power_still_reads():
+    """{x^2}^3 is read as (x^2)^3."""
+    e = parse_expression("{x^2}^3", make_table({"x": "scalar"}))
+    assert e == next(iter(e.free_symbols)) ** 6
+
+
+def test_softmax_element_zero_is_refused():
+    r"""\operatorname{softmax}(z)_0 of z in R^n is refused: elements are numbered from 1."""
+    message = _refusal(r"\operatorname{softmax}(z)_0", {"z": {"kind": "vector", "shape": ["n"]},
+                                                         "n": "index"})
+    assert "index 0 is outside 1..n" in message

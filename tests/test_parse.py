@@ -147,3 +147,48 @@ def test_matrix_products_keep_their_order_with_many_placeholders():
     w, x, u, a = (table.decls[k].sympy() for k in ("W", "x", "U", "a"))
     got = parse_expression(r"\tanh(Wx + Ua + b) + Ua + Wx + Ua + Wx + Ua", table)
     assert got.has(w * x) and got.has(u * a) and not got.has(x * w) and not got.has(a * u)
+
+
+def test_unbracketed_argument_takes_the_names_after_a_name():
+    r"""\sin xy is sin(xy), as \sin 2xy is sin(2xy), never sin(x) y."""
+    table = make_table({"x": "scalar", "y": "scalar"})
+    assert parse_expression(r"\sin xy", table) == parse_expression(r"\sin(xy)", table)
+
+
+def test_unbracketed_argument_after_a_constant_takes_the_names():
+    r"""\log \pi x is log(pi x), never log(pi) x."""
+    table = make_table({"x": "scalar"})
+    assert parse_expression(r"\log \pi x", table) == parse_expression(r"\log(\pi x)", table)
+
+
+def test_a_space_ends_an_unbracketed_argument():
+    r"""\sin x \, y is sin(x) y: the written space separates the argument from y."""
+    table = make_table({"x": "scalar", "y": "scalar"})
+    assert parse_expression(r"\sin x \, y", table) == parse_expression(r"\sin(x) y", table)
+
+
+def test_another_function_ends_an_unbracketed_argument():
+    r"""\sin x \cos y is sin(x) cos(y)."""
+    table = make_table({"x": "scalar", "y": "scalar"})
+    assert parse_expression(r"\sin x \cos y", table) == \
+        parse_expression(r"\sin(x) \cos(y)", table)
+
+
+def test_upright_e_is_eulers_number_when_italic_e_is_declared():
+    r"""\mathrm{e} is Euler's number even when e is a declared name."""
+    e = parse_expression(r"\mathrm{e}^x", make_table({"e": "scalar", "x": "scalar"}))
+    assert e == sp.exp(next(iter(e.free_symbols)))
+
+
+def test_italic_e_stays_the_declared_name():
+    r"""A declared e, and \mathit{e}, stay the declared name."""
+    e = parse_expression(r"\mathit{e} + e", make_table({"e": "scalar"}))
+    assert not e.has(sp.E) and len(e.free_symbols) == 1
+
+
+def test_a_call_followed_by_names_as_an_unbracketed_argument_is_refused():
+    r"""\log p(x) q(x) is refused with both readings: log(p(x) q(x)) or log(p(x)) q(x)."""
+    table = make_table({"x": "scalar", "p": {"kind": "function", "args": ["x"]},
+                        "q": {"kind": "function", "args": ["x"]}})
+    with pytest.raises(ParseError, match=r"ambiguous: write \\log\(p\(x\) q\(x\)\) or"):
+        parse_expression(r"\log p(x) q(x)", table)

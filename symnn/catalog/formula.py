@@ -23,6 +23,7 @@ from ..read import (
     parse_domain,
     pyname_of,
 )
+from ._keys import MAX_KEY_PARTS, long_dotted_key
 from ._model import CheckModel, SymbolModel, VariantModel, validate
 from ._schema import BatchSpec, CatalogError, CellSpec, _cell, _mdp, _plots, _program, _want
 
@@ -143,6 +144,7 @@ _NEEDS_LATEX = {kind for kind, (_, needs) in CHECK_KINDS.items() if needs}
 
 def _symbols(raw: dict[str, SymbolModel], path: str) -> SymbolTable:
     table = SymbolTable()
+    named: dict[str, tuple[str, bool]] = {}  # pyname -> (key, given by `name`)
     for name, spec in raw.items():
         key = f"symbols.{name}"
         try:
@@ -168,6 +170,14 @@ def _symbols(raw: dict[str, SymbolModel], path: str) -> SymbolTable:
             args = [canonical_name(a) for a in spec.args]
         except (ValueError, ParseError) as exc:
             raise CatalogError(path, f"{key}.name", str(exc)) from None
+        _want(spec.name is None or not spec.name.startswith("_"), path, f"{key}.name",
+              f"a name that does not start with '_' (got {spec.name!r}: names starting with "
+              "'_' are kept for the helpers of generated code)")
+        other, explicit = named.get(pyname, ("", False))
+        _want(not other or not (explicit or spec.name is not None), path, f"{key}.name",
+              f"a name no other symbol has ({pyname!r} is also the name of {other}): "
+              "generated code takes arguments by these names")
+        named.setdefault(pyname, (key, spec.name is not None))
         table.declare(Decl(canon, spec.kind, domain, pyname, tuple(str(s) for s in spec.shape),
                            tuple(args), spec.distribution or ""))
     for decl in table.decls.values():
@@ -241,6 +251,9 @@ def load_formula(path: str | Path, text: str | None = None) -> Formula:
             _want(len(raw) <= MAX_FILE_BYTES, where, "(file)",
                   f"a formula file of at most {MAX_FILE_BYTES} bytes")
             text = raw.decode("utf-8")
+        deep = long_dotted_key(text)
+        _want(deep is None, where, f"(line {deep})", f"a key of at most {MAX_KEY_PARTS} "
+              "dotted parts (a longer one is refused before the TOML is read)")
         data = tomllib.loads(text.removeprefix("\ufeff"))
     except (OSError, UnicodeDecodeError) as exc:
         raise CatalogError(where, "(file)", f"a readable UTF-8 file ({exc})") from None

@@ -61,8 +61,26 @@ def free_indices(expr: sp.Expr, decls: dict[str, Decl], sizes: dict, rng) -> dic
     return {s: sp.Integer(int(rng.integers(1, top + 1))) for s in free}
 
 
-def flatten_indexed(expr: sp.Expr) -> tuple[sp.Expr, dict[sp.Symbol, str]]:
-    """Replace x[3] by a symbol x__3; return the map symbol -> base name."""
+def _outside(ix: sp.Indexed, decls: dict[str, Decl], size: dict) -> str | None:
+    """Why element ix lies outside its declared vector or matrix at these sizes, or None."""
+    decl = decls.get(str(ix.base.label))
+    if decl is None or len(decl.shape) != len(ix.indices):
+        return None
+    known = {str(k): int(v) for k, v in size.items()}
+    for i, dim in zip(ix.indices, decl.shape, strict=True):
+        top = int(dim) if str(dim).isdigit() else known.get(str(dim))
+        if int(i) < 1 or top is not None and int(i) > top:
+            at = "" if top is None or str(dim).isdigit() else f" ({dim} = {top} here)"
+            where = ",".join(str(int(j)) for j in ix.indices)
+            return f"{decl.latex}_{{{where}}} is outside 1..{dim}{at}: elements are numbered " \
+                f"from 1 to the declared size"
+    return None
+
+
+def flatten_indexed(expr: sp.Expr, decls: dict[str, Decl] | None = None,
+                    size: dict | None = None) -> tuple[sp.Expr, dict[sp.Symbol, str]]:
+    """Replace x[3] by a symbol x__3; return the map symbol -> base name. With the
+    declarations, an element outside its declared size (x_0, x_{n+1}) is an error."""
     expr = expr.replace(  # sums and products with integer bounds, written out
         lambda e: isinstance(e, sp.Sum | sp.Product) and all(
             lo.is_Integer and hi.is_Integer for _, lo, hi in e.limits),
@@ -71,6 +89,9 @@ def flatten_indexed(expr: sp.Expr) -> tuple[sp.Expr, dict[sp.Symbol, str]]:
     for ix in expr.atoms(sp.Indexed):
         if not all(i.is_Integer for i in ix.indices):
             raise DeriveError(f"{ix} keeps a symbolic index after expanding the sums")
+        why = None if decls is None else _outside(ix, decls, size or {})
+        if why is not None:
+            raise DeriveError(why)
         name = f"{ix.base.label}__" + "_".join(str(int(i)).replace("-", "m") for i in ix.indices)
         sym = sp.Symbol(name, real=True)
         mapping[ix], bases[sym] = sym, str(ix.base.label)

@@ -98,7 +98,7 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
         if sp.false in cons:
             continue  # this size lies outside the constraints
         left, right = (e.subs(size).doit() if size else e for e in (lhs, rhs))
-        (left, lb), (right, rb) = flatten_indexed(left), flatten_indexed(right)
+        (left, lb), (right, rb) = (flatten_indexed(e, decls, size) for e in (left, right))
         bases = {**lb, **rb}
         free = set().union(left.free_symbols, right.free_symbols,
                            *(c.free_symbols for c in cons))

@@ -21,6 +21,11 @@ from ._notation import (
 
 __all__ = ["Constructs"]
 
+#: Upright text commands: ``\\mathrm{e}`` is Euler's number whatever an italic e means.
+_UPRIGHT = frozenset({r"\textrm", r"\text", r"\mathrm", r"\operatorname"})
+#: A space written after an unbracketed argument ends it: ``\\sin x \\, y`` is sin(x) y.
+_SPACES = frozenset({r"\,", r"\;", r"\:", r"\ ", r"\quad", r"\qquad"})
+
 
 class Constructs(Calculus):
     """Cases, counts, norms, named functions, binders and function calls."""
@@ -221,7 +226,8 @@ class Constructs(Calculus):
         if decl is None and word in BUILTIN_FUNCTIONS:
             func, arity = BUILTIN_FUNCTIONS[word]
             return self.apply(func, arity, word, k, nxt, hi, out)
-        if decl is None and word == "e":  # \mathrm{e}: Euler's number
+        if word == "e" and (decl is None or self.toks[k].text in _UPRIGHT):
+            # \mathrm{e}: Euler's number, even when an italic e is a declared name
             self.allowed.add(str(sp.E))
             out.append((self.hole(sp.E, k), self.toks[k].pos))
             return self.power(nxt, hi, out)
@@ -257,7 +263,7 @@ class Constructs(Calculus):
         i, j = self.parse(ilo, iend), sp.Dummy("j", integer=True)
         size = decl.shape[0]
         size = sp.Integer(size) if str(size).isdigit() else self._size_symbol(str(size), k)
-        if i.is_Integer and size.is_Integer and not 1 <= i <= size:
+        if i.is_Integer and (i < 1 or size.is_Integer and i > size):  # softmax(z)_0
             raise self.error(f"index {i} is outside 1..{size} of {decl.latex}", sub)
         self.names.add(decl.latex)
         x = sp.IndexedBase(decl.pyname, real=True)
@@ -335,8 +341,11 @@ class Constructs(Calculus):
                 raise self.error(f"{word} needs an argument", k)
             atom: list[tuple[str, int]] = []
             after = self.step(start, hi, atom)
-            if self.toks[start].kind == "digit":  # \sin 2x, \log 2\pi: a coefficient and
-                after = self._juxtaposed(after, hi, atom)  # the names after it, as printed
+            if self.toks[start].kind == "digit" or is_identifier_start(self.toks[start]):
+                first = after
+                after = self._juxtaposed(after, hi, atom)  # \sin 2x, \sin xy, \log \pi x
+                if after != first and self.toks[first - 1].text == ")":
+                    self._ambiguous_call(word, k, start, first, after)
             args = [_grammar.read(atom, self.src)]
         if len(args) not in arity:
             raise self.error(f"{word} takes {' or '.join(map(str, arity))} argument(s), "
@@ -346,14 +355,24 @@ class Constructs(Calculus):
                     self.toks[k].pos))
         return self.power(after, hi, out)
 
+    def _ambiguous_call(self, word: str, k: int, start: int, first: int, after: int) -> None:
+        """``\\log p(x) q(x)``: the call p(x) and the names after it are one argument or
+        not; refused with both readings."""
+        a = self.src[self.toks[start].pos:self.toks[first - 1].end]
+        b = self.src[self.toks[first].pos:self.toks[after - 1].end]
+        raise self.error(f"{word} {a} {b} is ambiguous: write {word}({a} {b}) or "
+                         f"{word}({a}) {b}", k)
+
     def _juxtaposed(self, k: int, hi: int, atom: list[tuple[str, int]]) -> int:
-        """Names written right after a number in an unbracketed argument (\\cos 2\\theta is
-        cos(2 theta), never cos(2) theta); another function's name ends the argument."""
+        """Names written right after a number or a name in an unbracketed argument (\\cos
+        2\\theta is cos(2 theta), \\sin xy is sin(xy), never sin(x) y); another function's
+        name or an operator ends the argument."""
         while True:
             j = self.skip_dropped(k)
             t = self.tok(j)
             if j >= hi or t is None or not is_identifier_start(t) or t.text in BUILTIN_FUNCTIONS \
-                    or t.text in NAME_COMMANDS:
+                    or t.text in NAME_COMMANDS \
+                    or any(x.text in _SPACES for x in self.toks[k:j]):  # \sin x \, y
                 return k
             atom.append((r" \cdot ", t.pos))
             k = self.step(j, hi, atom)

@@ -179,7 +179,47 @@ def match_groups(tokens: list[Token], src: str) -> dict[int, int]:
             pairs[stack.pop()] = k
     if stack:
         raise ParseError("unbalanced '{': it is never closed", src, tokens[stack[-1]].pos)
+    _refuse_double_scripts(tokens, pairs, src)
     return pairs
+
+
+_DOUBLE = {"^": ("superscript", "{x^{2}}^{3} or x^{6}"), "_": ("subscript", "x_{12} or x_{1,2}")}
+
+
+def _script_end(tokens: list[Token], k: int, braces: dict[int, int]) -> int:
+    """Index after the argument of the script mark at k: a group, or one token (a command
+    with its braced groups, as in ``P_\\text{start}``)."""
+    k += 1
+    if k >= len(tokens):
+        return k
+    if tokens[k].kind == "char" and tokens[k].text == "{":
+        return braces[k] + 1
+    if tokens[k].kind == "cmd":
+        k += 1
+        while k < len(tokens) and tokens[k].kind == "char" and tokens[k].text == "{":
+            k = braces[k] + 1
+        return k
+    return k + 1
+
+
+def _refuse_double_scripts(tokens: list[Token], braces: dict[int, int], src: str) -> None:
+    """TeX's "Double superscript" and "Double subscript": ``x^{2}^{3}`` and ``x_1_2`` are
+    refused, as TeX refuses them, rather than read as one of their possible meanings."""
+    for start, tok in enumerate(tokens):
+        if tok.kind != "char" or tok.text not in "^_":
+            continue
+        seen: set[str] = set()
+        k = start
+        while k < len(tokens) and tokens[k].kind == "char" and tokens[k].text in "^_'":
+            mark = tokens[k].text
+            if mark == "'":
+                k += 1
+                continue
+            if mark in seen:
+                what, instead = _DOUBLE[mark]
+                raise ParseError(f"double {what}: write {instead}", src, tokens[k].pos)
+            seen.add(mark)
+            k = _script_end(tokens, k, braces)
 
 
 def find_close(tokens: list[Token], start: int, stop: int, src: str) -> int:

@@ -298,7 +298,7 @@ class Names(Masker):
                              f"{_WRITE[decl.kind].format(n=decl.latex)}", lo)
         indices = tuple(p if isinstance(p, sp.Integer) else self.parse(*p) for p in parts)
         for i, size in zip(indices, decl.shape, strict=False):
-            if i.is_Integer and str(size).isdigit() and not 1 <= int(i) <= int(size):
+            if i.is_Integer and (int(i) < 1 or str(size).isdigit() and int(i) > int(size)):
                 raise self.error(f"index {i} is outside 1..{size} of {decl.latex} (elements "
                                  f"are numbered from 1 as printed)", lo)
         return indices
