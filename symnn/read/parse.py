@@ -10,7 +10,10 @@ account for every placeholder and forbid atoms the source did not ask for.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import sympy as sp
 
@@ -94,25 +97,30 @@ def _unbox(reader: _Reader) -> tuple[int, int]:
     return lo, hi
 
 
-def _unbuildable(src: str, exc: Exception) -> ParseError:
-    """A reading SymPy refuses to build (Max of a matrix product, a comparison of matrices):
-    a clear refusal, never an internal error."""
-    return ParseError(f"SymPy cannot build this reading ({exc}); a scalar function such as "
-                      "\\max or a comparison is not read on a vector or matrix: write it per "
-                      "element", src, 0)
+T = TypeVar("T")
 
 
+def _refusing_unbuildable(read: Callable[[str, SymbolTable], T]
+                         ) -> Callable[[str, SymbolTable], T]:
+    """``read``, with a reading SymPy refuses to build (Max of a matrix product, a comparison
+    of matrices: a TypeError or ValueError that is not a ParseError) turned into a clear
+    refusal, never an internal error."""
+    @functools.wraps(read)
+    def reading(src: str, table: SymbolTable) -> T:
+        try:
+            return read(src, table)
+        except ParseError:
+            raise
+        except (TypeError, ValueError) as exc:
+            raise ParseError(f"SymPy cannot build this reading ({exc}); a scalar function such "
+                             "as \\max or a comparison is not read on a vector or matrix: "
+                             "write it per element", src, 0) from None
+    return reading
+
+
+@_refusing_unbuildable
 def parse_statement(src: str, table: SymbolTable) -> Statement:
     """Parse ``lhs = rhs``, ``lhs \\leftarrow rhs`` or a bare expression, strictly."""
-    try:
-        return _parse_statement(src, table)
-    except ParseError:
-        raise
-    except (TypeError, ValueError) as exc:
-        raise _unbuildable(src, exc) from None
-
-
-def _parse_statement(src: str, table: SymbolTable) -> Statement:
     if not src.strip():
         raise ParseError("empty input", src, 0)
     reader = _Reader(src, table)
@@ -140,17 +148,9 @@ def parse_expression(src: str, table: SymbolTable) -> sp.Expr:
     return st.rhs
 
 
+@_refusing_unbuildable
 def parse_condition(src: str, table: SymbolTable) -> sp.Basic:
     """Parse one comparison such as ``F \\le W + 2P`` (a constraint between symbols)."""
-    try:
-        return _parse_condition(src, table)
-    except ParseError:
-        raise
-    except (TypeError, ValueError) as exc:
-        raise _unbuildable(src, exc) from None
-
-
-def _parse_condition(src: str, table: SymbolTable) -> sp.Basic:
     if not src.strip():
         raise ParseError("empty input", src, 0)
     reader = _Reader(src, table)
