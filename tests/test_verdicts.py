@@ -239,3 +239,13 @@ def test_the_derivative_of_the_sign_is_zero_away_from_its_kink():
 def test_a_planted_error_in_the_derivative_of_the_sign_is_refuted():
     """d/dx sgn(x) = 1 is refuted (exit 1)."""
     assert _code(r"\frac{d}{dx} \operatorname{sgn}(x) = 1") == 1
+
+
+def test_assume_zero_lt_x_lt_one_is_the_unit_interval_domain():
+    """'0 < x < 1' narrows x to the domain (0, 1), as 'x \\in (0,1)' does: x < 0.99 is refuted."""
+    assert [_code("x < 0.99", "--assume", a) for a in ("0 < x < 1", r"x \in (0,1)")] == [1, 1]
+
+
+def test_a_true_bound_on_the_unit_interval_holds():
+    """The planted bound above is the error: x < 1 holds under '0 < x < 1'."""
+    assert _code("x < 1", "--assume", "0 < x < 1") == 0

@@ -36,12 +36,15 @@ from .verify import DEFAULT_POINTS, compare
 
 __all__ = ["check_claim"]
 
+#: '0 < p < 1': the domain (0, 1) (its own sampler and simple points), not two constraints
+_UNIT_INTERVAL = re.compile(r"^0\s*<\s*(?P<name>.+?)\s*<\s*1$")
+
 #: ``--assume`` forms: a pattern over the text and the domain it gives the name.
 _ASSUME_FORMS = [  # 'n integer >= 0' is an integer domain, not "n integer" >= 0
     (re.compile(r"^(?P<name>\S+)\s+(?P<dom>integer.*)$"), lambda m: m.group("dom")),
     (re.compile(r"^(?P<name>\S+)\s+(?P<dom>real|positive|nonnegative|negative|nonzero)$"),
      lambda m: m.group("dom")),
-    (re.compile(r"^0\s*<\s*(?P<name>.+?)\s*<\s*1$"), lambda m: "(0,1)"),
+    (_UNIT_INTERVAL, lambda m: "(0,1)"),
     (re.compile(r"^(?P<name>.+?)\s*(?P<op>>=|\\geq|\\ge)\s*0$"), lambda m: "nonnegative"),
     (re.compile(r"^(?P<name>.+?)\s*(?P<op>>)\s*0$"), lambda m: "positive"),
     (re.compile(r"^(?P<name>.+?)\s*(?P<op><)\s*0$"), lambda m: "negative"),
@@ -60,7 +63,7 @@ def _chains(assume: Sequence[str]) -> list[str]:
     out = []
     for text in assume:
         m = _CHAIN.match(text.strip())
-        if m and not _ASSUME_FORMS[1][0].match(text.strip()):
+        if m and not _UNIT_INTERVAL.match(text.strip()):
             out += [f"{m['a']} {m['o1']} {m['x']}", f"{m['x']} {m['o2']} {m['b']}"]
         else:
             out.append(text)
