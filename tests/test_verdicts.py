@@ -249,3 +249,10 @@ def test_assume_zero_lt_x_lt_one_is_the_unit_interval_domain():
 def test_a_true_bound_on_the_unit_interval_holds():
     """The planted bound above is the error: x < 1 holds under '0 < x < 1'."""
     assert _code("x < 1", "--assume", "0 < x < 1") == 0
+
+
+def test_a_counterexample_without_variables_names_no_empty_point(capsys):
+    """\\pi = 3.14 is refuted; its counterexample says it has no variable, not 'at :'."""
+    assert _code(r"\pi = 3.14") == 1
+    out = capsys.readouterr().out
+    assert "counterexample (no variable): left 3.14159" in out and "at :" not in out

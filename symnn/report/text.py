@@ -61,7 +61,8 @@ def _counterexample(c: CheckResult) -> str:
     point = ce.get("case") or ", ".join(f"{k} = {v:.6g}"
                                         for k, v in sorted(ce.get("point", {}).items()))
     drawn = "".join(f"\n    {name} = {value}" for name, value in ce.get("values", {}).items())
-    return (f"at {point}: left {ce.get('lhs', float('nan')):.10g}, right "
+    where = f"at {point}: " if point else "(no variable): "  # a claim about constants
+    return (f"{where}left {ce.get('lhs', float('nan')):.10g}, right "
             f"{ce.get('rhs'):.10g}{drawn}")
 
 
