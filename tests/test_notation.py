@@ -666,3 +666,14 @@ def test_softmax_element_zero_is_refused():
     message = _refusal(r"\operatorname{softmax}(z)_0", {"z": {"kind": "vector", "shape": ["n"]},
                                                          "n": "index"})
     assert "index 0 is outside 1..n" in message
+
+
+@pytest.mark.parametrize("claim, code", [
+    (r"\phi(3) = 9", 0), (r"\phi(3) = 10", 1), (r"G(2, 5) = 10", 0), (r"G(2, 5) = 7", 1)])
+def test_a_where_definition_makes_any_name_a_function(claim, code):
+    """--where '\\phi(z) = z^2' or 'G(a, b) = a b' defines a function of any name (was: only f,
+    g, h, L; the others were 'dropped by the grammar'); planted values are refuted."""
+    from symnn.cli import main
+
+    where = r"\phi(z) = z^2" if "phi" in claim else "G(a, b) = a b"
+    assert main(["check", claim, "--where", where]) == code

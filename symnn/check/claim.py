@@ -92,10 +92,39 @@ def _array(m: re.Match, table: SymbolTable) -> None:
                                               for x in sizes)))
 
 
+#: '\phi(z) = ...', 'G(a, b) = ...': a definition whose left side applies a name to distinct
+#: variables defines a function of that name (any name, not only f, g, h, L)
+_FUNCTION_HEAD = re.compile(r"^\s*(?P<name>\\?[A-Za-z]+(?:_\{?[A-Za-z0-9]+\}?)?)\s*"
+                            r"\(\s*(?P<args>\\?[A-Za-z]+(?:\s*,\s*\\?[A-Za-z]+)*)\s*\)\s*=")
+
+
+def _declare_function(text: str, table: SymbolTable) -> None:
+    """Declare the function a --where definition's left side names, when it is undeclared."""
+    m = _FUNCTION_HEAD.match(text)
+    if m is None:
+        return
+    try:
+        name = canonical_name(m["name"])
+        args = tuple(canonical_name(a.strip()) for a in m["args"].split(","))
+    except ParseError:
+        return
+    if len(set(args)) != len(args) or table.get(name) is not None or \
+            m["name"].lstrip("\\") in _NOT_FUNCTION_NAMES:
+        return
+    table.declare(Decl(name, "function", parse_domain("real"), pyname_of(name), args=args))
+
+
+#: names a --where definition cannot make a function of (functions symnn already reads)
+_NOT_FUNCTION_NAMES = frozenset({"sigma", "exp", "log", "ln", "tanh", "sin", "cos", "tan",
+                                 "max", "min", "frac", "sqrt"})
+
+
 def _read_where(where: tuple[str, ...], table: SymbolTable):
     """The --where definitions; ``p_i = ...`` defines every element of p (see
     :func:`declare_element_definition`); a definition of p_i through p_{i+1} is refused."""
     elements = [text for text in where if declare_element_definition(text, table)]
+    for text in where:
+        _declare_function(text, table)
     try:
         return read_definitions(where, table)
     except DeriveError as exc:
