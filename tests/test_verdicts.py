@@ -256,3 +256,13 @@ def test_a_counterexample_without_variables_names_no_empty_point(capsys):
     assert _code(r"\pi = 3.14") == 1
     out = capsys.readouterr().out
     assert "counterexample (no variable): left 3.14159" in out and "at :" not in out
+
+
+def test_identical_sides_that_overflow_float64_are_proved_not_undecided():
+    """(x+1)^{100000} on both sides overflows float64 at most points; the proof decides it."""
+    assert _code(r"(x+1)^{100000} = (x+1)^{100000}") == 0
+
+
+def test_the_same_power_with_a_planted_one_is_refuted():
+    """(x+1)^{100000} = (x+1)^{100000} + 1 is refuted where float64 still reaches."""
+    assert _code(r"(x+1)^{100000} = (x+1)^{100000} + 1") == 1

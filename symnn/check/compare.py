@@ -162,10 +162,12 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
                               worst[2], seed, worst[0] / tol)
         return _shrunk(refuted, lhs, rhs, table, decls, seed, points, constraints) \
             if sizes is None else refuted
-    if share < MIN_SHARE:
+    if share < MIN_SHARE and not (prove and not partial and try_prove(
+            strip_guards(lhs), strip_guards(rhs))[0]):  # a proof covers what float64 could not
         return CheckResult(kind, False, f"undecided: holds numerically on part of the domain "
-                           f"only: both sides undefined at {drawn - total} of {drawn} sampled "
-                           "points (narrow the domain with --assume)", "undecided", total,
+                           f"only: both sides undefined or beyond float64 at {drawn - total} of "
+                           f"{drawn} sampled points (narrow the domain with --assume)",
+                           "undecided", total,
                            max_abs, worst[1], None, seed, worst[0] / tol)
     lone = sorted(lhs.free_symbols | rhs.free_symbols, key=lambda s: s.name)
     if len(lone) == 1 and not constraints and sizes is None and lone[0].name in decls and \
