@@ -266,3 +266,16 @@ def test_identical_sides_that_overflow_float64_are_proved_not_undecided():
 def test_the_same_power_with_a_planted_one_is_refuted():
     """(x+1)^{100000} = (x+1)^{100000} + 1 is refuted where float64 still reaches."""
     assert _code(r"(x+1)^{100000} = (x+1)^{100000} + 1") == 1
+
+
+_XA = ("--assume", r"x \in \mathbb{R}^n", "--assume", r"A \in \mathbb{R}^{n \times n}")
+
+
+def test_a_matrix_difference_below_float64_tolerance_is_refuted_at_high_precision():
+    """x^T A x = x^T A^T x + 10^{-13}: too small for float64, the same at 50-1200 digits."""
+    assert _code(r"x^T A x = x^T A^T x + 10^{-13}", *_XA) == 1
+
+
+def test_the_matrix_identity_without_the_planted_shift_holds():
+    """x^T A x = x^T A^T x holds (the shift above is the planted error)."""
+    assert _code(r"x^T A x = x^T A^T x", *_XA) == 0

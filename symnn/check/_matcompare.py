@@ -65,6 +65,22 @@ def _confirmed(lhs: sp.Expr, rhs: sp.Expr, values: dict) -> bool:
     return False
 
 
+def _persistent(lhs: sp.Expr, rhs: sp.Expr, values: dict) -> tuple[tuple, float] | None:
+    """(component, gap) of the largest gap when the sides differ beyond the bound of every
+    precision of LADDER by the same amount (relative 1e-6 between 320 and 1200 digits): a
+    difference too small for float64 that is no rounding; None otherwise."""
+    gaps = [_high(lhs, rhs, values, digits) for digits in LADDER]
+    if any(g is None for g in gaps):
+        return None
+    i = np.unravel_index(int(np.argmax(gaps[-1])), np.shape(gaps[-1]))
+    top = [float(g[i]) for g in gaps]
+    bounds = [10.0 ** (10 - d) for d in LADDER]
+    if all(t > b for t, b in zip(top, bounds, strict=True)) and np.isfinite(top[-1]) and \
+            abs(top[1] - top[2]) <= 1e-6 * top[2]:
+        return i, top[-1]
+    return None
+
+
 def matrix_compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "claim",
                    seed: int = 0) -> CheckResult:
     """lhs == rhs at TRIALS draws of sizes and values; a float64 disagreement refutes only if it
@@ -115,6 +131,19 @@ def matrix_compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str 
         return CheckResult(kind, False, f"undecided: both sides are undefined at every draw "
                            f"({TRIALS} draws): nothing was compared", "undecided", 0, seed=seed)
     first = next(t for t in trials if np.isfinite(np.asarray(t[3], dtype=float)).any())
+    if not unjudged and not _confirmed(lhs, rhs, first[2]) and \
+            (high := _persistent(lhs, rhs, first[2])) is not None:  # below float64's tolerance
+        sizes, i, gap = first[1], high[0], high[1]
+        return CheckResult(kind, False, f"refuted: the sides differ by {gap:.3g} (below float64's "
+                           f"tolerance; the same at {LADDER[0]}, {LADDER[1]} and {LADDER[-1]} "
+                           "digits)", "numeric (matrices)", TRIALS, max_rel_error=gap,
+                           counterexample={"point": {k: float(v) for k, v in sizes.items()},
+                                           "lhs": float(np.asarray(first[3], dtype=float)[i]),
+                                           "rhs": float(np.asarray(first[4], dtype=float)[i]),
+                                           "case": f"sizes {sizes}, component "
+                                                   f"{tuple(map(int, i))}",
+                                           "values": _drawn(first[2])}, seed=seed,
+                           margin=gap / 1e-9)
     if unjudged or not _confirmed(lhs, rhs, first[2]):
         return CheckResult(kind, False, f"undecided: equal in float64 at {TRIALS} draws, but "
                            f"not confirmed at {LADDER[0]} to {LADDER[-1]} digits", "undecided",
