@@ -677,3 +677,14 @@ def test_a_where_definition_makes_any_name_a_function(claim, code):
 
     where = r"\phi(z) = z^2" if "phi" in claim else "G(a, b) = a b"
     assert main(["check", claim, "--where", where]) == code
+
+
+@pytest.mark.parametrize("claim", [r"\sigma x = \sigma(x)", r"\sigma(2x) = \sigma 2x",
+                                   r"\sigma^2 + x = \sigma(x)"])
+def test_a_function_name_used_both_applied_and_as_a_name_is_refused(claim):
+    """\\sigma 2x = \\sigma(2x) read \\sigma(2x) as sigma times 2x (a silent misreading): now
+    refused, saying to write \\sigma(x) or declare the name."""
+    from symnn.read import SymbolTable, parse_statement
+
+    with pytest.raises(ParseError, match="used both as a function"):
+        parse_statement(claim, SymbolTable(auto=True))

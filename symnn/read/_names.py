@@ -17,6 +17,10 @@ __all__ = ["Names"]
 
 #: In auto mode (``symnn check``) these undeclared names followed by ``(`` are functions.
 _CONVENTIONAL_FUNCTIONS = frozenset({"f", "g", "h", "L", "J", r"\ell", r"\mathcal{L}"})
+#: A function name (\\sigma) written both applied and as a plain name in what ``check`` reads.
+_BOTH_WAYS = ("{name} is used both as a function, {name}(x), and as a name, {name} x: write "
+              "{name}(x) everywhere for the function, or declare the name (--assume "
+              "'{name} real'), which is then never the function")
 #: Superscripts that make a name, never a power: [l], <t>, (i), *, '.
 #: Bracketed superscripts that hold indices of a declared vector or matrix: x^{(i)}, e^{<t,t'>}.
 _BRACKETED = re.compile(r"^(\(.*\)|<.*>|\\langle.*\\rangle)$")
@@ -100,8 +104,13 @@ class Names(Masker):
                 return scanned.end
             return self.apply(decl.sympy(), (len(decl.args),), decl.latex, k, scanned.end, hi,
                               out)
+        if decl is not None and decl.latex in self.table.auto_names and not \
+                scanned.decorations and scanned.base in BUILTIN_FUNCTIONS and \
+                self.paren(after, hi) is not None:
+            raise self.error(_BOTH_WAYS.format(name=scanned.base), k)
         if decl is None and self.paren(after, hi) is not None:
             if scanned.base in BUILTIN_FUNCTIONS and not scanned.decorations:
+                self.table.applied.add(scanned.base)
                 return self.named(scanned.base, k, scanned.end, hi, out)
             order = _prime_order(scanned.decorations)
             func, arity = BUILTIN_FUNCTIONS.get(scanned.base, (None, ()))
@@ -213,6 +222,8 @@ class Names(Masker):
                         and self._bare_index(d)]  # a_i^l of a matrix a: element (l, i)
         naming = tuple(d for d in decos if d.kind != "^" or _INDEX_SCRIPT.match(d.text))
         if decl is None and self.table.auto:
+            if not naming and s.base in self.table.applied:
+                raise self.error(_BOTH_WAYS.format(name=s.base), k)
             if index is not None:
                 decl, used = self.table.auto_declare(s.base, "vector"), ()
             else:

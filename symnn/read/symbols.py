@@ -151,6 +151,10 @@ class SymbolTable:
     #: pyname -> LaTeX of ``decls``, kept up to date so that declaring is O(1), not O(n)
     _pynames: dict[str, str] = field(default_factory=dict, init=False, repr=False,
                                      compare=False)
+    #: names ``auto`` declared, and function names (\\sigma) applied as functions: one name is
+    #: never both (``\\sigma x = \\sigma(x)`` is refused, not read two ways)
+    auto_names: set[str] = field(default_factory=set, init=False, repr=False, compare=False)
+    applied: set[str] = field(default_factory=set, init=False, repr=False, compare=False)
 
     def get(self, latex: str) -> Decl | None:
         return self.decls.get(latex)
@@ -171,4 +175,5 @@ class SymbolTable:
         return decl
 
     def auto_declare(self, latex: str, kind: str = "scalar") -> Decl:
+        self.auto_names.add(latex)
         return self.declare(Decl(latex, kind, DOMAINS["real"], pyname_of(latex)))
