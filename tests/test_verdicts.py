@@ -279,3 +279,18 @@ def test_a_matrix_difference_below_float64_tolerance_is_refuted_at_high_precisio
 def test_the_matrix_identity_without_the_planted_shift_holds():
     """x^T A x = x^T A^T x holds (the shift above is the planted error)."""
     assert _code(r"x^T A x = x^T A^T x", *_XA) == 0
+
+
+def test_a_narrow_interval_assumption_is_sampled_inside():
+    """--assume '0 < x < 0.001' draws x inside: sin(x) = x is refuted (was: no admissible point)."""
+    assert _code(r"\sin(x) = x", "--assume", "0 < x < 0.001") == 1
+
+
+def test_a_true_inequality_on_a_narrow_interval_holds():
+    """sin(x) < x holds on 0 < x < 0.001 (the equality above is the planted error)."""
+    assert _code(r"\sin(x) < x", "--assume", "0 < x < 0.001") == 0
+
+
+def test_a_bound_close_to_the_end_of_a_range_is_refuted():
+    """x < 0.9999 on -1 < x < 1 is refuted: points are drawn near each end of the range."""
+    assert _code("x < 0.9999", "--assume", "-1 < x < 1") == 1

@@ -135,6 +135,6 @@ def _violation(rel, syms, values, n, decls, kind, seed) -> CheckResult | int:
 
 def _refuted(kind, why, syms, values, k, decls, a, b, seed) -> CheckResult:
     point = {str(label(s, decls, {})): float(v[k]) for s, v in values.items()}
-    at = ", ".join(f"{s} = {v:.6g}" for s, v in point.items())
+    at = ", ".join(f"{s} = {v:.10g}" for s, v in point.items())
     return CheckResult(kind, False, f"refuted: {why} at {at}", "numeric", 0, None, None,
                        {"point": point, "lhs": a, "rhs": b}, seed, None)

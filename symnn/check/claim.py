@@ -12,12 +12,14 @@ import dataclasses
 import re
 from collections.abc import Sequence
 
+import numpy as np
 import sympy as sp
 
 from ..catalog import BUDGETS, run_isolated, too_large
 from ..derive import DeriveError, evaluate, read_definitions
 from ..read import (
     Decl,
+    Domain,
     ParseError,
     SymbolTable,
     canonical_name,
@@ -56,6 +58,28 @@ _ASSUME_FORMS = [  # 'n integer >= 0' is an integer domain, not "n integer" >= 0
 #: a two-sided range 'a < x < b', 'a <= x <= b' (ASCII or \le): two joint conditions
 _CHAIN = re.compile(r"^(?P<a>[^<>=]+?)\s*(?P<o1><=|<|\\leq?)\s*(?P<x>[^<>=]+?)\s*"
                     r"(?P<o2><=|<|\\leq?)\s*(?P<b>[^<>=]+)$")
+
+
+def _sample_inside(text: str, table: SymbolTable) -> None:
+    """'a < x < b' with numbers a < b: x is drawn inside [a, b] (uniformly, and near each end
+    at 10^-1 to 10^-8 of the width) instead of from all reals and filtered; the two conditions
+    stay joint constraints, so the ends are as written. A narrow interval is then decided."""
+    m = _CHAIN.match(text.strip())
+    if m is None or _UNIT_INTERVAL.match(text.strip()):
+        return
+    try:
+        lo, hi, name = float(m["a"]), float(m["b"]), canonical_name(m["x"].strip())
+    except (ValueError, ParseError):
+        return
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi) or table.get(name) is not None:
+        return
+
+    def inside(rng: np.random.Generator, n: int) -> np.ndarray:
+        pick, edge = rng.random(n), 10.0 ** -rng.uniform(1, 8, n)
+        return np.where(pick < 0.6, rng.uniform(lo, hi, n),
+                        np.where(pick < 0.8, lo + (hi - lo) * edge, hi - (hi - lo) * edge))
+
+    table.declare(Decl(name, "scalar", Domain("real", {"real": True}, inside), pyname_of(name)))
 
 
 def _chains(assume: Sequence[str]) -> list[str]:
@@ -186,6 +210,8 @@ def _check_claim_here(claim: str, assume: Sequence[str], where: Sequence[str], s
                       points: int, gradient: bool) -> CheckResult:
     table = SymbolTable(auto=True)
     narrowed: set[str] = set()
+    for text in assume:
+        _sample_inside(text, table)
     joint = [c for a in _chains(assume) if (c := _assume(a, table, narrowed)) is not None]
     latest = {d.pyname: d.sympy() for d in table.decls.values()}  # a name narrowed after it
     joint = [c.xreplace({s: latest.get(s.name, s) for s in c.free_symbols}) for c in joint]

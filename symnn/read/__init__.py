@@ -41,10 +41,19 @@ from .parse import (
     parse_expression,
     parse_statement,
 )
-from .symbols import DOMAINS, KINDS, Decl, SymbolTable, check_pyname, parse_domain, pyname_of
+from .symbols import (
+    DOMAINS,
+    KINDS,
+    Decl,
+    Domain,
+    SymbolTable,
+    check_pyname,
+    parse_domain,
+    pyname_of,
+)
 
 __all__ = [
-    "ArgMax", "Concat", "Count", "DOMAINS", "Decl", "Etc", "Expectation", "Gradient",
+    "ArgMax", "Concat", "Count", "DOMAINS", "Decl", "Domain", "Etc", "Expectation", "Gradient",
     "IndexArgMax", "IndexArgMin", "IndexMax", "IndexMin", "KINDS", "Norm",
     "PROOF_FORMS", "ParseError", "Row", "SetMax", "SetSum", "Statement", "SymbolTable",
     "canonical_name", "check_pyname", "declare_element_definition", "hadamard",

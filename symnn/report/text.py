@@ -58,7 +58,7 @@ def results_json(results: list[FormulaResult]) -> str:
 
 def _counterexample(c: CheckResult) -> str:
     ce = c.counterexample or {}
-    point = ce.get("case") or ", ".join(f"{k} = {v:.6g}"
+    point = ce.get("case") or ", ".join(f"{k} = {v:.10g}"
                                         for k, v in sorted(ce.get("point", {}).items()))
     drawn = "".join(f"\n    {name} = {value}" for name, value in ce.get("values", {}).items())
     where = f"at {point}: " if point else "(no variable): "  # a claim about constants
