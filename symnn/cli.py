@@ -249,6 +249,9 @@ def _cmd_codegen(args: argparse.Namespace) -> int:
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=out.parent,
                                          prefix=f".{out.name}.", delete=False) as tmp:
             tmp.write(source)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp.name, 0o666 & ~mask)  # as open() would make it, not mkstemp's 0600
         os.replace(tmp.name, out)
         print(f"wrote {out} ({source.count(chr(10) + 'def ')} functions, {args.backend})",
               file=sys.stderr)

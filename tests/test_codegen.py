@@ -239,3 +239,18 @@ def test_generated_cells_match_the_matrix_evaluator_and_work_on_batches(numpy_mo
         column = {a: v[:, j:j + 1] if a in samples else v for a, v in batch.items()}
         symbols = {decls[a].sympy(): v for a, v in column.items()}
         np.testing.assert_allclose(out[:, j:j + 1], evaluate_arrays(rhs, symbols), rtol=1e-12)
+
+
+def test_codegen_output_file_gets_the_umask_mode_not_0600(tmp_path):
+    """codegen -o writes through a temporary file, then gives it the mode open() would."""
+    import os
+
+    from symnn.cli import main
+
+    out = tmp_path / "k.py"
+    mask = os.umask(0o022)
+    try:
+        assert main(["codegen", "sigmoid", "-o", str(out)]) == 0
+    finally:
+        os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o644
