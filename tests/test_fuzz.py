@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from symnn import ParseError, parse_statement
 from symnn.catalog import load_catalog
+from symnn.read._latex import MAX_DEPTH
 from symnn.read.symbols import SymbolTable
 
 PIECES = [*"xyzab12+-*/^_{}()[]|=!,.' &<>", r"\frac", r"\sqrt", r"\sum", r"\partial",
@@ -72,7 +73,7 @@ def test_nesting_deeper_than_the_cap_is_a_clean_error():
     start = time.perf_counter()
     with pytest.raises(ParseError) as err:
         parse_statement("(" * 300 + "x" + ")" * 300, SymbolTable(auto=True))
-    assert "nested deeper" in err.value.message and err.value.pos == 64
+    assert "nested deeper" in err.value.message and err.value.pos == MAX_DEPTH
     assert time.perf_counter() - start < 1.0
 
 
@@ -90,3 +91,9 @@ def test_invalid_utf8_from_the_command_line_is_a_clean_error():
     with pytest.raises(ParseError, match="unexpected character") as err:
         parse_statement(text, SymbolTable(auto=True))
     assert err.value.pos == 4
+
+
+def test_fractions_nested_past_the_cap_are_refused_not_a_recursion_error():
+    """\\frac nested 60 deep is refused by the depth cap, not 'maximum recursion depth'."""
+    with pytest.raises(ParseError, match="nested deeper"):
+        parse_statement(r"\frac{1}{" * 60 + "x" + "}" * 60 + " = x", SymbolTable(auto=True))

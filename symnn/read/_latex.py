@@ -12,7 +12,7 @@ MAX_INPUT_CHARS = 20_000
 #: Longer numbers are refused (Python itself refuses int() of more than 4300 digits).
 MAX_DIGITS = 1000
 #: Deeper nesting of {}, () and [] is refused: the grammar's time grows fast with depth.
-MAX_DEPTH = 64
+MAX_DEPTH = 40  # deeper \frac nesting overflows the grammar's recursion near 60
 
 
 class ParseError(ValueError):
