@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from symnn.catalog import catalog_dir, load_formula
 from symnn.check import verify_formula
 
@@ -69,3 +71,18 @@ def test_a_plain_square_matrix_is_not_positive_semidefinite(tmp_path):
     text = GATE.replace('{ kind = "property", note', "{ kind = \"property\", latex = "
                         "'U \\succeq 0', note")
     assert _property(_verify(tmp_path, text)).verdict == "refuted"
+
+
+_XY = ("--assume", r"x \in \mathbb{R}^n", "--assume", r"y \in \mathbb{R}^n")
+
+
+@pytest.mark.parametrize("claim, code", [
+    (r"\|x + y\| \le \|x\| + \|y\|", 0), (r"\|x + y\| \le \|x\|", 1),
+    (r"\|x\|_2 \le \|x\|_1", 0), (r"\|x\|_1 \le \|x\|_2", 1),
+])
+def test_norm_inequalities_of_vectors_are_checked_at_drawn_vectors(claim, code):
+    """The triangle and norm-order inequalities hold; each planted reversal is refuted (they
+    were undecided: 'Norm cannot be evaluated numerically')."""
+    from symnn.cli import main
+
+    assert main(["check", claim, *_XY]) == code

@@ -13,7 +13,7 @@ from ..read import Row, SymbolTable
 from ._matrices import LADDER, TRIALS, as_number, at_precision, draw, evaluate_arrays
 from ._results import CheckResult
 
-__all__ = ["matrix_compare"]
+__all__ = ["matrix_compare", "drawn_values"]
 
 
 def _gaps(a: object, b: object, mp: bool = False) -> np.ndarray:
@@ -48,7 +48,7 @@ def _high(lhs: sp.Expr, rhs: sp.Expr, values: dict, digits: int) -> np.ndarray |
             return None
 
 
-def _drawn(values: dict) -> dict[str, object]:
+def drawn_values(values: dict) -> dict[str, object]:
     """The draw, by name (nested lists for arrays, vectors as columns): the counterexample
     reproduces from it alone."""
     return {s.name: np.asarray(v).tolist() if np.ndim(v) else float(v)
@@ -122,7 +122,7 @@ def matrix_compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str 
                           "lhs": float(np.asarray(a, dtype=float)[i]),
                           "rhs": float(np.asarray(b, dtype=float)[i]),
                           "case": f"sizes {sizes}, component {tuple(map(int, i))}",
-                          "values": _drawn(values)}
+                          "values": drawn_values(values)}
         return CheckResult(kind, False, f"refuted: the sides differ by {largest:.3g} "
                            f"(tolerance 1e-09; confirmed at {LADDER[0]} to {LADDER[-1]} "
                            "digits)", "numeric (matrices)", TRIALS, max_rel_error=largest,
@@ -142,7 +142,7 @@ def matrix_compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str 
                                            "rhs": float(np.asarray(first[4], dtype=float)[i]),
                                            "case": f"sizes {sizes}, component "
                                                    f"{tuple(map(int, i))}",
-                                           "values": _drawn(first[2])}, seed=seed,
+                                           "values": drawn_values(first[2])}, seed=seed,
                            margin=gap / 1e-9)
     if unjudged or not _confirmed(lhs, rhs, first[2]):
         return CheckResult(kind, False, f"undecided: equal in float64 at {TRIALS} draws, but "

@@ -11,6 +11,7 @@ refutes only there (sigma(40) rounds to 1 in float64 but lies inside (0,1)).
 
 from __future__ import annotations
 
+import operator
 import re
 
 import mpmath
@@ -19,11 +20,13 @@ import sympy as sp
 
 from ..derive import evaluate, with_statement
 from ..read import Decl, ParseError, SymbolTable, parse_condition
-from ._matrices import TRIALS, at_precision, draw, evaluate_arrays
+from ._matcompare import drawn_values
+from ._matrices import LADDER, TRIALS, as_number, at_precision, draw, evaluate_arrays
 from ._property import check_property
 from ._results import CheckResult
 
 __all__ = ["property_check", "read_relations", "domain_relations", "check_matrix_property",
+           "check_relations",
            "INTERVALS"]
 
 #: declared domain -> (low, high, low open?, high open?)
@@ -191,6 +194,67 @@ def _mp_psd(exact: object) -> str | None:
     return f"eigenvalue {mpmath.nstr(low, 12)}" if low < -bound else None
 
 
+#: inequalities between numbers made of vectors and matrices (norms, u^T v)
+_ORDER = {sp.StrictLessThan: operator.lt, sp.LessThan: operator.le,
+          sp.StrictGreaterThan: operator.gt, sp.GreaterThan: operator.ge}
+
+
+def check_relations(rels: list[sp.Basic], table: SymbolTable, *, seed: int = 0,
+                    points: int = 64, constraints: tuple = ()) -> CheckResult:
+    """An inequality claim: over scalars by :func:`check_property`; over vectors and matrices
+    (the triangle inequality on norms) at TRIALS draws of sizes and values, a violation
+    refuting only when it persists at every precision of LADDER."""
+    arrays = any(not s.is_commutative for r in rels if isinstance(r, sp.Basic)
+                 for s in r.free_symbols)
+    if not arrays:
+        return check_property(rels, table, seed=seed, points=points, constraints=constraints)
+    if constraints:
+        raise ValueError("joint conditions with vectors or matrices are not checked")
+    rng = np.random.default_rng(seed)
+    decls = {d.pyname: d for d in table.decls.values()}
+    syms = sorted({s for r in rels for s in r.free_symbols if isinstance(s, sp.Symbol)},
+                  key=lambda s: s.name)
+    tested = 0
+    for _ in range(TRIALS):
+        sizes, values = draw(syms, decls, rng)
+        for rel in rels:
+            order = _ORDER.get(type(rel))
+            if order is None:
+                raise ValueError(f"{type(rel).__name__} of vectors or matrices is not checked")
+            with np.errstate(all="ignore"):
+                a, b = (as_number(evaluate_arrays(side, values)) for side in rel.args)
+            if np.ndim(a) or np.ndim(b):
+                raise ValueError("an inequality between vectors or matrices: compare numbers "
+                                 "made of them (norms, u^T v)")
+            if not (np.isfinite(a) and np.isfinite(b)):
+                continue
+            tested += 1
+            if not order(float(a), float(b)) and _violated(rel, order, values):
+                return CheckResult("property", False, f"refuted: {rel} fails at {LADDER[0]} to "
+                                   f"{LADDER[-1]} digits at sizes {sizes}", "numeric (matrices)",
+                                   tested, counterexample={
+                                       "point": {k: float(v) for k, v in sizes.items()},
+                                       "lhs": float(a), "rhs": float(b), "case": f"sizes {sizes}",
+                                       "values": drawn_values(values)}, seed=seed)
+    if not tested:
+        return CheckResult("property", False, "undecided: no draw where both sides are defined",
+                           "undecided", 0, seed=seed)
+    return CheckResult("property", True, f"numeric only: {len(rels)} relation(s) at {TRIALS} "
+                       "draws of sizes (1..4) and values, violations re-evaluated at "
+                       f"{LADDER[0]} to {LADDER[-1]} digits", "numeric only", tested, seed=seed)
+
+
+def _violated(rel: sp.Basic, order, values: dict) -> bool:
+    """Whether a float64 violation persists at every precision of LADDER."""
+    for digits in LADDER:
+        with mpmath.workdps(digits):
+            a, b = (as_number(evaluate_arrays(side, at_precision(values), True))
+                    for side in rel.args)
+            if not (isinstance(a, mpmath.mpf) and isinstance(b, mpmath.mpf)) or order(a, b):
+                return False
+    return True
+
+
 def formula_property(st, latex: str | None, table: SymbolTable, value_of, *, seed: int = 0,
                      constraints: tuple = ()) -> CheckResult:
     """The property check of a formula file (see the module's docstring); ``value_of`` applies
@@ -206,7 +270,7 @@ def formula_property(st, latex: str | None, table: SymbolTable, value_of, *, see
                              "'... positive semidefinite'", latex, 0)
         rels = [r if isinstance(r, sp.logic.boolalg.BooleanAtom) else
                 r.func(value_of(r.lhs), value_of(r.rhs)) for r in rels]
-        return check_property(rels, table, seed=seed, constraints=constraints)
+        return check_relations(rels, table, seed=seed, constraints=constraints)
     if st.rel != "eq" or not isinstance(st.lhs, sp.Symbol):
         raise ParseError("a property check without latex needs a statement 'name = ...'",
                          st.source, 0)

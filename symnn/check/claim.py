@@ -31,8 +31,7 @@ from ..read import (
 )
 from ._definedness import guard_of, guarded, written_guards
 from ._derivclaim import check_derivative_claim, derivative_side
-from ._propcheck import read_relations
-from ._property import check_property
+from ._propcheck import check_relations, read_relations
 from ._results import CheckResult
 from .verify import DEFAULT_POINTS, compare
 
@@ -233,7 +232,7 @@ def _check_claim_here(claim: str, assume: Sequence[str], where: Sequence[str], s
         rels = [r if isinstance(r, sp.logic.boolalg.BooleanAtom) else
                 r.func(side(r.lhs, getattr(w, "lhs", None)), side(r.rhs, getattr(w, "rhs", None)))
                 for r, w in zip(relations, raw, strict=True)]
-        return check_property(rels, table, seed=seed, points=points, constraints=tuple(joint))
+        return check_relations(rels, table, seed=seed, points=points, constraints=tuple(joint))
     read = parse_statement(claim, table)
     if read.rel != "eq":
         raise ParseError("a claim must be an equation 'left = right'", claim, 0)
