@@ -118,3 +118,13 @@ def test_element_zero_of_a_vector_of_symbolic_size_is_refused():
     table = make_table({"x": {"kind": "vector", "shape": ["n"]}, "n": "index"})
     with pytest.raises(ParseError, match="index 0 is outside 1..n"):
         parse_statement("x_0 = 0", table)
+
+
+def test_an_undeclared_name_applied_like_a_function_says_how_to_declare_it():
+    """H(x) with H undeclared says to declare H (--where 'H(x) = ...'), not 'dropped'."""
+    from symnn import ParseError, parse_statement
+    from symnn.read import SymbolTable
+
+    with pytest.raises(ParseError) as err:
+        parse_statement("y'(x) = 1", SymbolTable(auto=True))
+    assert "--where 'y(x) = ...'" in err.value.message and err.value.pos == 0

@@ -267,6 +267,10 @@ def _account(node: sp.Basic, allowed: set[str], src: str, structured: bool = Fal
         _account(arg, allowed, src, inner)
 
 
+#: a name (with a subscript or primes) right before an opening bracket: written as a call
+_CALLED = re.compile(r"(?P<name>\\?[A-Za-z]+(?:_\{[^{}]*\}|_[A-Za-z0-9])?'*)\s*\(")
+
+
 def check_all_holes_used(exprs: list[sp.Expr], holes: dict[int, sp.Basic],
                          hole_pos: dict[int, int], src: str) -> None:
     """Every placeholder made from the source must reach the result: nothing is dropped."""
@@ -280,8 +284,14 @@ def check_all_holes_used(exprs: list[sp.Expr], holes: dict[int, sp.Basic],
         todo.extend(_holes_in(holes[n]))
     missing = sorted(set(holes) - seen)
     if missing:
-        raise ParseError("part of the input was dropped by the grammar", src,
-                         hole_pos[missing[0]])
+        pos = hole_pos[missing[0]]
+        call = _CALLED.match(src, pos)
+        if call:  # H(x) with H undeclared: the grammar made H a function and dropped the name
+            base = call["name"].rstrip("'")  # y'(x): define y, its derivative follows
+            raise ParseError(f"{call['name']}(...) applies a name that is not a declared "
+                             f"function: declare it (a formula file's function, or --where "
+                             f"'{base}(x) = ...'), or write a product with \\cdot", src, pos)
+        raise ParseError("part of the input was dropped by the grammar", src, pos)
 
 
 def _numeric_tower(expr: sp.Expr) -> bool:
