@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pytest
 from corpus.evaluate import DOMAINS, value_of
-from corpus.notation_corpus import _DIM_BY_POSITION, CASES, Case, py_name, sample_point
+from corpus.notation_corpus import CASES, Case, case_sizes, py_name, sample_point
 
 from symnn.catalog import CatalogError, symbol_table
 from symnn.derive import evaluate, read_definitions
@@ -21,23 +21,10 @@ from symnn.read import ParseError, parse_expression
 POINTS = 4
 
 
-def _sizes(case: Case) -> dict[str, int]:
-    """The concrete size of every size letter, as the corpus's sample_point draws them."""
-    dims: dict[str, int] = {}
-    for spec in case.symbols.values():
-        if spec["kind"] in ("matrix", "tensor"):
-            for pos, letter in enumerate(spec["shape"]):
-                dims.setdefault(letter, _DIM_BY_POSITION[pos])
-    for spec in case.symbols.values():
-        if spec["kind"] == "vector":
-            dims.setdefault(spec["size"], 3)
-    return dims
-
-
 def corpus_table(case: Case):
     """A symnn symbol table for the case: arrays get concrete sizes; a bounded integer is an
     index; a function's definition is returned beside the table."""
-    dims, spec, defs = _sizes(case), {}, []
+    dims, spec, defs = case_sizes(case), {}, []
     for key, s in case.symbols.items():
         kind = s["kind"]
         entry: dict = {"kind": kind, "name": py_name(key)}

@@ -55,30 +55,26 @@ def drawn_values(values: dict) -> dict[str, object]:
             for s, v in sorted(values.items(), key=lambda sv: sv[0].name)}
 
 
-def _confirmed(lhs: sp.Expr, rhs: sp.Expr, values: dict) -> bool:
-    """Whether the sides agree to the bound of some precision of LADDER at a draw (terms near
-    e^400 cancel at 320 digits, not at 50)."""
+def _at_ladder(lhs: sp.Expr, rhs: sp.Expr, values: dict) -> tuple[str, tuple | None]:
+    """The sides at a draw up LADDER, each precision evaluated once: ("confirmed", None) when
+    some precision agrees to its bound (terms near e^400 cancel at 320 digits, not at 50);
+    ("differs", (component, gap)) when every precision differs beyond its bound by the same
+    amount (relative 1e-6 between 320 and 1200 digits: a difference too small for float64
+    that is no rounding); ("open", None) otherwise."""
+    gaps = []
     for digits in LADDER:
-        gaps = _high(lhs, rhs, values, digits)
-        if gaps is not None and float(np.max(gaps, initial=0.0)) <= 10.0 ** (10 - digits):
-            return True
-    return False
-
-
-def _persistent(lhs: sp.Expr, rhs: sp.Expr, values: dict) -> tuple[tuple, float] | None:
-    """(component, gap) of the largest gap when the sides differ beyond the bound of every
-    precision of LADDER by the same amount (relative 1e-6 between 320 and 1200 digits): a
-    difference too small for float64 that is no rounding; None otherwise."""
-    gaps = [_high(lhs, rhs, values, digits) for digits in LADDER]
+        gap = _high(lhs, rhs, values, digits)
+        if gap is not None and float(np.max(gap, initial=0.0)) <= 10.0 ** (10 - digits):
+            return "confirmed", None
+        gaps.append(gap)
     if any(g is None for g in gaps):
-        return None
+        return "open", None
     i = np.unravel_index(int(np.argmax(gaps[-1])), np.shape(gaps[-1]))
     top = [float(g[i]) for g in gaps]
-    bounds = [10.0 ** (10 - d) for d in LADDER]
-    if all(t > b for t, b in zip(top, bounds, strict=True)) and np.isfinite(top[-1]) and \
-            abs(top[1] - top[2]) <= 1e-6 * top[2]:
-        return i, top[-1]
-    return None
+    if all(t > 10.0 ** (10 - d) for t, d in zip(top, LADDER, strict=True)) and \
+            np.isfinite(top[-1]) and abs(top[1] - top[2]) <= 1e-6 * top[2]:
+        return "differs", (i, top[-1])
+    return "open", None
 
 
 def matrix_compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "claim",
@@ -131,8 +127,8 @@ def matrix_compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str 
         return CheckResult(kind, False, f"undecided: both sides are undefined at every draw "
                            f"({TRIALS} draws): nothing was compared", "undecided", 0, seed=seed)
     first = next(t for t in trials if np.isfinite(np.asarray(t[3], dtype=float)).any())
-    if not unjudged and not _confirmed(lhs, rhs, first[2]) and \
-            (high := _persistent(lhs, rhs, first[2])) is not None:  # below float64's tolerance
+    state, high = ("open", None) if unjudged else _at_ladder(lhs, rhs, first[2])
+    if state == "differs":  # below float64's tolerance, the same at every precision
         sizes, i, gap = first[1], high[0], high[1]
         return CheckResult(kind, False, f"refuted: the sides differ by {gap:.3g} (below float64's "
                            f"tolerance; the same at {LADDER[0]}, {LADDER[1]} and {LADDER[-1]} "
@@ -144,7 +140,7 @@ def matrix_compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str 
                                                    f"{tuple(map(int, i))}",
                                            "values": drawn_values(first[2])}, seed=seed,
                            margin=gap / 1e-9)
-    if unjudged or not _confirmed(lhs, rhs, first[2]):
+    if state != "confirmed":
         return CheckResult(kind, False, f"undecided: equal in float64 at {TRIALS} draws, but "
                            f"not confirmed at {LADDER[0]} to {LADDER[-1]} digits", "undecided",
                            TRIALS, seed=seed)

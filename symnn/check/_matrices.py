@@ -106,7 +106,7 @@ def at_precision(values: dict) -> dict:
             for s, v in values.items()}
 
 
-def evaluate_arrays(expr: sp.Basic, values: dict[sp.Symbol, object], mp: bool = False
+def evaluate_arrays(expr: sp.Basic, values: dict[sp.Symbol, object], mp: bool | str = False
                     ) -> np.ndarray | float:
     """expr with matrices and vectors as NumPy arrays (vectors are columns); with ``mp``, on
     object arrays of mpmath numbers (``values`` from :func:`at_precision`) at mpmath's

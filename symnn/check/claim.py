@@ -18,6 +18,7 @@ import sympy as sp
 from ..catalog import BUDGETS, run_isolated, too_large
 from ..derive import DeriveError, evaluate, read_definitions
 from ..read import (
+    BUILTIN_FUNCTIONS,
     Decl,
     Domain,
     ParseError,
@@ -132,14 +133,9 @@ def _declare_function(text: str, table: SymbolTable) -> None:
     except ParseError:
         return
     if len(set(args)) != len(args) or table.get(name) is not None or \
-            m["name"].lstrip("\\") in _NOT_FUNCTION_NAMES:
+            m["name"] in BUILTIN_FUNCTIONS:  # \sigma(z) stays the sigmoid
         return
     table.declare(Decl(name, "function", parse_domain("real"), pyname_of(name), args=args))
-
-
-#: names a --where definition cannot make a function of (functions symnn already reads)
-_NOT_FUNCTION_NAMES = frozenset({"sigma", "exp", "log", "ln", "tanh", "sin", "cos", "tan",
-                                 "max", "min", "frac", "sqrt"})
 
 
 def _read_where(where: tuple[str, ...], table: SymbolTable):

@@ -162,8 +162,11 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
                               worst[2], seed, worst[0] / tol)
         return _shrunk(refuted, lhs, rhs, table, decls, seed, points, constraints) \
             if sizes is None else refuted
+    unit = tuple(d.sympy() for d in table.decls.values()
+                 if d.domain.name == "(0,1)" and d.kind in ("scalar", "constant"))
+    # a proof covers what float64 could not reach
     if share < MIN_SHARE and not (prove and not partial and try_prove(
-            strip_guards(lhs), strip_guards(rhs))[0]):  # a proof covers what float64 could not
+            strip_guards(lhs), strip_guards(rhs), unit)[0]):
         return CheckResult(kind, False, f"undecided: holds numerically on part of the domain "
                            f"only: both sides undefined or beyond float64 at {drawn - total} of "
                            f"{drawn} sampled points (narrow the domain with --assume)",
@@ -180,8 +183,6 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
     if lone and sizes is None and not sp.Tuple(lhs, rhs).has(sp.Sum, sp.Product) and \
             (wide := wide_refutation(lhs, rhs, lone, decls, constraints, kind, seed, tol)):
         return wide
-    unit = tuple(d.sympy() for d in table.decls.values()
-                 if d.domain.name == "(0,1)" and d.kind in ("scalar", "constant"))
     proved, why = try_prove(strip_guards(lhs), strip_guards(rhs), unit) if prove and \
         not partial else (False, "no proof asked" if not prove else
                           "a side as written is undefined at some sampled points")

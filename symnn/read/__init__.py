@@ -15,6 +15,7 @@ from ._grammar import warm_up
 from ._identifiers import canonical_name
 from ._latex import ParseError
 from ._notation import (
+    BUILTIN_FUNCTIONS,
     PROOF_FORMS,
     ArgMax,
     Concat,
@@ -53,7 +54,8 @@ from .symbols import (
 )
 
 __all__ = [
-    "ArgMax", "Concat", "Count", "DOMAINS", "Decl", "Domain", "Etc", "Expectation", "Gradient",
+    "BUILTIN_FUNCTIONS", "ArgMax", "Concat", "Count", "DOMAINS", "Decl", "Domain", "Etc",
+    "Expectation", "Gradient",
     "IndexArgMax", "IndexArgMin", "IndexMax", "IndexMin", "KINDS", "Norm",
     "PROOF_FORMS", "ParseError", "Row", "SetMax", "SetSum", "Statement", "SymbolTable",
     "canonical_name", "check_pyname", "declare_element_definition", "hadamard",

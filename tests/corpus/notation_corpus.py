@@ -1076,8 +1076,8 @@ def _sample_array(shape: tuple[int, ...], domain: str | None, rng) -> np.ndarray
                     dtype=float).reshape(shape)
 
 
-def sample_point(case: Case, rng) -> dict:
-    """A random admissible point: keyword arguments for ``case.meaning``."""
+def case_sizes(case: Case) -> dict[str, int]:
+    """The concrete size of every size letter of a case (by its position in a shape)."""
     dims: dict[str, int] = {}
     for spec in case.symbols.values():
         if spec["kind"] in ("matrix", "tensor"):
@@ -1086,6 +1086,12 @@ def sample_point(case: Case, rng) -> dict:
     for spec in case.symbols.values():
         if spec["kind"] == "vector":
             dims.setdefault(spec["size"], 3)
+    return dims
+
+
+def sample_point(case: Case, rng) -> dict:
+    """A random admissible point: keyword arguments for ``case.meaning``."""
+    dims = case_sizes(case)
     values: dict[str, object] = {}
     for key, spec in case.symbols.items():          # sizes and free scalars first
         if spec["kind"] == "scalar" and "at_most" not in spec:
