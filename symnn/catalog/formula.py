@@ -11,6 +11,7 @@ import re
 import stat
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from ..read import (
     canonical_name,
     check_pyname,
     parse_domain,
+    parse_statement,
     pyname_of,
 )
 from ._keys import MAX_KEY_PARTS, long_dotted_key
@@ -107,13 +109,21 @@ class Variant:
 
 @dataclass
 class Formula:
-    """One catalog entry, validated; LaTeX is kept verbatim and parsed later."""
+    """One catalog entry, validated; LaTeX is kept verbatim and parsed later.
+
+    ``symbols`` is the symbol table as the file declares it. ``table``, the one every later
+    stage reads with, is the same table where each *defined* name (the left side of a
+    definition, of a variant's or the erratum's, or of the statement ``name = ...``) is a plain
+    real: a declared domain of a defined name is a claim about its definition (checked by
+    ``check.verify``), never an assumption a reading or a proof may use (``\\sqrt{y^2}`` is not
+    simplified to y because y is declared positive while ``y = -x^2 - 1``).
+    """
 
     id: str
     title_en: str
     title_fr: str
     latex: str
-    table: SymbolTable
+    symbols: SymbolTable
     path: str
     definitions: tuple[str, ...] = ()
     checks: tuple[Check, ...] = ()
@@ -137,6 +147,55 @@ class Formula:
     def slug(self) -> str:
         """The id as a Python name, the prefix of every generated function of the formula."""
         return slug(self.id)
+
+    @cached_property
+    def defined(self) -> dict[str, Decl]:
+        """The declarations (as the file gives them) of the names the formula defines."""
+        texts = [*self.definitions, *self.corrected_definitions,
+                 *(d for v in self.variants for d in v.definitions), self.latex]
+        if self.corrected:
+            texts.append(self.corrected)
+        by_pyname = {d.pyname: d for d in self.symbols.decls.values()}
+        out: dict[str, Decl] = {}
+        for text in texts:
+            for name in _defined_names(text, self.symbols):
+                decl = by_pyname.get(name)
+                if decl is not None and decl.kind in ("scalar", "constant", "vector", "matrix"):
+                    out[decl.latex] = decl
+        return out
+
+    @cached_property
+    def table(self) -> SymbolTable:
+        """The table to read with: defined names carry no declared domain (see the class)."""
+        plain = [d for d in self.defined.values() if d.domain.assumptions != {"real": True}]
+        if not plain:
+            return self.symbols
+        table = SymbolTable(dict(self.symbols.decls))
+        real = parse_domain("real")
+        for d in plain:
+            table.decls[d.latex] = Decl(d.latex, d.kind, real, d.pyname, d.shape, d.args,
+                                        d.distribution)
+        return table
+
+
+def _defined_names(text: str, table: SymbolTable) -> list[str]:
+    """The Python names of what ``text`` defines when it reads as ``name = ...``, ``p_i = ...``
+    or ``x_2 = ...`` (nothing for an update rule, an expression or an unreadable text: the
+    error is said where the text is read for its meaning)."""
+    import sympy as sp  # only when a formula is read, never at import
+
+    try:
+        st = parse_statement(text, table)
+    except (ParseError, ValueError, RecursionError):
+        return []
+    if st.rel != "eq" or st.lhs is None:
+        return []
+    lhs = st.lhs
+    if isinstance(lhs, sp.Indexed):
+        return [str(lhs.base.label)]
+    if isinstance(lhs, sp.Symbol):
+        return [lhs.name]
+    return []
 
 
 _NEEDS_LATEX = {kind for kind, (_, needs) in CHECK_KINDS.items() if needs}
@@ -280,7 +339,7 @@ def formula_from_data(data: dict, where: str) -> Formula:
     _want(cell is not None or not any(c.kind in ("cell-backward", "bptt") for c in checks),
           where, "cell", "a [cell] table: the formula has cell-backward or bptt checks")
     return Formula(
-        id=m.id, title_en=m.title.en, title_fr=m.title.fr, latex=m.latex, table=table,
+        id=m.id, title_en=m.title.en, title_fr=m.title.fr, latex=m.latex, symbols=table,
         program=program, cell=cell, aliases=tuple(m.aliases),
         plots=tuple(_plots(m.plots, where, table)), mdp=_mdp(m.mdp, where, table),
         path=where, definitions=tuple(m.definitions), checks=checks, expect=m.expect,

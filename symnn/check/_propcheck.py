@@ -173,8 +173,11 @@ def _mp_outside(exact: object, i: int, interval: tuple) -> str | None:
     v = np.asarray(exact, dtype=object).ravel()[i]
     if not isinstance(v, mpmath.mpf):
         return f"component {i} is {v}, not a real number"
-    low_bad = lo is not None and ((v <= lo) if lo_open else (v < lo))
-    high_bad = hi is not None and ((v >= hi) if hi_open else (v > hi))
+    # only beyond the precision's bound: a tie at every precision (sigma(10^6) and 1) is no
+    # counterexample, an open end or not
+    bound = mpmath.mpf(10) ** (10 - mpmath.mp.dps) * max(1, abs(v))
+    low_bad = lo is not None and v < lo - bound
+    high_bad = hi is not None and v > hi + bound
     return f"component {i} = {mpmath.nstr(v, 12)}" if low_bad or high_bad else None
 
 
@@ -256,7 +259,8 @@ def _violated(rel: sp.Basic, order, values: dict) -> bool:
 
 
 def formula_property(st, latex: str | None, table: SymbolTable, value_of, *, seed: int = 0,
-                     constraints: tuple = ()) -> CheckResult:
+                     constraints: tuple = (), declared: SymbolTable | None = None
+                     ) -> CheckResult:
     """The property check of a formula file (see the module's docstring); ``value_of`` applies
     the formula's definitions to an expression."""
     if latex:
@@ -274,7 +278,8 @@ def formula_property(st, latex: str | None, table: SymbolTable, value_of, *, see
     if st.rel != "eq" or not isinstance(st.lhs, sp.Symbol):
         raise ParseError("a property check without latex needs a statement 'name = ...'",
                          st.source, 0)
-    decl = next((d for d in table.decls.values() if d.pyname == st.lhs.name), None)
+    decl = next((d for d in (declared or table).decls.values() if d.pyname == st.lhs.name),
+                None)
     if decl is None or decl.domain.name not in INTERVALS:
         raise ParseError(f"{st.lhs} has no bounded domain to check", st.source, 0)
     value = value_of(st.rhs)
@@ -291,4 +296,4 @@ def property_check(st, check, formula, defs, seed: int) -> CheckResult:
     defs = with_statement(st, defs)
     constraints = tuple(parse_condition(c, formula.table) for c in formula.constraints)
     return formula_property(st, check.latex, formula.table, lambda e: evaluate(e, defs),
-                            seed=seed, constraints=constraints)
+                            seed=seed, constraints=constraints, declared=formula.symbols)

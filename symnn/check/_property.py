@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from ..catalog import BUDGETS, BudgetExceeded, time_limit
 from ..read import SymbolTable
 from ._points import abstract_nodes, label, sample, values_of
 from ._results import CheckResult
@@ -28,11 +29,15 @@ from ._settle import (
 
 __all__ = ["check_property"]
 
-#: relation class -> (does lhs - rhs violate it?, the word)
+#: relation class -> (does lhs - rhs violate it beyond the precision's bound b?, the word,
+#: strict?). Within the bound nothing is decided numerically: a strict relation is violated
+#: there only when the sides are exactly equal at the point (sigma(10^6) < 1 holds, although
+#: it is 1 to every precision a machine can afford)
 _RELATIONS = {
-    sp.LessThan: (lambda d, b: d > b, "<="), sp.StrictLessThan: (lambda d, b: d >= -b, "<"),
-    sp.GreaterThan: (lambda d, b: d < -b, ">="),
-    sp.StrictGreaterThan: (lambda d, b: d <= b, ">"),
+    sp.LessThan: (lambda d, b: d > b, "<=", False),
+    sp.StrictLessThan: (lambda d, b: d > b, "<", True),
+    sp.GreaterThan: (lambda d, b: d < -b, ">=", False),
+    sp.StrictGreaterThan: (lambda d, b: d < -b, ">", True),
 }
 _MP_CANDIDATES = 16
 _MIN_POINTS = 8
@@ -85,7 +90,7 @@ def check_property(relations: list[sp.Basic], table: SymbolTable, *, kind: str =
 
 def _violation(rel, syms, values, n, decls, kind, seed) -> CheckResult | int:
     """A refutation, or the number of points where both sides are undefined."""
-    violates, word = _RELATIONS[type(rel)]
+    violates, word, strict = _RELATIONS[type(rel)]
     args = list(values.values())
     with np.errstate(all="ignore"):
         lv = values_of(rel.lhs, syms, values, n)
@@ -117,6 +122,10 @@ def _violation(rel, syms, values, n, decls, kind, seed) -> CheckResult | int:
             a, b = high
             return _refuted(kind, f"{word} fails by {sp.N(abs(a - b), 3)} at {DIGITS} digits",
                             syms, values, k, decls, float(a), float(b), seed)
+        if strict and abs(a - b) <= _BOUND * max(1, abs(a), abs(b)) and \
+                _exactly_equal(lhs, rhs, point):
+            return _refuted(kind, f"{word} fails: the sides are exactly equal", syms, values, k,
+                            decls, float(a), float(b), seed)
         return True
 
     for k in np.argsort(-score, kind="stable")[:_MP_CANDIDATES]:
@@ -131,6 +140,17 @@ def _violation(rel, syms, values, n, decls, kind, seed) -> CheckResult | int:
             return out
         undefined -= out is True
     return undefined
+
+
+def _exactly_equal(lhs: sp.Expr, rhs: sp.Expr, point: dict) -> bool:
+    """Whether SymPy decides the sides equal at the point taken as exact rationals (a strict
+    inequality's violation, which no finite precision shows)."""
+    exact_point = {s: sp.Rational(str(v)) for s, v in point.items()}
+    try:
+        with time_limit(BUDGETS["simplify_seconds"], "an exact comparison"):
+            return bool((lhs - rhs).xreplace(exact_point).is_zero)
+    except (BudgetExceeded, TypeError, ValueError, ZeroDivisionError, RecursionError):
+        return False
 
 
 def _refuted(kind, why, syms, values, k, decls, a, b, seed) -> CheckResult:

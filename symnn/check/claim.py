@@ -30,6 +30,7 @@ from ..read import (
     parse_statement,
     pyname_of,
 )
+from ._declared import domain_claim
 from ._definedness import guard_of, guarded, written_guards
 from ._derivclaim import check_derivative_claim, derivative_side
 from ._propcheck import check_relations, read_relations
@@ -154,6 +155,18 @@ def _read_where(where: tuple[str, ...], table: SymbolTable):
         raise
 
 
+def _plain_defined(defs, table: SymbolTable) -> list[Decl]:
+    """The names --assume narrowed and --where defines, as narrowed; each is declared a plain
+    real again in ``table`` (a reading must not use an assumption the definition may break:
+    ``\\sqrt{y^2}`` with y > 0 and y = -x^2 - 1 is not y)."""
+    defined = {k.name for k in defs.symbols if isinstance(k, sp.Symbol)}
+    out = [d for d in table.decls.values()
+           if d.pyname in defined and d.domain.assumptions != {"real": True}]
+    for d in out:
+        table.declare(Decl(d.latex, d.kind, parse_domain("real"), d.pyname, d.shape, d.args))
+    return out
+
+
 def _assume(text: str, table: SymbolTable, narrowed: set[str] | None = None
             ) -> sp.Basic | None:
     """Narrow one name's domain; any other comparison, or a second condition on a name already
@@ -211,6 +224,19 @@ def _check_claim_here(claim: str, assume: Sequence[str], where: Sequence[str], s
     latest = {d.pyname: d.sympy() for d in table.decls.values()}  # a name narrowed after it
     joint = [c.xreplace({s: latest.get(s.name, s) for s in c.free_symbols}) for c in joint]
     defs = _read_where(tuple(where), table)
+    narrowed_defined = _plain_defined(defs, table)  # --assume on a --where name: a claim
+    if narrowed_defined:
+        defs = _read_where(tuple(where), table)
+        latest = {d.pyname: d.sympy() for d in table.decls.values()}
+        joint = [c.xreplace({s: latest.get(s.name, s) for s in c.free_symbols}) for c in joint]
+    joint = [evaluate(c, defs) for c in joint]  # a condition on a defined name is on its value
+    for decl in narrowed_defined:
+        value = evaluate(table.decls[decl.latex].sympy(), defs)
+        held = domain_claim(value, decl, table, tuple(joint), seed, "assumption")
+        if not held.ok:
+            return dataclasses.replace(held, detail=(
+                f"the assumption that {decl.latex} is {decl.domain.name} is a claim about its "
+                f"--where definition, and it is not shown: {held.detail}"))
     own_e = "e" in narrowed or any(getattr(k, "name", "") == "e" for k in defs.symbols)
 
     def side(expr: sp.Expr, written: sp.Basic | None) -> sp.Expr:

@@ -32,6 +32,7 @@ from ..read import (
     parse_statement,
 )
 from ._cellcheck import check_bptt, check_cell_step
+from ._declared import declared_domain_checks
 from ._enumerate import check_moment, check_windows
 from ._gradcheck import check_descent, check_gradient
 from ._kernelcheck import check_backward, check_kernels, kernel_module
@@ -196,11 +197,25 @@ def check_statement(st: Statement, formula: Formula, defs: Definitions, seed: in
     return results
 
 
+def _checks_and_domains(latex: str, formula: Formula, defs: Definitions, seed: int,
+                        checks: tuple | None = None, label_: str = "") -> list[CheckResult]:
+    """The checks of one form of the statement, then the declared domains of the names its
+    definitions (and the statement ``name = ...``) define: declarations are claims too."""
+    st = parse_statement(latex, formula.table)
+    out = check_statement(st, formula, defs, seed, checks, label_)
+    for result in declared_domain_checks(formula, with_statement(st, defs),
+                                         _constraints(formula), seed):
+        if label_:
+            result.kind = f"{result.kind} [{label_}]"
+        out.append(result)
+    return out
+
+
 def _variant_checks(formula: Formula, defs: Definitions, seed: int) -> list[CheckResult]:
     out: list[CheckResult] = []
     for name, vdefs, checks, constraints in definition_groups(formula)[1:]:
         scoped = dataclasses.replace(formula, constraints=constraints)
-        out += run_checks(formula.latex, scoped, vdefs, seed, checks, name)
+        out += _checks_and_domains(formula.latex, scoped, vdefs, seed, checks, name)
     return out
 
 
@@ -209,11 +224,11 @@ def verify_formula(formula: Formula, seed: int = 0) -> FormulaResult:
     base = dict(id=formula.id, title_en=formula.title_en, title_fr=formula.title_fr)
     try:
         defs = read_definitions(formula.definitions, formula.table)
-        printed = run_checks(formula.latex, formula, defs, seed)
+        printed = _checks_and_domains(formula.latex, formula, defs, seed)
         printed += _variant_checks(formula, defs, seed)
         printed += _check_kernels(formula, seed)
-        corrected = (run_checks(formula.corrected, formula, corrected_definitions(formula, defs),
-                                seed)
+        corrected = (_checks_and_domains(formula.corrected, formula,
+                                         corrected_definitions(formula, defs), seed)
                      if formula.expect == "refuted" else [])
     except (ParseError, DeriveError, ValueError) as exc:
         return FormulaResult(**base, status="error", as_expected=False, error=str(exc))

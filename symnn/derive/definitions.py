@@ -91,6 +91,11 @@ def read_definitions(latex: list[str] | tuple[str, ...], table: SymbolTable,
                              "f(x, ...)", text, 0)
         defs.sources[key] = text
     if base is not None:
+        new = [text for key, text in defs.sources.items() if key not in base.sources]
+        if new:  # a variant that adds a name would give the statement a meaning the file lacks
+            raise DeriveError(f"{new[0]!r} defines a name the file's own definitions do not: "
+                              "a variant (or an erratum) replaces definitions, it adds none; "
+                              "define the name in the file's definitions too")
         defs = Definitions({**base.symbols, **defs.symbols}, {**base.functions, **defs.functions},
                            {**base.sources, **defs.sources}, {**base.elements, **defs.elements})
     _check_acyclic(defs)

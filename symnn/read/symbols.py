@@ -80,15 +80,16 @@ def parse_domain(text: str) -> Domain:
         return DOMAINS[key]
     m = _INTEGER.match(key)
     if m:
-        low = int(m.group(1)) if m.group(1) is not None else -5
+        bound = int(m.group(1)) if m.group(1) is not None else None
+        low = -5 if bound is None else bound  # an unbounded integer is drawn from -5 up
         assumptions = {"integer": True}
         if low >= 1:
             assumptions["positive"] = True
         elif low >= 0:
             assumptions["nonnegative"] = True
-        return Domain(f"integer >= {low}", assumptions,
+        return Domain("integer" if bound is None else f"integer >= {low}", assumptions,
                       lambda rng, n: rng.integers(low, low + 6, n).astype(float), integer=True,
-                      low=low)
+                      low=bound)
     raise ValueError(f"unknown domain {text!r}; expected one of {', '.join(DOMAIN_NAMES)}")
 
 
