@@ -67,10 +67,20 @@ def _scalar_checks(value: sp.Expr, decl: Decl, table: SymbolTable, constraints: 
 
 
 def declared_domain_checks(formula: Formula, defs: Definitions, constraints: tuple,
-                           seed: int) -> list[CheckResult]:
+                           seed: int, head: str | None = None) -> list[CheckResult]:
     """One result per defined name whose declared domain is not all reals: does its definition
-    (``defs``, the statement's included) lie in it?"""
-    out: list[CheckResult] = []
+    (``defs``, the statement's included) lie in it? The one of ``head`` (the Python name the
+    statement defines) decides the statement; the others support it."""
+    out = _domain_checks(formula, defs, constraints, seed)
+    for decl, result in out:
+        result.decides = f"the declared domain of {decl.latex}"
+        result.decisive = decl.pyname == head
+    return [r for _, r in out]
+
+
+def _domain_checks(formula: Formula, defs: Definitions, constraints: tuple,
+                   seed: int) -> list[tuple[Decl, CheckResult]]:
+    out: list[tuple[Decl, CheckResult]] = []
     for decl in formula.defined.values():
         if decl.domain.name == "real":
             continue
@@ -81,19 +91,20 @@ def declared_domain_checks(formula: Formula, defs: Definitions, constraints: tup
         if not value.is_commutative or decl.kind in ("vector", "matrix") and \
                 not value.has(sp.Indexed):
             if decl.domain.name not in INTERVALS:
-                out.append(CheckResult(kind, False, f"undecided: the domain {decl.domain.name} "
-                                       "of a vector or matrix is not checked (declare it real, "
-                                       "or a range)", "undecided", seed=seed))
+                out.append((decl, CheckResult(
+                    kind, False, f"undecided: the domain {decl.domain.name} of a vector or "
+                    "matrix is not checked (declare it real, or a range)", "undecided",
+                    seed=seed)))
                 continue
             result = check_matrix_property(value, f"{decl.latex} in {decl.domain.name}",
                                            formula.table, seed=seed,
                                            interval=INTERVALS[decl.domain.name], kind=kind)
-            out.append(result)
+            out.append((decl, result))
             continue
         result = domain_claim(value, decl, formula.table, constraints, seed, kind)
         result.detail = (f"the declared domain of {decl.latex} ({decl.domain.name}) is a claim "
                          f"about its definition: {result.detail}")
-        out.append(result)
+        out.append((decl, result))
     return out
 
 

@@ -273,7 +273,7 @@ def formula_property(st, latex: str | None, table: SymbolTable, value_of, *, see
             raise ParseError("a property is an inequality, a range '\\in [a, b]' or "
                              "'... positive semidefinite'", latex, 0)
         rels = [r if isinstance(r, sp.logic.boolalg.BooleanAtom) else
-                r.func(value_of(r.lhs), value_of(r.rhs)) for r in rels]
+                _relation(r.func, value_of(r.lhs), value_of(r.rhs)) for r in rels]
         return check_relations(rels, table, seed=seed, constraints=constraints)
     if st.rel != "eq" or not isinstance(st.lhs, sp.Symbol):
         raise ParseError("a property check without latex needs a statement 'name = ...'",
@@ -291,9 +291,19 @@ def formula_property(st, latex: str | None, table: SymbolTable, value_of, *, see
                           constraints=constraints)
 
 
+def _relation(func, lhs: sp.Expr, rhs: sp.Expr) -> sp.Basic:
+    """lhs func rhs, decided at once where SymPy can; unevaluated for numbers made of vectors
+    and matrices (u^T v / (||u|| ||v||) <= 1), which the array check evaluates."""
+    if lhs.is_commutative and rhs.is_commutative and not any(
+            not s.is_commutative for s in (lhs - rhs).free_symbols):
+        return func(lhs, rhs)
+    return func(lhs, rhs, evaluate=False)
+
+
 def property_check(st, check, formula, defs, seed: int) -> CheckResult:
     """The ``property`` check of a formula file, with its definitions and constraints."""
     defs = with_statement(st, defs)
-    constraints = tuple(parse_condition(c, formula.table) for c in formula.constraints)
+    constraints = tuple(evaluate(parse_condition(c, formula.table), defs)
+                        for c in formula.constraints)
     return formula_property(st, check.latex, formula.table, lambda e: evaluate(e, defs),
                             seed=seed, constraints=constraints, declared=formula.symbols)

@@ -10,7 +10,7 @@ __all__ = ["CheckResult", "FormulaResult", "VERDICTS"]
 VERDICTS = {"proved": 0, "holds numerically": 0, "refuted": 1, "undecided": 3}
 
 #: Methods whose passing result is a symbolic proof.
-_PROOF_METHODS = ("symbolic proof", "proof", "proved")
+_PROOF_METHODS = ("symbolic proof", "proof", "proved", "identical after reading")
 
 
 @dataclass
@@ -30,6 +30,10 @@ class CheckResult:
     margin: float | None = None
     #: said beside the verdict: names ``symnn check`` had to guess (``dw`` read as d w)
     warnings: tuple[str, ...] = ()
+    #: what of the printed statement this check decides (a formula file's checks)
+    decides: str = ""
+    #: whether its verdict is one on the printed statement itself (see ``check._decides``)
+    decisive: bool = False
 
     @property
     def verdict(self) -> str:

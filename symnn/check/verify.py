@@ -32,6 +32,7 @@ from ..read import (
     parse_statement,
 )
 from ._cellcheck import check_bptt, check_cell_step
+from ._decides import Scope, head_name, scope_of, statement_form
 from ._declared import declared_domain_checks
 from ._enumerate import check_moment, check_windows
 from ._gradcheck import check_descent, check_gradient
@@ -52,8 +53,10 @@ def _sides(st: Statement, defs: Definitions) -> tuple[sp.Expr, sp.Expr]:
 
 
 
-def _constraints(formula: Formula) -> tuple[sp.Basic, ...]:
-    return tuple(parse_condition(c, formula.table) for c in formula.constraints)
+def _constraints(formula: Formula, defs: Definitions) -> tuple[sp.Basic, ...]:
+    """The file's constraints, a defined name in them replaced by its definition (a condition
+    on it is a condition on its value, never on a random draw of the name)."""
+    return tuple(evaluate(parse_condition(c, formula.table), defs) for c in formula.constraints)
 
 
 def _check_parse(st, check, formula, defs, seed):
@@ -66,13 +69,13 @@ def _check_equality(st, check, formula, defs, seed):
         raise ParseError("an equality check needs an equation; the statement is an update "
                          "rule (use a reference check)", formula.latex, 0)
     return compare(*_sides(st, defs), formula.table, kind="equality", seed=seed,
-                   constraints=_constraints(formula))
+                   constraints=_constraints(formula, defs))
 
 
 def _check_reference(st, check, formula, defs, seed):
     ref = parse_expression(check.latex, formula.table)
     return compare(evaluate(st.rhs, defs), evaluate(ref, defs), formula.table,
-                   kind="reference", seed=seed, constraints=_constraints(formula))
+                   kind="reference", seed=seed, constraints=_constraints(formula, defs))
 
 
 def _check_claim(st, check, formula, defs, seed):
@@ -81,7 +84,7 @@ def _check_claim(st, check, formula, defs, seed):
     if claim.rel != "eq":
         raise ParseError("a claim must be an equation", check.latex, 0)
     return compare(*_sides(claim, defs), formula.table, kind="claim", seed=seed,
-                   constraints=_constraints(formula))
+                   constraints=_constraints(formula, defs))
 
 
 def _check_gradient(st, check, formula, defs, seed):
@@ -94,7 +97,7 @@ def _check_gradient(st, check, formula, defs, seed):
     else:  # symnn's own derivative, shown with the defined names folded back
         stated, shown = derived, f"derived d/d{wrt} = {sp.latex(fold(derived, defs))}; "
     result = check_gradient(of, wrt, stated, formula.table, seed=seed,
-                            constraints=_constraints(formula))
+                            constraints=_constraints(formula, defs))
     result.detail = shown + result.detail
     return result
 
@@ -113,7 +116,7 @@ def _check_descent(st, check, formula, defs, seed):
     of = evaluate(parse_expression(check.of, formula.table), defs)
     return check_descent(of, _scalar(formula, check.wrt), evaluate(st.rhs, defs),
                          _scalar(formula, check.step), formula.table, seed=seed,
-                         constraints=_constraints(formula))
+                         constraints=_constraints(formula, defs))
 
 
 def _check_moment(st, check, formula, defs, seed):
@@ -132,7 +135,7 @@ def _check_windows(st, check, formula, defs, seed):
             raise ParseError(f"{name!r} in ranges is not declared", name, 0)
         ranges[decl.sympy()] = (lo, hi)
     return check_windows(evaluate(st.rhs, defs), read(check.length), read(check.window),
-                         read(check.stride), ranges, _constraints(formula))
+                         read(check.stride), ranges, _constraints(formula, defs))
 
 
 def _check_mdp(st, check, formula, defs, seed):
@@ -185,26 +188,45 @@ def run_checks(latex: str, formula: Formula, defs: Definitions, seed: int,
 
 
 def check_statement(st: Statement, formula: Formula, defs: Definitions, seed: int,
-                    checks: tuple | None = None, label_: str = "") -> list[CheckResult]:
+                    checks: tuple | None = None, label_: str = "", corrected: bool = False
+                    ) -> list[CheckResult]:
     """Run ``checks`` (default: the formula's) on an already parsed statement."""
     results = [] if label_ else [_check_parse(st, None, formula, defs, seed)]
     for check in formula.checks if checks is None else checks:
         if check.kind != "parse":
-            result = _CHECKERS[check.kind](st, check, formula, defs, seed)
+            scope = scope_of(check, st, defs, formula.table)
+            if corrected and check.kind == "reference" and scope.decides.startswith("identical"):
+                # an erratum's corrected form is written as the standard form: reading it as
+                # exactly the reference is the verdict on it (a proof by reading)
+                result = CheckResult(check.kind, True, "identical after reading: the corrected "
+                                     "form reads as exactly the reference form (nothing else "
+                                     "was tested)", "identical after reading", seed=seed)
+                scope = Scope(True, "the corrected form is the reference form")
+            elif scope.decides.startswith("identical after reading"):
+                result = CheckResult(check.kind, False, "undecided: the two sides are identical "
+                                     "after reading (the reading itself rewrote one into the "
+                                     "other): nothing was tested", "undecided", seed=seed)
+            else:
+                result = _CHECKERS[check.kind](st, check, formula, defs, seed)
+            result.decides, result.decisive = scope.decides, scope.decisive and not label_
             if label_:
                 result.kind = f"{result.kind} [{label_}]"
+                result.decides = f"{scope.decides}, with the variant's definitions"
             results.append(result)
     return results
 
 
 def _checks_and_domains(latex: str, formula: Formula, defs: Definitions, seed: int,
-                        checks: tuple | None = None, label_: str = "") -> list[CheckResult]:
+                        checks: tuple | None = None, label_: str = "", corrected: bool = False
+                        ) -> list[CheckResult]:
     """The checks of one form of the statement, then the declared domains of the names its
     definitions (and the statement ``name = ...``) define: declarations are claims too."""
     st = parse_statement(latex, formula.table)
-    out = check_statement(st, formula, defs, seed, checks, label_)
+    out = check_statement(st, formula, defs, seed, checks, label_, corrected)
+    form, head = statement_form(st, defs)
+    own = head_name(head) if form == "definition" and not label_ else None
     for result in declared_domain_checks(formula, with_statement(st, defs),
-                                         _constraints(formula), seed):
+                                         _constraints(formula, defs), seed, own):
         if label_:
             result.kind = f"{result.kind} [{label_}]"
         out.append(result)
@@ -228,7 +250,8 @@ def verify_formula(formula: Formula, seed: int = 0) -> FormulaResult:
         printed += _variant_checks(formula, defs, seed)
         printed += _check_kernels(formula, seed)
         corrected = (_checks_and_domains(formula.corrected, formula,
-                                         corrected_definitions(formula, defs), seed)
+                                         corrected_definitions(formula, defs), seed,
+                                         corrected=True)
                      if formula.expect == "refuted" else [])
     except (ParseError, DeriveError, ValueError) as exc:
         return FormulaResult(**base, status="error", as_expected=False, error=str(exc))
@@ -236,13 +259,28 @@ def verify_formula(formula: Formula, seed: int = 0) -> FormulaResult:
     if not holds and all(c.ok or c.verdict == "undecided" for c in printed):
         return FormulaResult(**base, status="undecided", as_expected=False, checks=printed,
                              corrected_checks=corrected)  # not verified, not refuted either
+    decided = any(c.decisive for c in printed)
     if formula.expect == "refuted":
-        fixed = all(c.ok for c in corrected)
-        status = "verified" if holds else ("erratum" if fixed else "refuted")
+        # the file's checks on the corrected form: one whose reference *is* the corrected
+        # form tests nothing there (said in its detail) and neither holds nor fails it
+        tested = [c for c in corrected if not c.decides.startswith("identical after reading")]
+        fixed = all(c.ok for c in tested) and any(c.decisive for c in tested)
+        status = ("verified" if decided else "undecided") if holds else (
+            "erratum" if fixed else "refuted")
         return FormulaResult(**base, status=status, as_expected=status == "erratum",
                              checks=printed, corrected_checks=corrected,
-                             note=formula.erratum_note)
-    status = "verified" if holds else "refuted"
+                             note=formula.erratum_note if status != "undecided" else NOT_DECIDED)
     if holds and all(c.kind == "parse" for c in printed):
-        status = "read"  # read strictly, nothing semantic to check yet: never called verified
+        # read strictly, nothing semantic to check yet: never called verified
+        return FormulaResult(**base, status="read", as_expected=True, checks=printed)
+    if holds and not decided:
+        return FormulaResult(**base, status="undecided", as_expected=False, checks=printed,
+                             note=NOT_DECIDED)
+    status = "verified" if holds else "refuted"
     return FormulaResult(**base, status=status, as_expected=holds, checks=printed)
+
+
+#: why a file whose checks all pass is not verified: none of them decides its statement
+NOT_DECIDED = ("no check decides the printed statement itself (each one decides a part of it: "
+               "see 'decides'); an equation needs an equality check, a definition a reference, "
+               "claim or property of the name it defines")

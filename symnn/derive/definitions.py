@@ -200,8 +200,34 @@ def evaluate(expr: sp.Expr, defs: Definitions) -> sp.Expr:
     result = expand(expr.replace(lambda e: isinstance(e, sp.Derivative), one), defs)
     # f'(x) reads as Subs(f'(_x0), _x0, x): once f' is known, put x in (an unevaluated Subs
     # is a value no numeric check can compute)
-    return result.replace(lambda e: isinstance(e, sp.Subs) and not e.expr.has(sp.Derivative),
-                          lambda e: e.doit())
+    result = result.replace(lambda e: isinstance(e, sp.Subs) and not e.expr.has(sp.Derivative),
+                            lambda e: e.doit())
+    _fully_defined(result, defs)
+    return result
+
+
+def _fully_defined(expr: sp.Basic, defs: Definitions) -> None:
+    """DeriveError when a defined name is still in ``expr`` in a form its definition does not
+    give: the whole of a vector defined by element (``g_j = ...``, then ``g``), an element of
+    a name defined whole (``g = ...``, then ``g_j``). Such a name would be drawn at random and
+    a true statement refuted: a defined name is used wherever it appears, or refused."""
+    by_element = {str(b.label): text for b, text in
+                  ((b, defs.sources.get(b, "")) for b in defs.elements)}
+    whole = {k.name: defs.sources.get(k, "") for k in defs.symbols if isinstance(k, sp.Symbol)}
+    if not (by_element or whole):
+        return
+    for s in expr.free_symbols:
+        if isinstance(s, sp.Symbol) and s.name in by_element:
+            raise DeriveError(f"{s} is used whole, but it is defined element by element "
+                              f"({by_element[s.name]!r}): symnn does not build the whole "
+                              f"{s} from it; write the claim on its elements, or define {s} "
+                              "whole")
+    for e in expr.atoms(sp.Indexed):
+        name = str(e.base.label)
+        if name in whole and e not in defs.symbols:
+            raise DeriveError(f"{e} is an element of {name}, which is defined whole "
+                              f"({whole[name]!r}): symnn does not take elements of that "
+                              f"definition; define the element ({name}_i = ...) instead")
 
 
 def with_statement(st: Statement, defs: Definitions) -> Definitions:

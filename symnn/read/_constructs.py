@@ -27,6 +27,11 @@ _UPRIGHT = frozenset({r"\textrm", r"\text", r"\mathrm", r"\operatorname"})
 _SPACES = frozenset({r"\,", r"\;", r"\:", r"\ ", r"\quad", r"\qquad"})
 
 
+#: words before a case condition that are no part of it (``\textrm{if } x > 0``)
+_CONNECTIVES = frozenset({"", "if", "si", "when", "where", "for", "pour", "and", "et", "quand",
+                          "lorsque", "with", "avec", "où"})
+
+
 class Constructs(Calculus):
     """Cases, counts, norms, named functions, binders and function calls."""
 
@@ -63,6 +68,8 @@ class Constructs(Calculus):
                 word = "".join(x.text for x in self.toks[lo + 2:inner_hi]).lower()
                 if word.strip(" ~.,;:") in ("otherwise", "else", "sinon"):  # otherwise,
                     return sp.true
+                if word.strip(" ~.,;:") not in _CONNECTIVES:
+                    break  # a name in words (\textrm{similarity} \le 1), read as a name
                 lo = nxt
             else:
                 lo += 1
