@@ -230,7 +230,10 @@ def _cmd_codegen(args: argparse.Namespace) -> int:
         for r in errors:
             print(f"  {r.id}: {r.error}", file=sys.stderr)
         print(_nothing_written(chosen), file=sys.stderr)
-        return EXIT_UNREADABLE if errors else EXIT_REFUTED
+        if errors:
+            return EXIT_UNREADABLE
+        return EXIT_REFUTED if any(r.status == "refuted" for r in results.values()) \
+            else EXIT_UNDECIDED
     except (*_READ_ERRORS, BudgetExceeded) as exc:
         print(f"error: {exc}", file=sys.stderr)
         print(_nothing_written(chosen), file=sys.stderr)

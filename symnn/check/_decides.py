@@ -45,7 +45,11 @@ RULES: dict[tuple[str, str], str] = {
                                "standard form, which decides a definition or an update; this "
                                "statement is an equation and its left side would go untested "
                                "(use an equality check)",
+    ("equality", "update"): "error: an equality check needs an equation; the statement is an "
+                            "update rule (use a reference check)",
     ("descent", "update"): "statement: the update decreases the function",
+    ("descent", "*"): "error: a descent check needs an update rule (an arrow); the statement "
+                      "is not one",
     ("backward", "update"): "statement: the gradient of the update over a batch",
     ("backward", "definition"): "statement: the gradient of the definition over a batch",
     ("expectation", "definition"): "statement: the expectation of the right side",

@@ -42,8 +42,15 @@ def _random_symbols(expr: sp.Expr, table: SymbolTable) -> dict[sp.Symbol, tuple[
     return out
 
 
+def _admissible(constraints: tuple, point: dict) -> bool:
+    """Whether every constraint holds at the point (exactly, by SymPy)."""
+    values = {s: sp.Float(v) for s, v in point.items()}
+    return all(bool(c.xreplace(values)) is True for c in constraints
+               if not (c.free_symbols - set(values)))
+
+
 def check_moment(expr: sp.Expr, stated: sp.Expr, table: SymbolTable, kind: str,
-                 seed: int = 0) -> CheckResult:
+                 seed: int = 0, constraints: tuple = ()) -> CheckResult:
     """E[expr] (kind "expectation") or Var[expr] ("variance") over the random symbols equals
     ``stated``: a sympy.stats proof, and Monte Carlo of the lowered expr at sampled points."""
     randoms = _random_symbols(expr, table)
@@ -64,11 +71,20 @@ def check_moment(expr: sp.Expr, stated: sp.Expr, table: SymbolTable, kind: str,
     exact = all(name == "Bernoulli" for name, _ in randoms.values()) and \
         len(randoms) <= EXACT_MASKS
     for _ in range(MC_POINTS):
+        found = None
         for _attempt in range(100):  # rare outcomes (q N < 2000) make the error bars unreliable
             point = {s: float(decls[s.name].domain.sample(rng, 1)[0]) for s in others}
+            if not _admissible(constraints, point):
+                continue  # a point outside the file's constraints is no point of the claim
             qs = [float(arg.subs(point)) for _, arg in randoms.values()]
+            found = point, qs
             if all(min(q, 1 - q) * MC_SAMPLES >= 2000 for q in qs):
                 break
+        if found is None:
+            return CheckResult(kind, False, "undecided: no point of the parameters meets the "
+                               "constraints in 100 draws: nothing was tested", "undecided",
+                               seed=seed)
+        point, qs = found
         want = float(target(*point.values()))
         if exact:  # every outcome of the masks, weighted by its probability
             got = _enumerated(kernel, list(point.values()), qs, kind)

@@ -33,15 +33,25 @@ _MP_KERNELS = {"sigmoid": lambda x: 1 / (1 + mpmath.exp(-x)),
 _MP_RECHECKS = 64
 
 
-def _with_stress(values: dict, wrt: sp.Symbol, decls: dict) -> dict:
-    """Append points where the differentiation variable takes each stress value (if real)."""
+def _with_stress(values: dict, wrt: sp.Symbol, decls: dict, constraints: tuple = ()) -> dict:
+    """Append points where the differentiation variable takes each stress value (if real),
+    those that meet every constraint (a stress point outside them is no point of the claim)."""
     decl = decls.get(wrt.name)
-    if decl is None or decl.domain.name not in ("real", "nonzero"):
-        return values
     n = len(STRESS_VALUES)
+    if decl is None or decl.domain.name not in ("real", "nonzero") or not values or \
+            not len(next(iter(values.values()))):
+        return values
     out = {s: np.concatenate([v, v[:n] if len(v) >= n else np.resize(v, n)])
            for s, v in values.items()}
     out[wrt][-n:] = STRESS_VALUES
+    if constraints:
+        keep = np.ones(len(out[wrt]), dtype=bool)
+        for c in constraints:
+            syms = sorted(c.free_symbols, key=lambda s: s.name)
+            with np.errstate(all="ignore"):
+                held = to_numpy(c, syms)(*(out[s] for s in syms)) if syms else bool(c)
+            keep &= np.broadcast_to(np.asarray(held, dtype=bool), keep.shape)
+        out = {s: v[keep] for s, v in out.items()}
     return out
 
 
@@ -95,7 +105,12 @@ def check_gradient(of: sp.Expr, wrt: sp.Symbol, stated: sp.Expr, table: SymbolTa
     decls = {d.pyname: d for d in table.decls.values()}
     rng = np.random.default_rng(seed)
     syms = sorted(of.free_symbols | stated.free_symbols | {wrt}, key=lambda s: s.name)
-    values = _with_stress(sample(syms, decls, {}, constraints, rng, points), wrt, decls)
+    values = _with_stress(sample(syms, decls, {}, constraints, rng, points), wrt, decls,
+                          constraints)
+    if not values or not len(next(iter(values.values()))):
+        return CheckResult(kind, False, "undecided: no admissible point (the constraints "
+                           "exclude every sampled point): nothing was tested", "undecided",
+                           seed=seed)
     args = [values[s] for s in syms]
     j = syms.index(wrt)
     f = to_numpy(of, syms)
@@ -162,6 +177,11 @@ def check_descent(of: sp.Expr, wrt: sp.Symbol, update: sp.Expr, step: sp.Symbol,
     syms = sorted(of.free_symbols | update.free_symbols | grad.free_symbols | {wrt, step},
                   key=lambda s: s.name)
     values = sample(syms, decls, {}, constraints, rng, points)
+    points = len(next(iter(values.values()))) if values else 0
+    if points == 0:
+        return CheckResult(kind, False, "undecided: no admissible point (the constraints "
+                           "exclude every sampled point): nothing was tested", "undecided",
+                           seed=seed)
     with np.errstate(all="ignore"):
         g = np.broadcast_to(to_numpy(grad, syms)(*values.values()), (points,)).astype(float)
         values[step] = 1e-4 / np.maximum(1.0, np.abs(g))
@@ -183,5 +203,9 @@ def check_descent(of: sp.Expr, wrt: sp.Symbol, update: sp.Expr, step: sp.Symbol,
                            total, float(after[k] - before[k]), None,
                            {"point": point, "lhs": float(after[k]), "rhs": float(before[k])},
                            seed)
-    return CheckResult(kind, total >= 8, f"the update decreases the objective at all {total} "
+    if total < 8:  # a gradient 0 (or undefined) almost everywhere: nothing to descend
+        return CheckResult(kind, False, f"undecided: the gradient is 0 or undefined at all but "
+                           f"{total} of {points} sampled points: nothing was tested",
+                           "undecided", total, seed=seed)
+    return CheckResult(kind, True, f"the update decreases the objective at all {total} "
                        "points where the gradient is not 0", "numeric", total, seed=seed)
