@@ -25,6 +25,8 @@ from ..read import (
     IndexArgMin,
     IndexMax,
     IndexMin,
+    NORM_ENTRYWISE,
+    NORM_OPERATOR,
     Norm,
     Row,
     hadamard,
@@ -149,8 +151,11 @@ def evaluate_arrays(expr: sp.Basic, values: dict[sp.Symbol, object], mp: bool | 
     if isinstance(expr, sp.Max | sp.Min) and all(np.ndim(a) == 0 for a in args):
         return max(args) if isinstance(expr, sp.Max) else min(args)
     if isinstance(expr, Norm):
-        return _norm(np.ravel(np.asarray(args[0], dtype=object if mp else float)),
-                     sp.oo if expr.args[1] == sp.oo else args[1], mp)
+        arr = np.asarray(args[0], dtype=object if mp else float)
+        order = sp.oo if expr.args[1] == sp.oo else args[1]
+        if arr.ndim == 2 and min(arr.shape) > 1:  # a matrix: as its subscript says
+            return _matrix_norm(arr, order, expr.args[2] if len(expr.args) == 3 else None, mp)
+        return _norm(np.ravel(arr), order, mp)
     if isinstance(expr, Row):  # row i of a matrix, as a column
         i, rows = int(round(float(args[1]))) - 1, np.shape(args[0])[0]
         if not 0 <= i < rows:
@@ -277,6 +282,29 @@ def _norm(vec: np.ndarray, order: object, mp: bool) -> object:
     zero = sp.Integer(0) if mp == "sym" else mpmath.mpf(0) if mp else 0.0
     total = sum((abs(v) ** p for v in vec), zero)
     return total ** (1 / p)
+
+
+def _matrix_norm(arr: np.ndarray, order: object, how: object, mp: object) -> object:
+    """``\\|A\\|_F`` (entries), ``\\|A\\|_1``, ``_2``, ``_\\infty`` (operator norms: largest
+    column sum, largest singular value, largest row sum) of a drawn matrix; ValueError for a
+    norm written without a subscript (spectral or Frobenius: said, never guessed)."""
+    if how == NORM_ENTRYWISE:
+        return _norm(np.ravel(arr), order, mp)
+    if how != NORM_OPERATOR:
+        raise ValueError("the norm of a matrix written without a subscript is ambiguous: "
+                         "write \\|A\\|_2 (spectral) or \\|A\\|_F (Frobenius)")
+    if mp == "sym":
+        raise ValueError("an operator norm of a matrix is evaluated numerically only")
+    p = float("inf") if order == sp.oo else float(order)
+    if p == 2:
+        if mp:
+            return max(mpmath.svd_r(mpmath.matrix(arr.tolist()), compute_uv=False))
+        return float(np.linalg.norm(arr, 2))
+    if p in (1.0, float("inf")):
+        sums = [sum(abs(v) for v in line) for line in (arr.T if p == 1 else arr)]
+        return max(sums)
+    raise ValueError(f"the operator {order}-norm of a matrix is not computed: write "
+                     "\\|A\\|_1, \\|A\\|_2, \\|A\\|_\\infty or \\|A\\|_F")
 
 
 def _big_operator(expr: sp.Sum | sp.Product, values: dict[sp.Symbol, object], mp: bool

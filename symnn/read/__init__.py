@@ -27,6 +27,8 @@ from ._notation import (
     IndexArgMin,
     IndexMax,
     IndexMin,
+    NORM_ENTRYWISE,
+    NORM_OPERATOR,
     Norm,
     Row,
     SetMax,
@@ -56,7 +58,8 @@ from .symbols import (
 __all__ = [
     "BUILTIN_FUNCTIONS", "ArgMax", "Concat", "Count", "DOMAINS", "Decl", "Domain", "Etc",
     "Expectation", "Gradient",
-    "IndexArgMax", "IndexArgMin", "IndexMax", "IndexMin", "KINDS", "Norm",
+    "IndexArgMax", "IndexArgMin", "IndexMax", "IndexMin", "KINDS", "NORM_ENTRYWISE",
+    "NORM_OPERATOR", "Norm",
     "PROOF_FORMS", "ParseError", "Row", "SetMax", "SetSum", "Statement", "SymbolTable",
     "canonical_name", "check_pyname", "declare_element_definition", "hadamard",
     "parse_condition", "parse_domain",

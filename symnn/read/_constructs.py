@@ -16,6 +16,8 @@ from ._notation import (
     INDEX_BINDERS,
     NAME_COMMANDS,
     Count,
+    NORM_ENTRYWISE,
+    NORM_OPERATOR,
     Norm,
 )
 
@@ -110,20 +112,21 @@ class Constructs(Calculus):
         if close is None:
             raise self.error("unbalanced \\|: it is never closed", k)
         inner = self.parse(k + 1, close)
-        p, nxt = self.norm_order(close + 1)
-        out.append((self.hole(Norm(inner, p), k), self.toks[k].pos))
+        norm, nxt = self.norm_order(inner, close + 1)
+        out.append((self.hole(norm, k), self.toks[k].pos))
         return self.power(nxt, hi, out)
 
-    def norm_order(self, nxt: int) -> tuple[sp.Expr, int]:
-        """The p of a norm's subscript after its closing bars (2 when none; ``_F``, the
-        Frobenius norm, is the 2-norm of the entries), and the token after it."""
+    def norm_order(self, inner: sp.Expr, nxt: int) -> tuple[sp.Expr, int]:
+        """The norm of ``inner`` as its subscript after the closing bars says (none: the
+        2-norm of a vector; ``_F``: the 2-norm of the entries; ``_p``: the p-norm of a vector,
+        the operator p-norm of a matrix), and the token after it."""
         if not self.is_char(nxt, "_"):
-            return sp.Integer(2), nxt
+            return Norm(inner, sp.Integer(2)), nxt
         lo, end, after = self.group(nxt + 1)
         words = "".join(t.text for t in self.toks[lo:end] if t.text not in NAME_COMMANDS)
         if words.strip("{}") == "F":
-            return sp.Integer(2), after
-        return self.parse(lo, end), after
+            return Norm(inner, sp.Integer(2), NORM_ENTRYWISE), after
+        return Norm(inner, self.parse(lo, end), NORM_OPERATOR), after
 
     def bars(self, k: int, hi: int, out: list[tuple[str, int]]) -> int:
         """``|x|`` (absolute value; the norm of a declared vector) and ``||w||`` (a norm), so
@@ -137,10 +140,10 @@ class Constructs(Calculus):
         end = self.dropped_before(close)
         inner = self.parse(start, end)
         nxt = self.skip_dropped(close + 1) + 1 if double else close + 1
+        value: sp.Expr = sp.Abs(inner)
         if double:  # ||w||_1 as \|w\|_1
-            p, nxt = self.norm_order(nxt)
-        out.append((self.hole(Norm(inner, p) if double else sp.Abs(inner), k),
-                    self.toks[k].pos))
+            value, nxt = self.norm_order(inner, nxt)
+        out.append((self.hole(value, k), self.toks[k].pos))
         return self.power(nxt, hi, out)
 
     def dropped_before(self, j: int) -> int:
@@ -353,6 +356,12 @@ class Constructs(Calculus):
                 after = self._juxtaposed(after, hi, atom)  # \sin 2x, \sin xy, \log \pi x
                 if after != first and self.toks[first - 1].text == ")":
                     self._ambiguous_call(word, k, start, first, after)
+                if after == first and self.toks[first - 1].text == ")" and after < hi and \
+                        self.toks[after].text in ("(", "[", r"\left", r"\big", r"\Big"):
+                    # \log f(x)(1 - f(x)): the bracket is part of the argument or not
+                    close = self.paren(after, hi)
+                    end = close[2] if close is not None else after + 1
+                    self._ambiguous_call(word, k, start, first, end)
             args = [_grammar.read(atom, self.src)]
         if len(args) not in arity:
             raise self.error(f"{word} takes {' or '.join(map(str, arity))} argument(s), "

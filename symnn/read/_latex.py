@@ -124,6 +124,7 @@ def tokenize(src: str) -> list[Token]:
         else:
             raise ParseError(f"unexpected character {c!r} (U+{ord(c):04X})", src, i)
     tokens = _blank_text_as_space(tokens)
+    _refuse_spaced_digits(tokens, src)
     depth = 0
     for t in tokens:
         if t.kind == "char" and t.text in "{([":
@@ -133,6 +134,29 @@ def tokenize(src: str) -> list[Token]:
         elif t.kind == "char" and t.text in "})]":
             depth = max(depth - 1, 0)
     return tokens
+
+
+#: Spacing between two numbers: TeX prints ``2 5`` as 25 and ``10\,000`` as a grouped 10000,
+#: neither a product; a reading must not guess which was meant
+_SPACING = frozenset({r"\,", r"\;", r"\:", r"\!", r"\ ", r"\>", "~", r"\quad", r"\qquad",
+                      r"\thinspace", r"\enspace"})
+
+
+def _refuse_spaced_digits(tokens: list[Token], src: str) -> None:
+    """ParseError at a number that follows another number across spaces only (the first
+    not the one-digit argument of ``^``, ``_`` or ``\frac``: ``x^2 3`` is x^2 times 3)."""
+    for k, t in enumerate(tokens):
+        if t.kind != "digit" or _single_digit_argument(tokens[:k]):
+            continue
+        j = k + 1
+        while j < len(tokens) and tokens[j].text in _SPACING:
+            j += 1
+        if j < len(tokens) and tokens[j].kind == "digit":
+            raise ParseError(f"two numbers separated by a space: TeX prints "
+                             f"'{t.text} {tokens[j].text}' as one number ({t.text}"
+                             f"{tokens[j].text}), and a space or thin space between digit "
+                             "groups (10\,000) groups them; write the number without the "
+                             "space, or a product with \cdot", src, tokens[j].pos)
 
 
 #: Text commands whose braces may hold only spaces (``\textrm{ }``): a space, like ``\ ``.

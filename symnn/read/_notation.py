@@ -88,9 +88,13 @@ class Count(sp.Function):
 
 
 class Norm(sp.Function):
-    """``\\|x\\|_p``: the p-norm of x (p = 2 when no subscript is written)."""
+    """``\\|x\\|_p``: the p-norm of x (p = 2 when no subscript is written). Of a matrix, a
+    third argument says what was written: ``NORM_ENTRYWISE`` for ``\\|A\\|_F`` (the 2-norm
+    of the entries), ``NORM_OPERATOR`` for ``\\|A\\|_p`` with p a number (the operator
+    norm: ``\\|A\\|_2`` is the largest singular value); without it a matrix's norm is
+    ambiguous and refused where it is evaluated."""
 
-    nargs = 2
+    nargs = (2, 3)
 
     def _eval_is_real(self) -> bool:
         return True
@@ -100,6 +104,10 @@ class Norm(sp.Function):
 
     def _eval_is_commutative(self) -> bool:
         return True  # a number, even of a vector or matrix
+
+
+#: the third argument of :class:`Norm`: what a norm of a matrix means
+NORM_OPERATOR, NORM_ENTRYWISE = sp.Integer(0), sp.Integer(1)
 
 
 class Gradient(sp.Function):
