@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from ..derive import DeriveError, Definitions
+from ..derive import Definitions, DeriveError
 from ..read import ParseError, Statement, parse_expression, parse_statement
 from ._propcheck import PSD, read_relations
 from .prove import try_prove

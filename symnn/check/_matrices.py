@@ -18,6 +18,8 @@ import sympy as sp
 
 from ..emit import stable_sigmoid
 from ..read import (
+    NORM_ENTRYWISE,
+    NORM_OPERATOR,
     Concat,
     Decl,
     Gradient,
@@ -25,8 +27,6 @@ from ..read import (
     IndexArgMin,
     IndexMax,
     IndexMin,
-    NORM_ENTRYWISE,
-    NORM_OPERATOR,
     Norm,
     Row,
     hadamard,

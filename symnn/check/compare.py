@@ -16,6 +16,7 @@ from ..emit import to_numpy
 from ..read import (
     SymbolTable,
 )
+from ._boundary import boundary_disagreement
 from ._definedness import guards_fail, strip_guards
 from ._matcompare import matrix_compare
 from ._points import (
@@ -142,6 +143,14 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
             worst = (float(mixed[k]), float(rel[k]),
                      {"point": at_point(syms, values, k, decls, bases, size), "lhs": float(lv[k]),
                       "rhs": float(rv[k])})
+    if kept and (off := _at_boundary(kept[0], constraints)) is not None:
+        point, side, a, b = off
+        return CheckResult(kind, False, f"refuted: the {side} side is undefined at "
+                           f"{', '.join(f'{k} = {v}' for k, v in point.items())}, on the "
+                           "boundary of where it is written defined, and the other is not",
+                           "numeric", total, None, None,
+                           {"point": point, "lhs": float(a) if a is not None else float("nan"),
+                            "rhs": float(b) if b is not None else float("nan")}, seed, None)
     grid = grid_refutation(lhs, rhs, decls, kind, seed, tol) if not constraints and \
         sizes is None and not lhs.has(sp.Sum, sp.Product) and not rhs.has(sp.Sum, sp.Product) \
         else None
@@ -226,6 +235,20 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
     return CheckResult(kind, True, detail, method, total, max_abs, worst[1], None, seed,
                        worst[0] / tol)
 
+
+
+def _at_boundary(kept: tuple, constraints: tuple) -> tuple | None:
+    """A guard's boundary where one side is undefined (see :mod:`._boundary`), the other
+    variables at the first point where both sides were finite; the point by LaTeX names."""
+    left, right, syms, values, finite, decls, bases, size = kept
+    k = int(np.flatnonzero(finite)[0])
+    base = {s: sp.Rational(repr(float(values[s][k]))) for s in syms}
+    cons = tuple(sp.sympify(c).xreplace(size) for c in constraints)
+    off = boundary_disagreement(left, right, base, decls, cons)
+    if off is None:
+        return None
+    point, side, a, b = off
+    return ({str(label(s, decls, bases)): float(v) for s, v in point.items()}, side, a, b)
 
 
 def _exactly_nonzero(lhs: sp.Expr, rhs: sp.Expr) -> bool:

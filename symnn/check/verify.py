@@ -34,6 +34,7 @@ from ..read import (
 from ._cellcheck import check_bptt, check_cell_step
 from ._decides import Scope, head_name, scope_of, statement_form
 from ._declared import declared_domain_checks
+from ._definedness import guard_of, guarded, written_guards
 from ._enumerate import check_moment, check_windows
 from ._gradcheck import check_descent, check_gradient
 from ._kernelcheck import check_backward, check_kernels, kernel_module
@@ -48,8 +49,22 @@ __all__ = ["CheckResult", "FormulaResult", "compare", "check_gradient", "verify_
 
 #: Mixed error |l - r| / max(1, |l|, |r|) allowed per dtype: float64 rounding of short formulas
 #: stays far below it, while a constant off by 1e-6 relative is far above it.
-def _sides(st: Statement, defs: Definitions) -> tuple[sp.Expr, sp.Expr]:
-    return evaluate(st.lhs, defs), evaluate(st.rhs, defs)
+def _sides(st: Statement, defs: Definitions, table=None) -> tuple[sp.Expr, sp.Expr]:
+    """Both sides, definitions applied, each undefined where its written form is (SymPy
+    simplifies on construction: ``\\frac{x^2-25}{x-5}`` keeps its guard x != 5)."""
+    raw = written_guards(lambda: parse_statement(st.source, table)) if table else None
+    if raw is None or raw.lhs is None:
+        return evaluate(st.lhs, defs), evaluate(st.rhs, defs)
+    return (_guarded(st.lhs, raw.lhs, defs), _guarded(st.rhs, raw.rhs, defs))
+
+
+def _guarded(expr: sp.Expr, written: sp.Expr, defs: Definitions) -> sp.Expr:
+    return guarded(evaluate(expr, defs), evaluate(guard_of(written), defs))
+
+
+def _written(latex: str, table) -> sp.Expr | None:
+    raw = written_guards(lambda: parse_expression(latex, table))
+    return raw if isinstance(raw, sp.Expr) else None
 
 
 
@@ -68,13 +83,18 @@ def _check_equality(st, check, formula, defs, seed):
     if st.rel != "eq":
         raise ParseError("an equality check needs an equation; the statement is an update "
                          "rule (use a reference check)", formula.latex, 0)
-    return compare(*_sides(st, defs), formula.table, kind="equality", seed=seed,
+    return compare(*_sides(st, defs, formula.table), formula.table, kind="equality", seed=seed,
                    constraints=_constraints(formula, defs))
 
 
 def _check_reference(st, check, formula, defs, seed):
     ref = parse_expression(check.latex, formula.table)
-    return compare(evaluate(st.rhs, defs), evaluate(ref, defs), formula.table,
+    rhs = evaluate(st.rhs, defs)
+    if (raw := _sides(st, defs, formula.table)) and st.lhs is not None:
+        rhs = raw[1]
+    written = _written(check.latex, formula.table)
+    ref = _guarded(ref, written, defs) if written is not None else evaluate(ref, defs)
+    return compare(rhs, ref, formula.table,
                    kind="reference", seed=seed, constraints=_constraints(formula, defs))
 
 
@@ -83,7 +103,7 @@ def _check_claim(st, check, formula, defs, seed):
     claim = parse_statement(check.latex, formula.table)
     if claim.rel != "eq":
         raise ParseError("a claim must be an equation", check.latex, 0)
-    return compare(*_sides(claim, defs), formula.table, kind="claim", seed=seed,
+    return compare(*_sides(claim, defs, formula.table), formula.table, kind="claim", seed=seed,
                    constraints=_constraints(formula, defs))
 
 

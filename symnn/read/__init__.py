@@ -16,6 +16,8 @@ from ._identifiers import canonical_name
 from ._latex import ParseError
 from ._notation import (
     BUILTIN_FUNCTIONS,
+    NORM_ENTRYWISE,
+    NORM_OPERATOR,
     PROOF_FORMS,
     ArgMax,
     Concat,
@@ -27,8 +29,6 @@ from ._notation import (
     IndexArgMin,
     IndexMax,
     IndexMin,
-    NORM_ENTRYWISE,
-    NORM_OPERATOR,
     Norm,
     Row,
     SetMax,

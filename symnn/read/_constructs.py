@@ -15,9 +15,9 @@ from ._notation import (
     CASE_RELATIONS,
     INDEX_BINDERS,
     NAME_COMMANDS,
-    Count,
     NORM_ENTRYWISE,
     NORM_OPERATOR,
+    Count,
     Norm,
 )
 

@@ -155,8 +155,8 @@ def _refuse_spaced_digits(tokens: list[Token], src: str) -> None:
             raise ParseError(f"two numbers separated by a space: TeX prints "
                              f"'{t.text} {tokens[j].text}' as one number ({t.text}"
                              f"{tokens[j].text}), and a space or thin space between digit "
-                             "groups (10\,000) groups them; write the number without the "
-                             "space, or a product with \cdot", src, tokens[j].pos)
+                             r"groups (10\,000) groups them; write the number without the "
+                             r"space, or a product with \cdot", src, tokens[j].pos)
 
 
 #: Text commands whose braces may hold only spaces (``\textrm{ }``): a space, like ``\ ``.

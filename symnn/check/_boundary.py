@@ -1,0 +1,96 @@
+"""Where a written side stops being defined: the boundaries of its guards, solved.
+
+Sampling never lands on ``x = 5``, where ``\\frac{x^2-25}{x-5}`` is undefined while ``x + 5``
+is 10, nor inside ``|x - 0.4| < 0.01`` where a log's argument is negative. Each guard of a side
+as written (a denominator not 0, a log's argument > 0, a root's base >= 0, see
+:mod:`._definedness`) is solved for each of its variables on the real line (the others at an
+admissible sampled point), and both sides are evaluated exactly at every root and just beside
+it: where one side is undefined and the other a finite real, the claim is refuted there.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from ..catalog import BUDGETS, BudgetExceeded, time_limit
+from ._definedness import Defined
+from ._settle import mp_value
+
+__all__ = ["boundary_disagreement"]
+
+#: roots of one guard looked at, at most; offsets beside each root (inside a narrow bump)
+_MAX_ROOTS = 8
+_BESIDE = (sp.Integer(0), sp.Rational(1, 10**9), -sp.Rational(1, 10**9))
+
+
+def _relations(guard: sp.Basic) -> list[sp.Basic]:
+    if isinstance(guard, sp.And | sp.Or):
+        return [r for a in guard.args for r in _relations(a)]
+    return [guard] if isinstance(guard, sp.core.relational.Relational) else []
+
+
+def _in_domain(v: sp.Expr, decl) -> bool:
+    """Whether the exact number v lies in the declared domain (an integer domain: an integer
+    at or above its least value)."""
+    if decl is None or not v.is_real:
+        return decl is None and bool(v.is_real)
+    d = decl.domain
+    if d.integer:
+        return bool(v.is_integer) and (d.low is None or bool(v >= d.low)) and (
+            d.name != "{0,1}" or v in (0, 1))
+    tests = {"real": lambda: True, "positive": lambda: v > 0, "nonnegative": lambda: v >= 0,
+             "negative": lambda: v < 0, "nonzero": lambda: v != 0,
+             "(0,1)": lambda: (v > 0) & (v < 1), "[0,1]": lambda: (v >= 0) & (v <= 1)}
+    test = tests.get(d.name)
+    return bool(test()) if test is not None else False
+
+
+def _candidates(rel: sp.Basic, base: dict, decls: dict) -> list[dict]:
+    """Exact points on the boundary of one guard (and beside it), one variable moved."""
+    f = rel.lhs - rel.rhs
+    out = []
+    for var in sorted(f.free_symbols, key=lambda s: s.name):
+        if not isinstance(var, sp.Symbol) or var.name not in decls:
+            continue
+        others = {s: v for s, v in base.items() if s != var}
+        g = f.xreplace(others)
+        if g.free_symbols != {var}:
+            continue
+        try:
+            with time_limit(BUDGETS["simplify_seconds"], "a guard's boundary"):
+                roots = sp.solveset(g, var, sp.S.Reals)
+        except (BudgetExceeded, TypeError, ValueError, NotImplementedError, RecursionError):
+            continue
+        if not isinstance(roots, sp.FiniteSet) or len(roots) > _MAX_ROOTS:
+            continue
+        for r in roots:
+            for step in _BESIDE:
+                v = r + step
+                if _in_domain(v, decls.get(var.name)):
+                    out.append({**others, var: v})
+    return out
+
+
+def boundary_disagreement(lhs: sp.Expr, rhs: sp.Expr, base: dict, decls: dict,
+                          constraints: tuple) -> tuple[dict, str, object, object] | None:
+    """(point, which side is undefined, lhs value, rhs value) at a guard's boundary where one
+    side is undefined and the other a finite real, or None. ``base``: an admissible point
+    (symbol -> exact number) for the variables not moved."""
+    guards = [d.args[1] for d in sp.Tuple(lhs, rhs).atoms(Defined)]
+    if not guards:
+        return None
+    seen: set = set()
+    for guard in guards:
+        for rel in _relations(guard):
+            for point in _candidates(rel, base, decls):
+                key = tuple(sorted((s.name, v) for s, v in point.items()))
+                if key in seen:
+                    continue
+                seen.add(key)
+                if not all(bool(c.xreplace(point)) is True for c in constraints
+                           if not (c.free_symbols - set(point))):
+                    continue
+                a, b = mp_value(lhs, point), mp_value(rhs, point)
+                if (a is None) != (b is None):
+                    return point, "left" if a is None else "right", a, b
+    return None
