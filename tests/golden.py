@@ -14,6 +14,7 @@ import sympy as sp
 from sympy.core.symbol import Str
 
 from symnn.read._notation import (
+    NORM_OPERATOR,
     Count,
     Etc,
     Expectation,
@@ -146,7 +147,7 @@ CORPUS = [
            {"w": R, r"\lambda": R, "J": {"kind": "function", "args": ["w"]},
             "L": {"kind": "function", "args": ["w"]}},
            lambda s: (sp.Function("J")(s["w"]), "eq", sp.Function("L")(s["w"])
-                      + s[r"\lambda"] * Norm(s["w"], 2) ** 2)),
+                      + s[r"\lambda"] * Norm(s["w"], 2, NORM_OPERATOR) ** 2)),
     Golden("nabla-gradient", r"\theta := \theta - \alpha \nabla_\theta J(\theta)",
            {r"\theta": R, r"\alpha": R, "J": {"kind": "function", "args": [r"\theta"]}},
            lambda s: (s[r"\theta"], "assign", s[r"\theta"] - s[r"\alpha"] * sp.Derivative(
@@ -286,7 +287,7 @@ CORPUS = [
     Golden("abs-group-power", r"\left|x\right|^2 + \lvert x \rvert", {"x": R},
            lambda s: s["x"] ** 2 + sp.Abs(s["x"])),
     Golden("lvert-norm-power", r"\lVert w \rVert_2^2", {"w": {"kind": "vector", "shape": [3]}},
-           lambda s: Norm(s["w"], 2) ** 2),
+           lambda s: Norm(s["w"], 2, NORM_OPERATOR) ** 2),
     Golden("euler-upright-e", r"\mathrm{e}^{x}", {"x": R}, lambda s: sp.exp(s["x"])),
     Golden("log-base-two", r"\log_2 x", {"x": R}, lambda s: sp.log(s["x"]) / sp.log(2)),
     Golden("log-base-b", r"\log_{b} x", {"x": R, "b": R}, lambda s: sp.log(s["x"]) / sp.log(s["b"])),
@@ -319,7 +320,7 @@ CORPUS = [
                                           (sp.Symbol("i", integer=True), 1, 3)),
                                    ix("w", s["k"]))),
     Golden("norm-inside-max", r"\max(\|w\|_2^2 - c, 0)", {"w": {"kind": "vector", "shape": [3]}, "c": R},
-           lambda s: sp.Max(Norm(s["w"], 2) ** 2 - s["c"], 0)),
+           lambda s: sp.Max(Norm(s["w"], 2, NORM_OPERATOR) ** 2 - s["c"], 0)),
     Golden("choose", r"{n \choose k} + 1", {"n": R, "k": R},
            lambda s: sp.binomial(s["n"], s["k"]) + 1),
     Golden("escaped-braces-group", r"\exp\left\{-\frac{1}{2}(x - \mu)^2\right\} + \max\{0, x\}",

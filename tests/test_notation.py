@@ -120,6 +120,7 @@ _SOFTMAX = Path(__file__).parent.parent / "formulas" / "30-softmax.toml"
 
 
 @pytest.mark.parametrize(("rhs", "status"), [
+    (r"\hat{y}_j", "verified"),
     (r"\frac{e^{z_j}}{\sum_{k=1}^{4} e^{z_k}}", "verified"),
     (r"\frac{e^{z_j}}{\sum_{k=1}^{3} e^{z_k}}", "refuted"),
 ])
@@ -130,7 +131,7 @@ def test_derivative_with_respect_to_an_element_of_a_sum(rhs, status):
     from symnn.check import verify_formula
 
     text = _SOFTMAX.read_text(encoding="utf-8").replace(
-        r"\frac{e^{z_j}}{\sum_{k=1}^{4} e^{z_k}}', note", rhs + "', note")
+        r"\hat{y}_j', note", rhs + "', note")
     assert verify_formula(load_formula(_SOFTMAX, text)).status == status
 
 
@@ -258,9 +259,9 @@ def _attention_checks(old: str, new: str) -> list:
 
 def test_attention_weights_pass_every_check():
     r"""The attention weights \alpha^{<t,t'>} pass the reference (a stable softmax), the sum to
-    1 and the derivative claim."""
+    1, the derivative claim and their declared domain (0, 1)."""
     checks = _attention_checks("", "")
-    assert len(checks) == 4 and all(c.ok for c in checks), checks
+    assert len(checks) == 5 and all(c.ok for c in checks), checks
 
 
 @pytest.mark.parametrize(("old", "new", "failing"), [
@@ -400,19 +401,20 @@ def test_every_way_to_write_a_one_norm_reads_the_same(written):
     """||u||_1, \\mid\\mid u \\mid\\mid_1 and \\lVert u \\rVert_1 all read as \\|u\\|_1."""
     import sympy as sp
 
-    from symnn.read import Norm
+    from symnn.read import NORM_OPERATOR, Norm
 
     u = sp.Symbol("u", commutative=False)
-    assert _read(written, {"u": V3}) == Norm(u, 1)
+    assert _read(written, {"u": V3}) == Norm(u, 1, NORM_OPERATOR)
 
 
 def test_a_frobenius_subscript_is_the_two_norm_of_the_entries():
     """\\|W\\|_F of a matrix reads as the 2-norm of its entries, not an undeclared F."""
     import sympy as sp
 
-    from symnn.read import Norm
+    from symnn.read import NORM_ENTRYWISE, Norm
 
-    assert _read(r"\|W\|_F^2", {"W": M33}) == Norm(sp.Symbol("W", commutative=False), 2) ** 2
+    assert _read(r"\|W\|_F^2", {"W": M33}) == \
+        Norm(sp.Symbol("W", commutative=False), 2, NORM_ENTRYWISE) ** 2
 
 
 def test_a_blank_textrm_is_a_space():

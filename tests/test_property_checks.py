@@ -59,18 +59,26 @@ def test_an_inequality_in_a_formula_file_off_by_a_little_is_refuted(tmp_path):
         "refuted"
 
 
+#: a statement that defines a matrix from W (the property is about what it defines)
+_GRAM = """id = "gram"
+title = { en = "Gram matrix", fr = "Matrice de Gram" }
+latex = 'G = %s'
+checks = [{ kind = "property", latex = 'G \\succeq 0' }]
+[symbols]
+G = { kind = "matrix", shape = ["n", "n"] }
+W = { kind = "matrix", shape = ["m", "n"] }
+U = { kind = "matrix", shape = ["n", "n"] }
+"""
+
+
 def test_a_gram_matrix_is_positive_semidefinite(tmp_path):
-    """W^T W is positive semidefinite for the gate file's W (holds numerically)."""
-    text = GATE.replace('{ kind = "property", note', "{ kind = \"property\", latex = "
-                        "'W^{T} W \\succeq 0', note")
-    assert _property(_verify(tmp_path, text)).verdict == "holds numerically"
+    """G = W^T W is positive semidefinite (holds numerically)."""
+    assert _property(_verify(tmp_path, _GRAM % "W^{T} W")).verdict == "holds numerically"
 
 
 def test_a_plain_square_matrix_is_not_positive_semidefinite(tmp_path):
-    """U (a random square matrix) is not positive semidefinite: refuted."""
-    text = GATE.replace('{ kind = "property", note', "{ kind = \"property\", latex = "
-                        "'U \\succeq 0', note")
-    assert _property(_verify(tmp_path, text)).verdict == "refuted"
+    """G = U (a random square matrix) is not positive semidefinite: refuted."""
+    assert _property(_verify(tmp_path, _GRAM % "U")).verdict == "refuted"
 
 
 _XY = ("--assume", r"x \in \mathbb{R}^n", "--assume", r"y \in \mathbb{R}^n")

@@ -146,12 +146,15 @@ def _reach(st: Statement, defs: Definitions) -> set[str]:
 
 
 def _related(expr: sp.Basic, st: Statement, head: sp.Basic | None, defs: Definitions) -> bool:
-    """Whether expr is about the statement: it names what the statement defines, a defined
-    name the statement depends on, or holds one of its sides."""
+    """Whether expr is about the statement: it names what the statement defines, a name the
+    statement writes or depends on through the definitions, or holds one of its sides. (A
+    claim that only shares a free variable and holds whatever the definitions say is caught
+    by :func:`_whatever`; on an equation such claims are never decisive anyway.)"""
     names = _names(expr)
     if head is not None and _name(head) in names:
         return True
-    if names & _reach(st, defs):
+    written = _names(sp.Tuple(*(x for x in (st.lhs, st.rhs) if x is not None)))
+    if names & (_reach(st, defs) | written):
         return True
     sides = [x for x in (st.lhs, st.rhs) if x is not None and not x.is_Atom]
     return any(expr.has(x) for x in sides)

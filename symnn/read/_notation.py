@@ -90,9 +90,9 @@ class Count(sp.Function):
 class Norm(sp.Function):
     """``\\|x\\|_p``: the p-norm of x (p = 2 when no subscript is written). Of a matrix, a
     third argument says what was written: ``NORM_ENTRYWISE`` for ``\\|A\\|_F`` (the 2-norm
-    of the entries), ``NORM_OPERATOR`` for ``\\|A\\|_p`` with p a number (the operator
-    norm: ``\\|A\\|_2`` is the largest singular value); without it a matrix's norm is
-    ambiguous and refused where it is evaluated."""
+    of the entries), ``NORM_OPERATOR`` for ``\\|A\\|_p`` with p a number (the operator norm:
+    ``\\|A\\|_2`` is the largest singular value); without it (no subscript written) the norm
+    of a matrix is ambiguous, refused where it is evaluated."""
 
     nargs = (2, 3)
 

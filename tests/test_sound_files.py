@@ -1,0 +1,59 @@
+"""A formula file's status is a verdict on its printed statement (issue 21).
+
+``tests/corpus/sound_files/`` holds 72 formula files written from a fresh context (by a helper
+that had not read symnn's code), as a hostile author and as a course author would write them,
+across the issue's eight classes: declared domains a definition contradicts, checks that do not
+decide the printed statement, definitions silently ignored, readings that change the meaning,
+sides undefined off the simple points, kernels no check vouched for, check kinds that ignore
+the constraints, degenerate checks. ``manifest.json`` gives each file's mathematical truth and
+what symnn must (not) say: a false statement is never verified, a true one never refuted, a
+file that cannot be read as printed is an error. Each class holds false (planted) cases.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from symnn.catalog import CatalogError, load_formula, run_isolated
+from symnn.check import verify_formula
+from symnn.report import Unverified, codegen_source
+
+CORPUS = Path(__file__).parent / "corpus" / "sound_files"
+CASES = json.loads((CORPUS / "manifest.json").read_text())
+#: statuses that vouch for the printed statement, and those that say it is false
+VOUCHING, REFUTING = ("verified",), ("refuted", "erratum")
+
+
+def _status(case: dict) -> tuple[str, object]:
+    try:
+        formula = load_formula(CORPUS / case["file"])
+    except CatalogError:
+        return "error", None
+    result = run_isolated(verify_formula, formula, 0, seconds=120, what=case["file"])
+    return result.status, (formula, result)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["file"][:-5] for c in CASES])
+def test_a_file_status_is_a_verdict_on_its_printed_statement(case):
+    status, _ = _status(case)
+    forbidden = {"not-verified": VOUCHING, "not-refuted": REFUTING}.get(case["expect"])
+    if forbidden is None:  # "error": the file cannot be read as printed
+        assert status == "error", case["why"]
+    else:
+        assert status not in forbidden, f"{status}: {case['why']}"
+
+
+KERNELS = [c for c in CASES if c["class"] == 6]
+
+
+@pytest.mark.parametrize("case", KERNELS, ids=[c["file"][:-5] for c in KERNELS])
+def test_codegen_writes_no_kernel_that_no_check_vouched_for(case):
+    status, loaded = _status(case)
+    if loaded is None or status in ("verified", "erratum"):
+        pytest.skip(f"{case['file']} is {status}: a kernel may be vouched for")
+    formula, result = loaded
+    with pytest.raises(Unverified):
+        codegen_source([formula], results={formula.id: result})
