@@ -29,7 +29,7 @@ from ..read import ParseError, Statement, parse_expression, parse_statement
 from ._propcheck import PSD, read_relations
 from .prove import try_prove
 
-__all__ = ["Scope", "statement_form", "scope_of", "head_name", "RULES"]
+__all__ = ["IDENTICAL", "RULES", "Scope", "head_name", "scope_of", "statement_form"]
 
 #: (check kind, statement form) -> what the check decides; "statement" marks it decisive,
 #: "error: ..." refuses the file. Forms: definition, update, equation.
@@ -64,12 +64,18 @@ RULES: dict[tuple[str, str], str] = {
 }
 
 
+IDENTICAL = "identical after reading: nothing was tested"
+
+
 @dataclass(frozen=True)
 class Scope:
     """What a check decides: ``decisive`` when it is a verdict on the printed statement."""
 
     decisive: bool
     decides: str
+    #: the two sides compared are the same expression once read: only where each side is
+    #: defined as written is left to test (nothing, when their written guards agree)
+    identical: bool = False
 
 
 def _head(lhs: sp.Basic | None) -> sp.Basic | None:
@@ -186,7 +192,7 @@ def _claim_scope(check, st: Statement, form: str, head, defs: Definitions, table
     if claim.rel != "eq":
         return Scope(False, "")  # the claim's own error is said where it is run
     if claim.lhs == claim.rhs:
-        return Scope(False, "identical after reading: nothing was tested")
+        return Scope(False, IDENTICAL, identical=True)
     if {claim.lhs, claim.rhs} == {st.lhs, st.rhs}:
         return Scope(True, "the statement itself")
     if not _related(sp.Tuple(claim.lhs, claim.rhs), st, head, defs):
@@ -252,8 +258,7 @@ def scope_of(check, st: Statement, defs: Definitions, table) -> Scope:
         except DeriveError as exc:
             raise ParseError(str(exc), st.source, 0) from None
     scope = _rule(check.kind, form, head, st.source)
-    if check.kind == "reference" and parse_expression(check.latex, table) == st.rhs:
-        return Scope(False, "identical after reading: nothing was tested")
-    if check.kind == "equality" and st.lhs == st.rhs:
-        return Scope(False, "identical after reading: nothing was tested")
+    if (check.kind == "reference" and parse_expression(check.latex, table) == st.rhs) or (
+            check.kind == "equality" and st.lhs == st.rhs):
+        return Scope(scope.decisive, scope.decides, identical=True)
     return scope

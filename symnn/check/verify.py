@@ -32,7 +32,7 @@ from ..read import (
     parse_statement,
 )
 from ._cellcheck import check_bptt, check_cell_step
-from ._decides import Scope, head_name, scope_of, statement_form
+from ._decides import IDENTICAL, Scope, head_name, scope_of, statement_form
 from ._declared import declared_domain_checks
 from ._definedness import guard_of, guarded, written_guards
 from ._enumerate import check_moment, check_windows
@@ -72,6 +72,25 @@ def _constraints(formula: Formula, defs: Definitions) -> tuple[sp.Basic, ...]:
     """The file's constraints, a defined name in them replaced by its definition (a condition
     on it is a condition on its value, never on a random draw of the name)."""
     return tuple(evaluate(parse_condition(c, formula.table), defs) for c in formula.constraints)
+
+
+def _guards_differ(st: Statement, check, formula: Formula) -> bool:
+    """Whether the two sides a check compares are defined on different sets as written
+    (``e^{\\log u} = u``: the left side needs u > 0), though identical once read."""
+    table = formula.table
+    try:
+        if check.kind == "reference":
+            raw = written_guards(lambda: parse_statement(st.source, table))
+            pair = (raw and raw.rhs, _written(check.latex, table))
+        else:
+            text = check.latex if check.kind == "claim" else st.source
+            raw = written_guards(lambda: parse_statement(text, table))
+            pair = (raw and raw.lhs, raw and raw.rhs)
+    except (ParseError, ValueError):
+        return False
+    if any(p is None for p in pair):
+        return False
+    return guard_of(pair[0]) != guard_of(pair[1])
 
 
 def _check_parse(st, check, formula, defs, seed):
@@ -216,19 +235,23 @@ def check_statement(st: Statement, formula: Formula, defs: Definitions, seed: in
     for check in formula.checks if checks is None else checks:
         if check.kind != "parse":
             scope = scope_of(check, st, defs, formula.table)
-            if corrected and check.kind == "reference" and scope.decides.startswith("identical"):
+            if scope.identical and corrected and check.kind == "reference":
                 # an erratum's corrected form is written as the standard form: reading it as
                 # exactly the reference is the verdict on it (a proof by reading)
                 result = CheckResult(check.kind, True, "identical after reading: the corrected "
                                      "form reads as exactly the reference form (nothing else "
                                      "was tested)", "identical after reading", seed=seed)
                 scope = Scope(True, "the corrected form is the reference form")
-            elif scope.decides.startswith("identical after reading"):
+            elif scope.identical and not _guards_differ(st, check, formula):
                 result = CheckResult(check.kind, False, "undecided: the two sides are identical "
                                      "after reading (the reading itself rewrote one into the "
                                      "other): nothing was tested", "undecided", seed=seed)
-            else:
+                scope = Scope(False, IDENTICAL)
+            else:  # identical once read, but defined on other sets as written: that is tested
                 result = _CHECKERS[check.kind](st, check, formula, defs, seed)
+                if scope.identical:
+                    scope = Scope(scope.decisive, scope.decides + " (identical after reading: "
+                                  "where each side is defined as written was tested)")
             result.decides, result.decisive = scope.decides, scope.decisive and not label_
             if label_:
                 result.kind = f"{result.kind} [{label_}]"
@@ -284,7 +307,7 @@ def verify_formula(formula: Formula, seed: int = 0) -> FormulaResult:
     if formula.expect == "refuted":
         # the file's checks on the corrected form: one whose reference *is* the corrected
         # form tests nothing there (said in its detail) and neither holds nor fails it
-        tested = [c for c in corrected if not c.decides.startswith("identical after reading")]
+        tested = [c for c in corrected if c.decides != IDENTICAL]
         fixed = all(c.ok for c in tested) and any(c.decisive for c in tested)
         status = ("verified" if decided else "undecided") if holds else (
             "erratum" if fixed else "refuted")
