@@ -131,6 +131,11 @@ def _check_gradient(st, check, formula, defs, seed):
     # symnn's derivative is simplified only when it is what the check judges (no stated form):
     # the raw one is NaN where tanh saturates (6 of 68 points lost in the chain rule's variant)
     of, wrt, derived = gradient_parts(check, formula, defs, simplify=not check.latex)
+    if wrt not in of.free_symbols:
+        raise ParseError(f"the gradient check's function {check.of!r} does not read "
+                         f"{check.wrt!r} (its definitions applied): its derivative is 0 "
+                         "whatever the statement says, so nothing would be tested",
+                         check.of, 0)
     if check.latex:
         stated, shown = evaluate(parse_expression(check.latex, formula.table), defs), ""
     else:  # symnn's own derivative, shown with the defined names folded back
