@@ -59,11 +59,14 @@ def _candidates(rel: sp.Basic, base: dict, decls: dict) -> list[dict]:
         try:
             with time_limit(BUDGETS["simplify_seconds"], "a guard's boundary"):
                 roots = sp.solveset(g, var, sp.S.Reals)
+            if not isinstance(roots, sp.FiniteSet):  # periodic: the roots near the point
+                with time_limit(BUDGETS["simplify_seconds"], "a guard's boundary"):
+                    roots = roots.intersect(sp.Interval(-20, 20))
         except (BudgetExceeded, TypeError, ValueError, NotImplementedError, RecursionError):
             continue
-        if not isinstance(roots, sp.FiniteSet) or len(roots) > _MAX_ROOTS:
+        if not isinstance(roots, sp.FiniteSet) or len(roots) > 4 * _MAX_ROOTS:
             continue
-        for r in roots:
+        for r in sorted(roots, key=lambda r: (abs(float(r)), float(r))):
             for step in _BESIDE:
                 v = r + step
                 if _in_domain(v, decls.get(var.name)):

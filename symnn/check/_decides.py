@@ -217,7 +217,9 @@ def _gradient_scope(check, st: Statement, form: str, head, defs: Definitions, ta
     if form in ("definition", "update") and (of == st.rhs or (
             head is not None and _name(head) in _names(of))):
         return Scope(True, f"the derivative of {check.of} in {check.wrt}")
+    wrt = table.get(check.wrt)
     if form == "equation" and isinstance(st.lhs, sp.Derivative) and st.lhs.expr == of and \
+            wrt is not None and tuple(st.lhs.variables) == (wrt.sympy(),) and \
             check.latex and parse_expression(check.latex, table) == st.rhs:
         return Scope(True, "the statement: the stated derivative against a numerical one")
     return Scope(False, f"the derivative of {check.of} in {check.wrt}")

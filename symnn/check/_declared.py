@@ -90,7 +90,7 @@ def _domain_checks(formula: Formula, defs: Definitions, constraints: tuple,
         kind = f"domain: {decl.latex} {decl.domain.name}"
         if not value.is_commutative or decl.kind in ("vector", "matrix") and \
                 not value.has(sp.Indexed):
-            if decl.domain.name not in INTERVALS:
+            if decl.domain.name not in INTERVALS or decl.domain.integer:  # {0,1}: not [0,1]
                 out.append((decl, CheckResult(
                     kind, False, f"undecided: the domain {decl.domain.name} of a vector or "
                     "matrix is not checked (declare it real, or a range)", "undecided",

@@ -81,6 +81,11 @@ _RULES = {
     sp.acos: lambda e: [e.args[0] >= -1, e.args[0] <= 1],
     sp.atanh: lambda e: [e.args[0] > -1, e.args[0] < 1],
     sp.acosh: lambda e: [e.args[0] >= 1],
+    # the poles of the written tan, cot, sec, csc (tan(x) cos(x) = sin(x) fails at pi/2)
+    sp.tan: lambda e: [sp.Ne(sp.cos(e.args[0]), 0)],
+    sp.sec: lambda e: [sp.Ne(sp.cos(e.args[0]), 0)],
+    sp.cot: lambda e: [sp.Ne(sp.sin(e.args[0]), 0)],
+    sp.csc: lambda e: [sp.Ne(sp.sin(e.args[0]), 0)],
     sp.Pow: _pow_guard,
 }
 

@@ -33,12 +33,16 @@ MC_POINTS = 6
 EXACT_MASKS = 12
 
 
-def _random_symbols(expr: sp.Expr, table: SymbolTable) -> dict[sp.Symbol, tuple[str, sp.Expr]]:
+def _random_symbols(expr: sp.Expr, table: SymbolTable, value_of=None
+                    ) -> dict[sp.Symbol, tuple[str, sp.Expr]]:
+    """The random symbols of expr: (distribution, its parameter, definitions applied by
+    ``value_of``: ``Bernoulli(r)`` with ``r = p^2`` defined is Bernoulli(p^2))."""
     out = {}
     for d in table.decls.values():
         if d.distribution and d.sympy() in expr.free_symbols:
             name, arg = re.match(r"^(\w+)\((.+)\)$", d.distribution).groups()
-            out[d.sympy()] = (name, parse_expression(arg, table))
+            param = parse_expression(arg, table)
+            out[d.sympy()] = (name, value_of(param) if value_of else param)
     return out
 
 
@@ -50,10 +54,10 @@ def _admissible(constraints: tuple, point: dict) -> bool:
 
 
 def check_moment(expr: sp.Expr, stated: sp.Expr, table: SymbolTable, kind: str,
-                 seed: int = 0, constraints: tuple = ()) -> CheckResult:
+                 seed: int = 0, constraints: tuple = (), value_of=None) -> CheckResult:
     """E[expr] (kind "expectation") or Var[expr] ("variance") over the random symbols equals
     ``stated``: a sympy.stats proof, and Monte Carlo of the lowered expr at sampled points."""
-    randoms = _random_symbols(expr, table)
+    randoms = _random_symbols(expr, table, value_of)
     if not randoms:
         return CheckResult(kind, False, "no symbol of the expression has a distribution")
     rvs = {s: DISTRIBUTIONS[name][0](s.name, arg) for s, (name, arg) in randoms.items()}

@@ -166,7 +166,7 @@ def _check_descent(st, check, formula, defs, seed):
 def _check_moment(st, check, formula, defs, seed):
     stated = evaluate(parse_expression(check.latex, formula.table), defs)
     return check_moment(evaluate(st.rhs, defs), stated, formula.table, check.kind, seed,
-                        _constraints(formula, defs))
+                        _constraints(formula, defs), lambda e: evaluate(e, defs))
 
 
 def _check_windows(st, check, formula, defs, seed):
