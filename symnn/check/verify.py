@@ -55,11 +55,32 @@ def _sides(st: Statement, defs: Definitions, table=None) -> tuple[sp.Expr, sp.Ex
     raw = written_guards(lambda: parse_statement(st.source, table)) if table else None
     if raw is None or raw.lhs is None:
         return evaluate(st.lhs, defs), evaluate(st.rhs, defs)
-    return (_guarded(st.lhs, raw.lhs, defs), _guarded(st.rhs, raw.rhs, defs))
+    return (_guarded(st.lhs, raw.lhs, defs, table), _guarded(st.rhs, raw.rhs, defs, table))
 
 
-def _guarded(expr: sp.Expr, written: sp.Expr, defs: Definitions) -> sp.Expr:
-    return guarded(evaluate(expr, defs), evaluate(guard_of(written), defs))
+def _guarded(expr: sp.Expr, written: sp.Expr, defs: Definitions, table) -> sp.Expr:
+    """expr with its definitions, undefined where it or a definition it reaches is as written
+    (``r = \\frac{x^2-25}{x-5}``: every side naming r is undefined at x = 5)."""
+    guard = sp.And(guard_of(written), *_definition_guards(expr, defs, table))
+    return guarded(evaluate(expr, defs), evaluate(guard, defs))
+
+
+def _definition_guards(expr: sp.Expr, defs: Definitions, table) -> list[sp.Basic]:
+    """The written guards of the name definitions ``expr`` reaches (through other names)."""
+    found, todo, seen = [], [s for s in expr.free_symbols if s in defs.symbols], set()
+    while todo:
+        key = todo.pop()
+        if key in seen:
+            continue
+        seen.add(key)
+        text = defs.sources.get(key)
+        raw = written_guards(lambda t=text: parse_statement(t, table).rhs) if text else None
+        if raw is not None:
+            found.append(guard_of(raw))
+        todo += [s for s in defs.symbols[key].free_symbols if s in defs.symbols]
+    return found
+
+
 
 
 def _written(latex: str, table) -> sp.Expr | None:
@@ -112,7 +133,8 @@ def _check_reference(st, check, formula, defs, seed):
     if (raw := _sides(st, defs, formula.table)) and st.lhs is not None:
         rhs = raw[1]
     written = _written(check.latex, formula.table)
-    ref = _guarded(ref, written, defs) if written is not None else evaluate(ref, defs)
+    ref = _guarded(ref, written, defs, formula.table) if written is not None else \
+        evaluate(ref, defs)
     return compare(rhs, ref, formula.table,
                    kind="reference", seed=seed, constraints=_constraints(formula, defs))
 
