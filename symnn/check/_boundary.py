@@ -16,7 +16,7 @@ from ..catalog import BUDGETS, BudgetExceeded, time_limit
 from ._definedness import Defined
 from ._settle import mp_value
 
-__all__ = ["boundary_disagreement"]
+__all__ = ["boundary_disagreement", "critical_points"]
 
 #: roots of one guard looked at, at most; offsets beside each root (inside a narrow bump)
 _MAX_ROOTS = 8
@@ -74,6 +74,29 @@ def _candidates(rel: sp.Basic, base: dict, decls: dict) -> list[dict]:
     return out
 
 
+def critical_points(f: sp.Expr, base: dict, decls: dict) -> list[dict]:
+    """Exact points where every partial derivative of f vanishes (its extrema: the centre of
+    a small disk where a guard fails, the bottom of a dip below a declared bound), inside the
+    declared domains, the other variables at ``base``; [] when SymPy finds none in time."""
+    variables = sorted((s for s in f.free_symbols if isinstance(s, sp.Symbol)
+                        and s.name in decls), key=lambda s: s.name)
+    if not variables or len(variables) > 4 or f.has(sp.Indexed, sp.Sum, sp.Product):
+        return []
+    try:
+        with time_limit(BUDGETS["simplify_seconds"], "critical points"):
+            found = sp.solve([sp.diff(f, v) for v in variables], variables, dict=True)
+    except (BudgetExceeded, TypeError, ValueError, NotImplementedError, RecursionError,
+            AttributeError):
+        return []
+    out = []
+    for sol in found[:_MAX_ROOTS]:
+        if set(sol) != set(variables) or not all(
+                _in_domain(v, decls.get(s.name)) for s, v in sol.items()):
+            continue
+        out.append({**{s: v for s, v in base.items() if s not in sol}, **sol})
+    return out
+
+
 def boundary_disagreement(lhs: sp.Expr, rhs: sp.Expr, base: dict, decls: dict,
                           constraints: tuple) -> tuple[dict, str, object, object] | None:
     """(point, which side is undefined, lhs value, rhs value) at a guard's boundary where one
@@ -85,7 +108,9 @@ def boundary_disagreement(lhs: sp.Expr, rhs: sp.Expr, base: dict, decls: dict,
     seen: set = set()
     for guard in guards:
         for rel in _relations(guard):
-            for point in _candidates(rel, base, decls):
+            points = _candidates(rel, base, decls) + critical_points(rel.lhs - rel.rhs, base,
+                                                                     decls)
+            for point in points:
                 key = tuple(sorted((s.name, v) for s, v in point.items()))
                 if key in seen:
                     continue

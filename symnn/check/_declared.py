@@ -14,6 +14,8 @@ import sympy as sp
 from ..catalog import Formula
 from ..derive import Definitions, evaluate
 from ..read import Decl, SymbolTable
+from ._boundary import critical_points
+from ._points import label
 from ._propcheck import INTERVALS, check_matrix_property, domain_relations
 from ._property import check_property
 from ._results import CheckResult
@@ -52,8 +54,10 @@ def _scalar_checks(value: sp.Expr, decl: Decl, table: SymbolTable, constraints: 
                                constraints=constraints))
         else:
             rels = [r.func(r.lhs, r.rhs) for r in domain_relations(value, decl) or []]
-            out.append(check_property(rels, table, kind=kind, seed=seed,
-                                      constraints=constraints))
+            result = check_property(rels, table, kind=kind, seed=seed, constraints=constraints)
+            if result.ok:  # a dip below the bound narrower than the sampling: at the extrema
+                result = _at_extrema(value, rels, table, constraints, kind, seed) or result
+            out.append(result)
     if decl.domain.integer:
         out.append(compare(sp.floor(value), value, table, kind=kind, seed=seed,
                            constraints=constraints))
@@ -64,6 +68,29 @@ def _scalar_checks(value: sp.Expr, decl: Decl, table: SymbolTable, constraints: 
         out.append(compare(sp.Abs(sp.sign(value)), sp.Integer(1), table, kind=kind, seed=seed,
                            constraints=constraints))
     return out
+
+
+def _at_extrema(value: sp.Expr, rels: list, table: SymbolTable, constraints: tuple,
+                kind: str, seed: int) -> CheckResult | None:
+    """A refutation where the value, at one of its critical points (exact), breaks a relation
+    (y = (x - 0.3)^2 - 10^{-10} declared nonnegative, negative only near 0.3), else None."""
+    decls = {d.pyname: d for d in table.decls.values()}
+    for point in critical_points(value, {}, decls):
+        if not all(bool(c.xreplace(point)) is True for c in constraints
+                   if not (c.free_symbols - set(point))):
+            continue
+        for rel in rels:
+            if isinstance(rel, sp.logic.boolalg.BooleanAtom):
+                continue
+            held = rel.xreplace(point)
+            if held is sp.false:
+                at = {str(label(s, decls, {})): float(v) for s, v in point.items()}
+                return CheckResult(kind, False, f"refuted: {rel} fails at an extremum of the "
+                                   f"value, {', '.join(f'{k} = {v:.10g}' for k, v in at.items())}"
+                                   " (exactly)", "numeric", 0, None, None,
+                                   {"point": at, "lhs": float(rel.lhs.xreplace(point)),
+                                    "rhs": float(rel.rhs.xreplace(point))}, seed, None)
+    return None
 
 
 def declared_domain_checks(formula: Formula, defs: Definitions, constraints: tuple,
