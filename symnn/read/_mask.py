@@ -91,6 +91,13 @@ class Masker(Walker):
                 close = find_close(self.toks, nxt, hi, self.src)
                 index, nxt = self.sub_mask(nxt + 1, close), close + 1
             lo, end, nxt = self.group(nxt)
+            if index.strip().isdigit() and int(index) % 2 == 1 and int(index) > 1:
+                # an odd root is the real one, as TeX's reader means it: \sqrt[3]{-8} = -2
+                # (SymPy's x^(1/3) is the principal complex root, undefined as a real x < 0)
+                inner, n = self.parse(lo, end), int(index)
+                out.append((self.hole(sp.sign(inner) * sp.Abs(inner) ** sp.Rational(1, n), k),
+                            t.pos))
+                return nxt
             emit((rf"\sqrt[{index}]{{{self.sub_mask(lo, end)}}}" if index else
                   rf"\sqrt{{{self.sub_mask(lo, end)}}}", t.pos))
             return nxt
