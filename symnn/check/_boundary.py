@@ -14,9 +14,9 @@ import sympy as sp
 
 from ..catalog import BUDGETS, BudgetExceeded, time_limit
 from ._definedness import Defined
-from ._settle import mp_value
+from ._settle import mp_value, persists
 
-__all__ = ["boundary_disagreement", "critical_points"]
+__all__ = ["boundary_disagreement", "critical_points", "beyond_kink"]
 
 #: roots of one guard looked at, at most; offsets beside each root (inside a narrow bump)
 _MAX_ROOTS = 8
@@ -45,9 +45,11 @@ def _in_domain(v: sp.Expr, decl) -> bool:
     return bool(test()) if test is not None else False
 
 
-def _candidates(rel: sp.Basic, base: dict, decls: dict) -> list[dict]:
-    """Exact points on the boundary of one guard (and beside it), one variable moved."""
-    f = rel.lhs - rel.rhs
+def _candidates(rel: sp.Basic, base: dict, decls: dict, away: bool = False) -> list[dict]:
+    """Exact points on the boundary of one guard (and beside it), one variable moved; with
+    ``away``, also at distances from it relative to the root (a kink of max(g, 10^5) at
+    g = 10^5: the sides differ only beyond it)."""
+    f = rel.lhs - rel.rhs if isinstance(rel, sp.core.relational.Relational) else rel
     out = []
     for var in sorted(f.free_symbols, key=lambda s: s.name):
         if not isinstance(var, sp.Symbol) or var.name not in decls:
@@ -67,11 +69,54 @@ def _candidates(rel: sp.Basic, base: dict, decls: dict) -> list[dict]:
         if not isinstance(roots, sp.FiniteSet) or len(roots) > 4 * _MAX_ROOTS:
             continue
         for r in sorted(roots, key=lambda r: (abs(float(r)), float(r))):
-            for step in _BESIDE:
+            scale = max(abs(sp.nsimplify(r)), sp.Rational(1, 10**12)) if away else 0
+            for step in _BESIDE + (tuple(k * scale for k in _AWAY) if away else ()):
                 v = r + step
                 if _in_domain(v, decls.get(var.name)):
                     out.append({**others, var: v})
     return out
+
+
+#: distances from a kink, relative to where it is
+_AWAY = (sp.Rational(1, 2), -sp.Rational(1, 2), sp.Integer(1), -sp.Integer(1), sp.Integer(10),
+         sp.Rational(1, 1000), -sp.Rational(1, 1000))
+
+#: where a written function bends: Max and Min where two arguments meet, |a|, sgn(a) and the
+#: step at a = 0
+_KINKS = {
+    sp.Max: lambda e: [a - b for i, a in enumerate(e.args) for b in e.args[i + 1:]],
+    sp.Min: lambda e: [a - b for i, a in enumerate(e.args) for b in e.args[i + 1:]],
+    sp.Abs: lambda e: [e.args[0]], sp.sign: lambda e: [e.args[0]],
+    sp.Heaviside: lambda e: [e.args[0]],
+}
+
+
+def beyond_kink(lhs: sp.Expr, rhs: sp.Expr, base: dict, decls: dict,
+                      constraints: tuple) -> tuple[dict, object, object] | None:
+    """(point, lhs, rhs) near a kink of either side (solved exactly, then points at and
+    beside it, and away from it relative to its place) where both sides are defined and
+    differ beyond the precision at every precision of the ladder, or None. Sampling at
+    |x| <= 1000 misses ``\\min(g, 10^5) = g``; the kink at 10^5 does not."""
+    seen: set = set()
+    for node in sp.Tuple(lhs, rhs).atoms(*_KINKS):
+        if not node.is_commutative:
+            continue
+        for f in _KINKS[type(node)](node)[:_MAX_ROOTS]:
+            for point in _candidates(f, base, decls, away=True):
+                key = tuple(sorted((s.name, v) for s, v in point.items()))
+                if key in seen:
+                    continue
+                seen.add(key)
+                if not all(bool(c.xreplace(point)) is True for c in constraints
+                           if not (c.free_symbols - set(point))):
+                    continue
+                if mp_value(lhs, point) is None or mp_value(rhs, point) is None:
+                    continue
+                off = persists(lhs, rhs, point, lambda a, b, bound: bool(
+                    abs(a - b) > bound * max(1, abs(a), abs(b))))
+                if off is not None:
+                    return point, off[0], off[1]
+    return None
 
 
 def critical_points(f: sp.Expr, base: dict, decls: dict) -> list[dict]:

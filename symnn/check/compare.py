@@ -16,7 +16,7 @@ from ..emit import to_numpy
 from ..read import (
     SymbolTable,
 )
-from ._boundary import boundary_disagreement
+from ._boundary import beyond_kink, boundary_disagreement
 from ._definedness import guards_fail, strip_guards
 from ._matcompare import matrix_compare
 from ._points import (
@@ -151,6 +151,12 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
                            "numeric", total, None, None,
                            {"point": point, "lhs": float(a) if a is not None else float("nan"),
                             "rhs": float(b) if b is not None else float("nan")}, seed, None)
+    if kept and (off := _at_kink(kept[0], constraints)) is not None:
+        point, a, b = off
+        return CheckResult(kind, False, "refuted: the sides differ near a kink at "
+                           f"{', '.join(f'{k} = {v:.10g}' for k, v in point.items())} (confirmed "
+                           f"at {LADDER[0]} to {LADDER[-1]} digits)", "numeric", total, None,
+                           None, {"point": point, "lhs": float(a), "rhs": float(b)}, seed, None)
     grid = grid_refutation(lhs, rhs, decls, kind, seed, tol) if not constraints and \
         sizes is None and not lhs.has(sp.Sum, sp.Product) and not rhs.has(sp.Sum, sp.Product) \
         else None
@@ -249,6 +255,19 @@ def _at_boundary(kept: tuple, constraints: tuple) -> tuple | None:
         return None
     point, side, a, b = off
     return ({str(label(s, decls, bases)): float(v) for s, v in point.items()}, side, a, b)
+
+
+def _at_kink(kept: tuple, constraints: tuple) -> tuple | None:
+    """A disagreement near a kink of a side (see :func:`._boundary.beyond_kink`)."""
+    left, right, syms, values, finite, decls, bases, size = kept
+    k = int(np.flatnonzero(finite)[0])
+    base = {s: sp.Rational(repr(float(values[s][k]))) for s in syms}
+    cons = tuple(sp.sympify(c).xreplace(size) for c in constraints)
+    off = beyond_kink(left, right, base, decls, cons)
+    if off is None:
+        return None
+    point, a, b = off
+    return ({str(label(s, decls, bases)): float(v) for s, v in point.items()}, a, b)
 
 
 def _exactly_nonzero(lhs: sp.Expr, rhs: sp.Expr) -> bool:
