@@ -115,7 +115,8 @@ def _domain_checks(formula: Formula, defs: Definitions, constraints: tuple,
         if value is None:
             continue
         kind = f"domain: {decl.latex} {decl.domain.name}"
-        if not value.is_commutative or decl.kind in ("vector", "matrix") and \
+        arrays = any(not s.is_commutative for s in value.free_symbols)  # ||A||_2: a number
+        if not value.is_commutative or arrays or decl.kind in ("vector", "matrix") and \
                 not value.has(sp.Indexed):
             if decl.domain.name not in INTERVALS or decl.domain.integer:  # {0,1}: not [0,1]
                 out.append((decl, CheckResult(
