@@ -135,8 +135,8 @@ def critical_points(f: sp.Expr, base: dict, decls: dict) -> list[dict]:
             found = sp.solve([sp.diff(f, v) for v in variables], variables, dict=True)
     except BudgetExceeded:
         return []
-    except Exception:
-        return []      # found is no verdict, the sampled and proved ones stand
+    except Exception:  # a search: SymPy's solvers fail in many ways, and no point found is
+        return []      # no verdict (the sampled and proved ones stand)
     out = []
     for sol in found[:_MAX_ROOTS]:
         if set(sol) != set(variables) or not all(
