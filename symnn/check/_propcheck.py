@@ -285,6 +285,9 @@ def formula_property(st, latex: str | None, table: SymbolTable, value_of, *, see
     value = value_of(st.rhs)
     what = f"{decl.latex} in {decl.domain.name}"
     if not value.is_commutative or decl.kind in ("vector", "matrix"):
+        if decl.domain.integer:  # {0,1} is not the interval [0,1]
+            return CheckResult("property", False, f"undecided: the domain {decl.domain.name} of "
+                               "a vector or matrix is not checked", "undecided", seed=seed)
         return check_matrix_property(value, what, table, seed=seed,
                                      interval=INTERVALS[decl.domain.name])
     return check_property(domain_relations(value, decl), table, seed=seed,
