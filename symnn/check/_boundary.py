@@ -23,6 +23,18 @@ _MAX_ROOTS = 8
 _BESIDE = (sp.Integer(0), sp.Rational(1, 10**9), -sp.Rational(1, 10**9))
 
 
+def _fresh(points: list[dict], seen: set, constraints: tuple):
+    """The points not looked at yet (recorded in ``seen``) that meet every constraint."""
+    for point in points:
+        key = tuple(sorted((s.name, v) for s, v in point.items()))
+        if key in seen:
+            continue
+        seen.add(key)
+        if all(bool(c.xreplace(point)) is True for c in constraints
+               if not (c.free_symbols - set(point))):
+            yield point
+
+
 def _relations(guard: sp.Basic) -> list[sp.Basic]:
     if isinstance(guard, sp.And | sp.Or):
         return [r for a in guard.args for r in _relations(a)]
@@ -102,16 +114,9 @@ def beyond_kink(lhs: sp.Expr, rhs: sp.Expr, base: dict, decls: dict,
         if not node.is_commutative:
             continue
         for f in _KINKS[type(node)](node)[:_MAX_ROOTS]:
-            for point in _candidates(f, base, decls, away=True):
+            for point in _fresh(_candidates(f, base, decls, away=True), seen, constraints):
                 if f.xreplace(point) == 0:
                     continue  # at the kink itself a value is a convention (the step at 0)
-                key = tuple(sorted((s.name, v) for s, v in point.items()))
-                if key in seen:
-                    continue
-                seen.add(key)
-                if not all(bool(c.xreplace(point)) is True for c in constraints
-                           if not (c.free_symbols - set(point))):
-                    continue
                 if mp_value(lhs, point) is None or mp_value(rhs, point) is None:
                     continue
                 off = persists(lhs, rhs, point, lambda a, b, bound: bool(
@@ -159,14 +164,7 @@ def boundary_disagreement(lhs: sp.Expr, rhs: sp.Expr, base: dict, decls: dict,
         for rel in _relations(guard):
             points = _candidates(rel, base, decls) + critical_points(rel.lhs - rel.rhs, base,
                                                                      decls)
-            for point in points:
-                key = tuple(sorted((s.name, v) for s, v in point.items()))
-                if key in seen:
-                    continue
-                seen.add(key)
-                if not all(bool(c.xreplace(point)) is True for c in constraints
-                           if not (c.free_symbols - set(point))):
-                    continue
+            for point in _fresh(points, seen, constraints):
                 a, b = mp_value(lhs, point), mp_value(rhs, point)
                 if (a is None) != (b is None):
                     return point, "left" if a is None else "right", a, b

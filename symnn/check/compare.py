@@ -244,30 +244,29 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, table: SymbolTable, *, kind: str = "clai
 
 
 def _at_boundary(kept: tuple, constraints: tuple) -> tuple | None:
-    """A guard's boundary where one side is undefined (see :mod:`._boundary`), the other
-    variables at the first point where both sides were finite; the point by LaTeX names."""
-    left, right, syms, values, finite, decls, bases, size = kept
-    k = int(np.flatnonzero(finite)[0])
-    base = {s: sp.Rational(repr(float(values[s][k]))) for s in syms}
-    cons = tuple(sp.sympify(c).xreplace(size) for c in constraints)
-    off = boundary_disagreement(left, right, base, decls, cons)
-    if off is None:
-        return None
-    point, side, a, b = off
-    return ({str(label(s, decls, bases)): float(v) for s, v in point.items()}, side, a, b)
+    """A guard's boundary where one side is undefined (see :mod:`._boundary`): (point by
+    LaTeX names, which side, lhs, rhs), or None."""
+    return _searched(boundary_disagreement, kept, constraints)
 
 
 def _at_kink(kept: tuple, constraints: tuple) -> tuple | None:
-    """A disagreement near a kink of a side (see :func:`._boundary.beyond_kink`)."""
+    """A disagreement near a kink of a side (see :func:`._boundary.beyond_kink`): (point by
+    LaTeX names, lhs, rhs), or None."""
+    return _searched(beyond_kink, kept, constraints)
+
+
+def _searched(search, kept: tuple, constraints: tuple) -> tuple | None:
+    """``search`` from the first point where both sides were finite (the variables it does
+    not move stay there), its point named by LaTeX names."""
     left, right, syms, values, finite, decls, bases, size = kept
     k = int(np.flatnonzero(finite)[0])
     base = {s: sp.Rational(repr(float(values[s][k]))) for s in syms}
     cons = tuple(sp.sympify(c).xreplace(size) for c in constraints)
-    off = beyond_kink(left, right, base, decls, cons)
+    off = search(left, right, base, decls, cons)
     if off is None:
         return None
-    point, a, b = off
-    return ({str(label(s, decls, bases)): float(v) for s, v in point.items()}, a, b)
+    point, *rest = off
+    return ({str(label(s, decls, bases)): float(v) for s, v in point.items()}, *rest)
 
 
 def _exactly_nonzero(lhs: sp.Expr, rhs: sp.Expr) -> bool:
