@@ -60,3 +60,12 @@ def test_codegen_writes_no_kernel_that_no_check_vouched_for(case):
     formula, result = loaded
     with pytest.raises(Unverified):
         codegen_source([formula], results={formula.id: result})
+
+
+def test_an_undecided_file_renders_as_undecided_in_the_integrations():
+    """The Sphinx and MkDocs block of a file whose checks decide nothing says UNDECIDED (its
+    status had no words: a KeyError in the build)."""
+    from symnn.report._render import formula_block
+
+    block = formula_block(CORPUS / "c8_06_claim_tests_nothing.toml", lang="en")
+    assert (block.status, block.summary.split(":")[1].split()[0]) == ("undecided", "UNDECIDED")
