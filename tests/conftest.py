@@ -7,7 +7,6 @@ import pytest
 from symnn.catalog import symbol_table
 from symnn.read.symbols import SymbolTable
 
-
 #: the hostile formula files of test_sound_files.py are data, not formula tests of their own
 #: (half of them are false on purpose)
 collect_ignore_glob = ["corpus/sound_files/*.toml"]
