@@ -100,7 +100,7 @@ def declared_domain_checks(formula: Formula, defs: Definitions, constraints: tup
     statement defines) decides the statement; the others support it."""
     out = _domain_checks(formula, defs, constraints, seed)
     for decl, result in out:
-        result.decides = f"the declared domain of {decl.latex}"
+        result.decides = f"the declared domain of {decl.pyname}"
         result.decisive = decl.pyname == head
     return [r for _, r in out]
 
@@ -114,7 +114,7 @@ def _domain_checks(formula: Formula, defs: Definitions, constraints: tuple,
         value = _value(decl, formula, defs)
         if value is None:
             continue
-        kind = f"domain: {decl.latex} {decl.domain.name}"
+        kind = f"domain: {decl.pyname} {decl.domain.name}"  # the code name: plain text on a page
         arrays = any(not s.is_commutative for s in value.free_symbols)  # ||A||_2: a number
         if not value.is_commutative or arrays or decl.kind in ("vector", "matrix") and \
                 not value.has(sp.Indexed):
@@ -124,13 +124,13 @@ def _domain_checks(formula: Formula, defs: Definitions, constraints: tuple,
                     "matrix is not checked (declare it real, or a range)", "undecided",
                     seed=seed)))
                 continue
-            result = check_matrix_property(value, f"{decl.latex} in {decl.domain.name}",
+            result = check_matrix_property(value, f"{decl.pyname} in {decl.domain.name}",
                                            formula.table, seed=seed,
                                            interval=INTERVALS[decl.domain.name], kind=kind)
             out.append((decl, result))
             continue
         result = domain_claim(value, decl, formula.table, constraints, seed, kind)
-        result.detail = (f"the declared domain of {decl.latex} ({decl.domain.name}) is a claim "
+        result.detail = (f"the declared domain of {decl.pyname} ({decl.domain.name}) is a claim "
                          f"about its definition: {result.detail}")
         out.append((decl, result))
     return out
