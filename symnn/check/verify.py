@@ -47,8 +47,7 @@ __all__ = ["CheckResult", "FormulaResult", "compare", "check_gradient", "verify_
            "run_checks", "check_statement",
            "TOLERANCES", "DEFAULT_POINTS"]
 
-#: Mixed error |l - r| / max(1, |l|, |r|) allowed per dtype: float64 rounding of short formulas
-#: stays far below it, while a constant off by 1e-6 relative is far above it.
+
 def _sides(st: Statement, defs: Definitions, table=None) -> tuple[sp.Expr, sp.Expr]:
     """Both sides, definitions applied, each undefined where its written form is (SymPy
     simplifies on construction: ``\\frac{x^2-25}{x-5}`` keeps its guard x != 5)."""
