@@ -51,10 +51,16 @@ __all__ = ["CheckResult", "FormulaResult", "compare", "check_gradient", "verify_
 def _sides(st: Statement, defs: Definitions, table=None) -> tuple[sp.Expr, sp.Expr]:
     """Both sides, definitions applied, each undefined where its written form is (SymPy
     simplifies on construction: ``\\frac{x^2-25}{x-5}`` keeps its guard x != 5)."""
-    raw = written_guards(lambda: parse_statement(st.source, table)) if table else None
-    if raw is None or raw.lhs is None:
+    raw = _written_statement(st, table)
+    if raw is None:
         return evaluate(st.lhs, defs), evaluate(st.rhs, defs)
     return (_guarded(st.lhs, raw.lhs, defs, table), _guarded(st.rhs, raw.rhs, defs, table))
+
+
+def _written_statement(st: Statement, table) -> Statement | None:
+    """The statement read without evaluation (for its guards), or None."""
+    raw = written_guards(lambda: parse_statement(st.source, table)) if table else None
+    return None if raw is None or raw.lhs is None else raw
 
 
 def _guarded(expr: sp.Expr, written: sp.Expr, defs: Definitions, table) -> sp.Expr:
@@ -80,12 +86,9 @@ def _definition_guards(expr: sp.Expr, defs: Definitions, table) -> list[sp.Basic
     return found
 
 
-
-
 def _written(latex: str, table) -> sp.Expr | None:
     raw = written_guards(lambda: parse_expression(latex, table))
     return raw if isinstance(raw, sp.Expr) else None
-
 
 
 def _constraints(formula: Formula, defs: Definitions) -> tuple[sp.Basic, ...]:
@@ -100,7 +103,7 @@ def _guards_differ(st: Statement, check, formula: Formula) -> bool:
     table = formula.table
     try:
         if check.kind == "reference":
-            raw = written_guards(lambda: parse_statement(st.source, table))
+            raw = _written_statement(st, table)
             pair = (raw and raw.rhs, _written(check.latex, table))
         else:
             text = check.latex if check.kind == "claim" else st.source
@@ -128,9 +131,9 @@ def _check_equality(st, check, formula, defs, seed):
 
 def _check_reference(st, check, formula, defs, seed):
     ref = parse_expression(check.latex, formula.table)
-    rhs = evaluate(st.rhs, defs)
-    if (raw := _sides(st, defs, formula.table)) and st.lhs is not None:
-        rhs = raw[1]
+    raw = _written_statement(st, formula.table)  # the right side alone, as _sides gives it
+    rhs = evaluate(st.rhs, defs) if raw is None else _guarded(st.rhs, raw.rhs, defs,
+                                                              formula.table)
     written = _written(check.latex, formula.table)
     ref = _guarded(ref, written, defs, formula.table) if written is not None else \
         evaluate(ref, defs)
