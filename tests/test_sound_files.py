@@ -69,3 +69,22 @@ def test_an_undecided_file_renders_as_undecided_in_the_integrations():
 
     block = formula_block(CORPUS / "c8_06_claim_tests_nothing.toml", lang="en")
     assert (block.status, block.summary.split(":")[1].split()[0]) == ("undecided", "UNDECIDED")
+
+
+def test_a_declared_array_domain_under_constraints_is_never_refuted_at_excluded_draws(tmp_path):
+    """The declared domain of a defined vector is not checked at draws the file's constraints
+    exclude: undecided, never refuted (the array draws cannot apply constraints)."""
+    path = tmp_path / "gate.toml"
+    path.write_text("""id = "gate-c"
+title = { en = "x", fr = "x" }
+latex = '\\\\Gamma = \\\\tanh(W x)'
+constraints = ['x_1 > 0']
+checks = [{ kind = "parse" }]
+[symbols]
+'\\\\Gamma' = { kind = "vector", shape = ["n"], domain = "(0,1)" }
+W = { kind = "matrix", shape = ["n", "n"] }
+x = { kind = "vector", shape = ["n"] }
+""", encoding="utf-8")
+    domain = next(c for c in verify_formula(load_formula(path)).checks
+                  if c.kind.startswith("domain"))
+    assert domain.verdict == "undecided"

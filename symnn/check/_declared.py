@@ -118,11 +118,14 @@ def _domain_checks(formula: Formula, defs: Definitions, constraints: tuple,
         arrays = any(not s.is_commutative for s in value.free_symbols)  # ||A||_2: a number
         if not value.is_commutative or arrays or decl.kind in ("vector", "matrix") and \
                 not value.has(sp.Indexed):
-            if decl.domain.name not in INTERVALS or decl.domain.integer:  # {0,1}: not [0,1]
-                out.append((decl, CheckResult(
-                    kind, False, f"undecided: the domain {decl.domain.name} of a vector or "
-                    "matrix is not checked (declare it real, or a range)", "undecided",
-                    seed=seed)))
+            why = ("the constraints are not applied to drawn vectors and matrices"
+                   if constraints else "" if decl.domain.name in INTERVALS and
+                   not decl.domain.integer else  # {0,1} is not the interval [0,1]
+                   f"the domain {decl.domain.name} of a vector or matrix is not checked "
+                   "(declare it real, or a range)")
+            if why:  # never a refutation at draws the file excludes
+                out.append((decl, CheckResult(kind, False, f"undecided: {why}", "undecided",
+                                              seed=seed)))
                 continue
             result = check_matrix_property(value, f"{decl.pyname} in {decl.domain.name}",
                                            formula.table, seed=seed,
