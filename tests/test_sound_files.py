@@ -75,13 +75,13 @@ def test_a_declared_array_domain_under_constraints_is_never_refuted_at_excluded_
     """The declared domain of a defined vector is not checked at draws the file's constraints
     exclude: undecided, never refuted (the array draws cannot apply constraints)."""
     path = tmp_path / "gate.toml"
-    path.write_text("""id = "gate-c"
+    path.write_text(r"""id = "gate-c"
 title = { en = "x", fr = "x" }
-latex = '\\\\Gamma = \\\\tanh(W x)'
+latex = '\Gamma = \tanh(W x)'
 constraints = ['x_1 > 0']
 checks = [{ kind = "parse" }]
 [symbols]
-'\\\\Gamma' = { kind = "vector", shape = ["n"], domain = "(0,1)" }
+'\Gamma' = { kind = "vector", shape = ["n"], domain = "(0,1)" }
 W = { kind = "matrix", shape = ["n", "n"] }
 x = { kind = "vector", shape = ["n"] }
 """, encoding="utf-8")
